@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Module arrows point down only (see DESIGN.md):
+/// kiosk → Gate → Records → KioskCore.
+let package = Package(
+    name: "kiosk",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kiosk", targets: ["kiosk"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        .target(name: "KioskCore"),
+        .target(
+            name: "Records",
+            dependencies: [
+                "KioskCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "Gate",
+            dependencies: [
+                "KioskCore", "Records",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "kiosk",
+            dependencies: [
+                "Gate", "KioskCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"]),
+        .testTarget(
+            name: "RecordsTests",
+            dependencies: ["Records", "KioskCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "GateTests", dependencies: ["Gate", "Records", "KioskCore"]),
+        .testTarget(name: "KioskE2ETests", dependencies: ["KioskCore"]),
+    ]
+)

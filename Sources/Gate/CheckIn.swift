@@ -1,0 +1,48 @@
+import Foundation
+import KioskCore
+
+/// Everything a front end knows about a visitor at the moment of check-in.
+public struct CheckInRequest: Sendable {
+    public var details: VisitorDetails
+    public var method: EntryMethod = .manual
+    public var category: String?
+    public var badge: String?
+    public var temperature: Double?
+    public var symptoms: Bool?
+    public var declaration: [String: String] = [:]
+    public var app: AppStatus?
+    public var passSummary: String?
+    /// A supervisor letting the visitor in despite a denial (capacity, watch list).
+    public var override: Override?
+    /// Fill fields left empty from the visitor's last visit.
+    public var reuseLastDetails = false
+    public var guardName: String
+
+    public struct Override: Sendable, Equatable {
+        public var by: String
+        public var reason: String
+        public init(by: String, reason: String) {
+            self.by = by
+            self.reason = reason
+        }
+    }
+
+    public init(details: VisitorDetails, guardName: String) {
+        self.details = details
+        self.guardName = guardName
+    }
+}
+
+/// What happened at check-in. Exactly one of `recorded` or `alreadyInside` is set, unless the
+/// visitor was refused without a record (capacity).
+public struct CheckInResult: Sendable {
+    public var decision: Decision
+    /// The visit as written (admitted, flagged, or denied by the watch list).
+    public var recorded: Entry?
+    /// The open visit of the same person: no second visit was opened.
+    public var alreadyInside: Entry?
+    /// The visitor's previous visit, offered for reuse.
+    public var previousVisit: Entry?
+    /// Things the guard should look at; never blocking.
+    public var warnings: [Reason]
+}

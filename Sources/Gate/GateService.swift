@@ -1,0 +1,211 @@
+import Foundation
+import KioskCore
+import Records
+
+/// The application service every front end calls: the CLI today, the guard terminal and the
+/// web form later. It applies the rules (validation, one open visit per person, badges,
+/// watch list, capacity) and writes through `Store`, reading time only from its clock.
+public struct GateService: Sendable {
+    public let config: KioskConfig
+    public let store: Store
+    public let clock: any KioskClock
+    public let hasher: IdHasher
+
+    public init(config: KioskConfig, store: Store, clock: any KioskClock, hasher: IdHasher) {
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.hasher = hasher
+    }
+
+    public var calendar: VenueCalendar { config.calendar }
+    public var language: Language { config.ui.language }
+
+    // MARK: Check-in
+
+    public func checkIn(_ request: CheckInRequest) throws -> CheckInResult {
+        var details = request.details.cleaned()
+        if let error = Validation.errors(details).first { throw RuleViolation(error.key, error.args) }
+        let category = request.category.map { TextFolding.clean($0).lowercased() } ?? config.records.categories.first ?? "visitor"
+        guard config.records.categories.contains(category) else {
+            throw RuleViolation(.unknownCategory, [category, config.records.categories.joined(separator: ", ")])
+        }
+        if let o = request.override, TextFolding.clean(o.by).isEmpty || TextFolding.clean(o.reason).isEmpty {
+            throw RuleViolation(.overrideNeedsReason)
+        }
+        let badge = request.badge.map(TextFolding.clean).flatMap { $0.isEmpty ? nil : $0 }
+        let idHash = details.idNumber.flatMap { Masking.isMasked($0) ? nil : hasher.hash($0) }
+        let phoneKey = details.phone.flatMap { Masking.isMasked($0) ? nil : $0 }
+        if !config.records.keepAddress { details.address = nil }
+        let now = clock.now()
+        let warnings = Validation.warnings(details, temperature: request.temperature)
+
+        return try store.write { tx in
+            if let open = try tx.insideVisit(idHash: idHash, phone: phoneKey) {
+                let since = calendar.localTime(open.checkedInAt)
+                return CheckInResult(
+                    decision: Decision(verdict: .check, reasons: [Reason(.alreadyInside, [since, open.code])]),
+                    recorded: nil, alreadyInside: open, previousVisit: nil, warnings: warnings)
+            }
+            if let badge, let holder = try tx.insideVisit(badge: badge) {
+                throw RuleViolation(.badgeInUse, [badge, holder.code])
+            }
+            let previous = try tx.lastVisit(idHash: idHash, phone: phoneKey)
+            if request.reuseLastDetails, let p = previous?.details {
+                details.organisation = details.organisation ?? p.organisation
+                details.host = details.host ?? p.host
+                details.purpose = details.purpose ?? p.purpose
+                details.phone = details.phone ?? p.phone
+            }
+
+            var decision = Decision(verdict: .admit, reasons: [Reason(.admitted)])
+            let matches = try tx.watchMatches(nameFolded: TextFolding.fold(details.name), idHash: idHash, phone: phoneKey)
+            let watchNote = matches.isEmpty ? nil : matches.map { "#\($0.id) \($0.action.rawValue)" }.joined(separator: ", ")
+            if matches.contains(where: { $0.action == .deny }) {
+                decision = Decision(verdict: .deny, reasons: [Reason(.watchDeny)])
+            } else if !matches.isEmpty {
+                decision = Decision(verdict: .check, reasons: [Reason(.watchAlert)])
+            }
+            let capacity = config.venue.capacity
+            if decision.verdict != .deny, capacity > 0 {
+                let inside = try tx.insideCount()
+                if inside >= capacity {
+                    decision = Decision(verdict: .deny, reasons: [Reason(.capacityFull, [String(inside), String(capacity)])])
+                    if request.override == nil {
+                        // Refused for lack of room: nothing about the visitor is kept.
+                        return CheckInResult(decision: decision, recorded: nil, alreadyInside: nil, previousVisit: previous, warnings: warnings)
+                    }
+                }
+            }
+            if decision.verdict == .deny, let o = request.override {
+                decision = Decision(
+                    verdict: .admit,
+                    reasons: decision.reasons + [Reason(.overridden, [TextFolding.clean(o.by), TextFolding.clean(o.reason)])],
+                    overriddenBy: TextFolding.clean(o.by), overrideReason: TextFolding.clean(o.reason))
+            }
+
+            let storedId: String?
+            switch config.records.idStorage {
+            case .full: storedId = details.idNumber
+            case .masked: storedId = details.idNumber.map { Masking.isMasked($0) ? $0 : Masking.mask($0) }
+            case .hashed: storedId = nil
+            }
+            var stored = details
+            stored.idNumber = storedId
+            let entry = Entry(
+                code: "", venue: config.venue.id, gate: config.venue.gate, category: category,
+                method: request.method, status: .inside, checkedInAt: now, details: stored,
+                idStorage: config.records.idStorage, idHash: idHash, badge: badge,
+                temperature: request.temperature, symptoms: request.symptoms,
+                declaration: request.declaration.mapValues(TextFolding.clean), app: request.app,
+                passSummary: request.passSummary.map(TextFolding.clean),
+                decision: decision.recordedValue, reasons: decision.reasons.map { $0.key.rawValue },
+                overriddenBy: decision.overriddenBy, overrideReason: decision.overrideReason,
+                watchMatch: watchNote, guardName: TextFolding.clean(request.guardName))
+            let recorded = try tx.insert(entry, at: now)
+            return CheckInResult(decision: decision, recorded: recorded, alreadyInside: nil, previousVisit: previous, warnings: warnings)
+        }
+    }
+
+    // MARK: Check-out
+
+    public enum CheckOutResult: Sendable {
+        case checkedOut(Entry)
+        /// Already closed: nothing changed.
+        case alreadyClosed(Entry)
+    }
+
+    /// Closes a visit by entry code (also accepts `KOUT:CODE`).
+    public func checkOut(code raw: String) throws -> CheckOutResult {
+        var text = raw.trimmingCharacters(in: .whitespaces)
+        if text.uppercased().hasPrefix("KOUT:") { text = String(text.dropFirst(5)) }
+        guard let code = EntryCode.normalise(text) else {
+            throw RuleViolation(.noSuchVisit, [TextFolding.clean(String(text.prefix(40)))])
+        }
+        let now = clock.now()
+        return try store.write { tx in
+            guard let visit = try tx.visit(code: code) else { throw RuleViolation(.noSuchVisit, [code]) }
+            switch visit.status {
+            case .inside: return .checkedOut(try tx.checkOut(code: code, at: now))
+            case .denied: throw RuleViolation(.visitWasDenied, [code])
+            case .left, .autoClosed: return .alreadyClosed(visit)
+            }
+        }
+    }
+
+    /// Closes the open visit holding a badge.
+    public func checkOut(badge raw: String) throws -> CheckOutResult {
+        let badge = TextFolding.clean(raw)
+        let now = clock.now()
+        return try store.write { tx in
+            if let visit = try tx.insideVisit(badge: badge) {
+                return .checkedOut(try tx.checkOut(code: visit.code, at: now))
+            }
+            // Handed back again (a double scan, a second press): say when it already left,
+            // provided that was today; an old visit with the same badge number is not news.
+            if let last = try tx.latestVisit(badge: badge), calendar.day(of: last.checkedInAt) == calendar.day(of: now) {
+                return .alreadyClosed(last)
+            }
+            throw RuleViolation(.noVisitWithBadge, [badge])
+        }
+    }
+
+    // MARK: Reading
+
+    public func list(day: VenueDay?, insideOnly: Bool, search: String?) throws -> [Entry] {
+        var q = VisitQuery(insideOnly: insideOnly, search: search)
+        if let day {
+            let i = calendar.interval(of: day)
+            q.from = i.start
+            q.to = i.end
+        }
+        return try store.list(q)
+    }
+
+    public func today() -> VenueDay { calendar.day(of: clock.now()) }
+
+    public func stats(day: VenueDay) throws -> DayStats {
+        let i = calendar.interval(of: day)
+        return try store.stats(from: i.start, to: i.end, calendar: calendar)
+    }
+
+    public func trace(code raw: String, margin: TimeInterval) throws -> (Entry, [TraceContact]) {
+        guard let code = EntryCode.normalise(raw.hasPrefix("KOUT:") ? String(raw.dropFirst(5)) : raw),
+            let result = try store.trace(code: code, margin: margin, now: clock.now())
+        else { throw RuleViolation(.noSuchVisit, [TextFolding.clean(String(raw.prefix(40)))]) }
+        return result
+    }
+
+    public func audit() throws -> AuditReport { try store.audit() }
+
+    // MARK: Watch list
+
+    public func addWatch(name: String?, idNumber: String?, phone: String?, action: WatchEntry.Action, note: String?) throws -> Int64 {
+        let folded = name.map(TextFolding.fold).flatMap { $0.isEmpty ? nil : $0 }
+        let idHash = idNumber.map(TextFolding.clean).flatMap { $0.isEmpty ? nil : hasher.hash($0) }
+        let phoneKey = phone.map(TextFolding.clean).flatMap { $0.isEmpty ? nil : Validation.normalisePhone($0) }
+        guard folded != nil || idHash != nil || phoneKey != nil else { throw RuleViolation(.watchNeedsCriterion) }
+        return try store.addWatch(
+            nameFolded: folded, idHash: idHash, phone: phoneKey, action: action,
+            note: note.map(TextFolding.clean), at: clock.now())
+    }
+
+    public func removeWatch(id: Int64) throws {
+        guard try store.removeWatch(id: id, at: clock.now()) else { throw RuleViolation(.watchNotFound, [String(id)]) }
+    }
+
+    public func watchList() throws -> [WatchEntry] { try store.watchList() }
+}
+
+extension GateService {
+    /// Opens the configured log and key file: what a front end calls at start-up.
+    public static func open(config: KioskConfig, clock: any KioskClock) throws -> GateService {
+        let store = try Store(path: config.records.database)
+        let hasher = try IdHasher.loadOrCreate(path: config.records.keyFile)
+        return GateService(config: config, store: store, clock: clock, hasher: hasher)
+    }
+
+    public func visit(code: String) throws -> Entry? {
+        try store.visit(code: code)
+    }
+}

@@ -1,0 +1,46 @@
+import Crypto
+import Foundation
+import KioskCore
+import Records
+
+/// The keyed hash of an id number: lets the kiosk answer "seen before?" and match the watch
+/// list without storing the number. Keyed (HMAC-SHA-256 with a per-building secret) because
+/// a plain hash of a 12-digit number is reversed by trying them all.
+public struct IdHasher: Sendable {
+    let key: SymmetricKey
+
+    public init(key: [UInt8]) { self.key = SymmetricKey(data: key) }
+
+    /// Loads the key file, creating a new random key (0600 in a 0700 folder) on first use.
+    public static func loadOrCreate(path: String) throws -> IdHasher {
+        if let data = FileManager.default.contents(atPath: path) {
+            guard data.count == 32 else {
+                throw KeyFileError(path: path, reason: "it holds \(data.count) bytes, not 32; restore it from a backup")
+            }
+            return IdHasher(key: Array(data))
+        }
+        do {
+            try SecureFiles.makeDirectory((path as NSString).deletingLastPathComponent)
+            let key = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+            try SecureFiles.writeAtomically(key, to: path)
+            return IdHasher(key: key)
+        } catch {
+            throw KeyFileError(path: path, reason: (error as? SecureFiles.Failure)?.reason ?? "\(error)")
+        }
+    }
+
+    /// Normalises (no spaces, upper case) before hashing, so `079 203 001 234` and
+    /// `079203001234` are the same person.
+    public func hash(_ idNumber: String) -> String {
+        let normal = idNumber.filter { !$0.isWhitespace }.uppercased()
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(normal.utf8), using: key)
+        return mac.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+public struct KeyFileError: LocalizedKioskError {
+    public var path: String
+    public var reason: String
+    public var key: MessageKey { .keyFileProblem }
+    public var args: [String] { [path, reason] }
+}

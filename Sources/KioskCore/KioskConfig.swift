@@ -1,0 +1,229 @@
+import Foundation
+
+/// When forgotten visits are closed (`[records] auto_checkout`).
+public enum AutoCheckout: Equatable, Sendable, CustomStringConvertible {
+    /// Visits still open when their venue day ends are closed at midnight.
+    case midnight
+    /// Visits open longer than this are closed at check-in + this.
+    case after(TimeInterval)
+    case off
+
+    public var description: String {
+        switch self {
+        case .midnight: return "midnight"
+        case .off: return "off"
+        case .after(let s): return "after \(Int(s / 3600))h"
+        }
+    }
+}
+
+/// Everything kiosk.conf can say. Each section is a value type with the defaults the sample
+/// file documents; paths are absolute by the time a config exists (resolved against the
+/// folder of the file, so the kiosk behaves the same whatever directory it starts in).
+public struct KioskConfig: Equatable, Sendable {
+    public struct Venue: Equatable, Sendable {
+        public var id = "demo"
+        public var name = "Tòa nhà Demo"
+        public var address = ""
+        public var gate = "main"
+        public var gates: [String] = ["main"]
+        public var timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        /// 0 means no limit.
+        public var capacity = 0
+    }
+
+    public struct UI: Equatable, Sendable {
+        public var language = Language.vi
+    }
+
+    public struct Records: Equatable, Sendable {
+        public var database = "data/kiosk.sqlite"
+        public var exportDir = "data/exports"
+        public var keyFile = "data/kiosk.key"
+        public var retentionDays = 30
+        public var autoCheckout = AutoCheckout.midnight
+        /// nil: no daily export.
+        public var autoExportAt: TimeOfDay? = TimeOfDay(minutes: 5)
+        public var idStorage = IdStorage.masked
+        public var keepAddress = false
+        public var categories = ["visitor", "contractor", "delivery", "staff"]
+    }
+
+    public var venue = Venue()
+    public var ui = UI()
+    public var records = Records()
+    /// The file this came from, for messages.
+    public var source = "(defaults)"
+
+    public init() {}
+
+    public var calendar: VenueCalendar { VenueCalendar(timeZone: venue.timeZone) }
+}
+
+extension KioskConfig {
+    /// Reads and checks a config file. Every problem is a `ConfigError` naming file and line.
+    public static func load(path: String) throws(ConfigError) -> KioskConfig {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ConfigError(file: path, line: 0, key: "file", problem: "cannot be read: check the path and permissions")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, line: 0, key: "file", problem: "is not UTF-8 text; save it as UTF-8")
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(text: text, path: path, baseDirectory: base)
+    }
+
+    public static func parse(text: String, path: String, baseDirectory: String) throws(ConfigError) -> KioskConfig {
+        let ini = try IniFile(path: path, text: text)
+        var config = KioskConfig()
+        config.source = path
+        var gatesGiven = false
+        for (name, line) in ini.sections where !knownSections.contains(name) {
+            throw ConfigError(file: path, line: line, key: "[\(name)]",
+                problem: "unknown section; known sections: \(knownSections.joined(separator: ", "))")
+        }
+        for item in ini.items {
+            let fail = { (problem: String) -> ConfigError in
+                ConfigError(file: path, line: item.line, key: item.key, problem: problem)
+            }
+            let v = item.value
+            switch (item.section, item.key) {
+            case ("venue", "id"):
+                guard !v.isEmpty, v.count <= 32,
+                    v.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+                else { throw fail("use 1–32 letters, digits, - or _ (it goes into file names and URLs)") }
+                config.venue.id = v
+            case ("venue", "name"):
+                let clean = TextFolding.clean(v)
+                guard !clean.isEmpty else { throw fail("must not be empty") }
+                config.venue.name = clean
+            case ("venue", "address"):
+                config.venue.address = TextFolding.clean(v)
+            case ("venue", "gate"):
+                guard let g = gateName(v) else { throw fail("use 1–32 letters, digits, - or _") }
+                config.venue.gate = g
+            case ("venue", "gates"):
+                let list = splitList(v)
+                guard !list.isEmpty else { throw fail("list at least one gate, comma-separated") }
+                var gates: [String] = []
+                for g in list {
+                    guard let ok = gateName(g) else { throw fail("gate \"\(g)\": use 1–32 letters, digits, - or _") }
+                    gates.append(ok)
+                }
+                config.venue.gates = gates
+                gatesGiven = true
+            case ("venue", "timezone"):
+                guard let tz = TimeZone(identifier: v), v.contains("/") || v == "UTC" else {
+                    throw fail("unknown time zone \"\(v)\"; use an IANA name such as Asia/Ho_Chi_Minh")
+                }
+                config.venue.timeZone = tz
+            case ("venue", "capacity"):
+                guard let n = Int(v), n >= 0, n <= 1_000_000 else {
+                    throw fail("expected a whole number of people (0 = no limit), got \"\(v)\"")
+                }
+                config.venue.capacity = n
+            case ("ui", "language"):
+                guard let lang = Language(rawValue: v.lowercased()) else { throw fail("expected vi or en, got \"\(v)\"") }
+                config.ui.language = lang
+            case ("records", "database"):
+                guard !v.isEmpty else { throw fail("give a file path") }
+                config.records.database = resolve(v, base: baseDirectory)
+            case ("records", "export_dir"):
+                guard !v.isEmpty else { throw fail("give a folder path") }
+                config.records.exportDir = resolve(v, base: baseDirectory)
+            case ("records", "key_file"):
+                guard !v.isEmpty else { throw fail("give a file path") }
+                config.records.keyFile = resolve(v, base: baseDirectory)
+            case ("records", "retention_days"):
+                guard let n = Int(v), (1...3650).contains(n) else {
+                    throw fail("expected a number of days from 1 to 3650, got \"\(v)\"")
+                }
+                config.records.retentionDays = n
+            case ("records", "auto_checkout"):
+                guard let a = parseAutoCheckout(v) else {
+                    throw fail("expected midnight, off, or after Nh (1–48), got \"\(v)\"")
+                }
+                config.records.autoCheckout = a
+            case ("records", "auto_export_at"):
+                if v.lowercased() == "off" {
+                    config.records.autoExportAt = nil
+                } else {
+                    guard let t = TimeOfDay(v) else { throw fail("expected a time HH:MM (24-hour) or off, got \"\(v)\"") }
+                    config.records.autoExportAt = t
+                }
+            case ("records", "id_storage"):
+                guard let s = IdStorage(rawValue: v.lowercased()) else {
+                    throw fail("expected full, masked or hashed, got \"\(v)\"")
+                }
+                config.records.idStorage = s
+            case ("records", "keep_address"):
+                guard let b = parseBool(v) else { throw fail("expected true or false, got \"\(v)\"") }
+                config.records.keepAddress = b
+            case ("records", "categories"):
+                let list = splitList(v).map { $0.lowercased() }
+                guard !list.isEmpty, list.allSatisfy({ gateName($0) != nil }) else {
+                    throw fail("list categories as comma-separated words such as visitor, contractor")
+                }
+                config.records.categories = list
+            default:
+                let known = (knownKeys[item.section] ?? []).joined(separator: ", ")
+                throw fail("unknown key in [\(item.section)]; known keys: \(known)")
+            }
+        }
+        if !gatesGiven { config.venue.gates = [config.venue.gate] }
+        if !config.venue.gates.contains(config.venue.gate) {
+            let line = ini.items.first { $0.section == "venue" && $0.key == "gate" }?.line ?? 0
+            throw ConfigError(file: path, line: line, key: "gate",
+                problem: "\"\(config.venue.gate)\" is not among gates = \(config.venue.gates.joined(separator: ", "))")
+        }
+        return config
+    }
+
+    public static let knownSections = ["venue", "ui", "records"]
+    static let knownKeys: [String: [String]] = [
+        "venue": ["id", "name", "address", "gate", "gates", "timezone", "capacity"],
+        "ui": ["language"],
+        "records": ["database", "export_dir", "key_file", "retention_days", "auto_checkout",
+            "auto_export_at", "id_storage", "keep_address", "categories"],
+    ]
+
+    static func splitList(_ v: String) -> [String] {
+        v.split(separator: ",").map { $0.iniTrimmed([" ", "\t"]) }.filter { !$0.isEmpty }
+    }
+
+    static func gateName(_ v: String) -> String? {
+        guard !v.isEmpty, v.count <= 32,
+            v.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else { return nil }
+        return v
+    }
+
+    static func parseBool(_ v: String) -> Bool? {
+        switch v.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: return nil
+        }
+    }
+
+    static func parseAutoCheckout(_ v: String) -> AutoCheckout? {
+        let s = v.lowercased()
+        if s == "midnight" { return .midnight }
+        if s == "off" { return .off }
+        let parts = s.split(separator: " ")
+        if parts.count == 2, parts[0] == "after", parts[1].hasSuffix("h"),
+            let hours = Int(parts[1].dropLast()), (1...48).contains(hours)
+        {
+            return .after(TimeInterval(hours * 3600))
+        }
+        return nil
+    }
+
+    static func resolve(_ path: String, base: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return URL(fileURLWithPath: base).appendingPathComponent(path).standardized.path
+    }
+}

@@ -1,0 +1,153 @@
+/// The UI language (`[ui] language`); Vietnamese by default.
+public enum Language: String, Codable, Sendable, CaseIterable {
+    case vi, en
+}
+
+/// Every message the kiosk shows, as a key. Keeping them in one table means both languages
+/// stay complete (a test checks that) and lower modules can explain errors without knowing
+/// which language the front end uses.
+public enum MessageKey: String, Codable, Sendable, CaseIterable {
+    case nameRequired, fieldTooLong, idNumberUnusual, phoneUnusual, temperatureHigh,
+        temperatureImplausible
+    case admitted, alreadyInside, capacityFull, watchDeny, watchAlert, overridden, badgeInUse
+    case checkedOut, alreadyCheckedOut, noSuchVisit, noVisitWithBadge, visitWasDenied
+    case returningVisitor, autoClosedYesterday
+    case dbReadOnly, dbLocked, dbCorrupt, dbCannotOpen, dbFull, dbFailed
+    case exportWritten, exportFailed, unmaskedAudited
+    case auditOK, auditBad
+    case purged
+    case invalidDate, invalidRange, invalidMargin, unknownCategory, overrideNeedsReason
+    case watchAdded, watchRemoved, watchNotFound, watchNeedsCriterion
+    case noConfig, keyFileProblem
+    case promptHelp, promptUnknown
+
+    var vi: String {
+        switch self {
+        case .nameRequired: return "Thiếu họ tên: nhập họ tên khách rồi lưu lại."
+        case .fieldTooLong: return "Trường {0} quá dài (tối đa {1} ký tự): rút gọn rồi thử lại."
+        case .idNumberUnusual: return "Số giấy tờ không giống CCCD (12 số), CMND (9 số) hay hộ chiếu: kiểm tra lại."
+        case .phoneUnusual: return "Số điện thoại không đúng dạng 0xxxxxxxxx hoặc +84…: kiểm tra lại."
+        case .temperatureHigh: return "Nhiệt độ {0} °C từ 37,5 °C trở lên: kiểm tra sức khỏe khách."
+        case .temperatureImplausible: return "Nhiệt độ {0} °C không hợp lý: đo lại."
+        case .admitted: return "Được vào."
+        case .alreadyInside: return "Khách đã ở trong từ {0} (mã {1}): không mở lượt mới."
+        case .capacityFull: return "Đã đủ sức chứa ({0}/{1} người bên trong): cần giám sát viên cho phép."
+        case .watchDeny: return "Khách thuộc danh sách theo dõi (từ chối): không cho vào, báo giám sát viên."
+        case .watchAlert: return "Khách thuộc danh sách theo dõi (cảnh báo): báo giám sát viên."
+        case .overridden: return "Giám sát viên {0} cho phép: {1}"
+        case .badgeInUse: return "Thẻ khách {0} đang được dùng bởi lượt {1}: chọn thẻ khác."
+        case .checkedOut: return "Đã ghi nhận ra về: {0} (mã {1}), lúc {2}."
+        case .alreadyCheckedOut: return "Lượt {0} đã ra về lúc {1}: không thay đổi gì."
+        case .noSuchVisit: return "Không có lượt nào mã {0}: kiểm tra lại mã."
+        case .noVisitWithBadge: return "Không có khách nào bên trong giữ thẻ {0}."
+        case .visitWasDenied: return "Lượt {0} đã bị từ chối, không có gì để ra về."
+        case .returningVisitor: return "Khách quen: lần trước {0} (mã {1})."
+        case .autoClosedYesterday: return "{0} lượt hôm {1} được tự động đóng (không rõ giờ ra)."
+        case .dbReadOnly: return "Không ghi được cơ sở dữ liệu {0} (chỉ đọc): kiểm tra quyền ghi của thư mục và tệp."
+        case .dbLocked: return "Cơ sở dữ liệu {0} đang bị khóa bởi chương trình khác: thử lại sau ít phút."
+        case .dbCorrupt: return "Cơ sở dữ liệu {0} bị hỏng hoặc không phải SQLite: khôi phục từ bản sao lưu, không ghi đè."
+        case .dbCannotOpen: return "Không mở được cơ sở dữ liệu {0}: kiểm tra đường dẫn và quyền."
+        case .dbFull: return "Hết chỗ trên đĩa khi ghi {0}: giải phóng dung lượng rồi thử lại; chưa có gì bị ghi dở."
+        case .dbFailed: return "Lỗi cơ sở dữ liệu ({0}): chưa có gì bị ghi dở; thử lại hoặc báo kỹ thuật."
+        case .exportWritten: return "Đã xuất {0} lượt vào {1}."
+        case .exportFailed: return "Không xuất được vào {0}: {1}"
+        case .unmaskedAudited: return "Xuất dữ liệu đầy đủ (không che) đã được ghi vào nhật ký."
+        case .auditOK: return "Nhật ký toàn vẹn: {0} sự kiện, {1} lượt, chuỗi băm hợp lệ."
+        case .auditBad: return "Nhật ký bị sửa: {0}"
+        case .purged: return "Đã xóa {0} lượt cũ hơn {1} ngày; chuỗi băm vẫn hợp lệ."
+        case .invalidDate: return "Ngày không hợp lệ \"{0}\": dùng dạng YYYY-MM-DD."
+        case .invalidRange: return "Khoảng ngày không hợp lệ: --from phải trước hoặc bằng --to."
+        case .invalidMargin: return "Khoảng đệm không hợp lệ \"{0}\": dùng dạng 15m, 1h hoặc 90s."
+        case .unknownCategory: return "Loại khách không có: {0}. Các loại: {1}."
+        case .overrideNeedsReason: return "Cho phép vượt quy định cần người cho phép và lý do (--override-by, --reason)."
+        case .watchAdded: return "Đã thêm vào danh sách theo dõi (mục {0})."
+        case .watchRemoved: return "Đã xóa mục {0} khỏi danh sách theo dõi."
+        case .watchNotFound: return "Không có mục {0} trong danh sách theo dõi."
+        case .watchNeedsCriterion: return "Cần ít nhất một trong: --name, --id-number, --phone."
+        case .noConfig: return "Không tìm thấy kiosk.conf: dùng --config TỆP, biến KIOSK_CONFIG, ./kiosk.conf hoặc /etc/kiosk/kiosk.conf."
+        case .keyFileProblem: return "Không dùng được tệp khóa {0}: {1}"
+        case .promptHelp: return "Nhập họ tên để cho khách vào, số thẻ hoặc mã ra về để cho khách ra, \"ds\" xem ai đang ở trong, \"q\" để thoát."
+        case .promptUnknown: return "Không hiểu lệnh; gõ ? để xem hướng dẫn."
+        }
+    }
+
+    var en: String {
+        switch self {
+        case .nameRequired: return "Name is missing: type the visitor's name and save again."
+        case .fieldTooLong: return "Field {0} is too long (at most {1} characters): shorten it and try again."
+        case .idNumberUnusual: return "The id number does not look like a CCCD (12 digits), CMND (9 digits) or passport: check it."
+        case .phoneUnusual: return "The phone number is not of the form 0xxxxxxxxx or +84…: check it."
+        case .temperatureHigh: return "Temperature {0} °C is 37.5 °C or more: check the visitor's health."
+        case .temperatureImplausible: return "Temperature {0} °C is not plausible: measure again."
+        case .admitted: return "Admitted."
+        case .alreadyInside: return "Already inside since {0} (code {1}): no second visit opened."
+        case .capacityFull: return "The building is full ({0}/{1} inside): a supervisor must allow it."
+        case .watchDeny: return "Visitor is on the watch list (deny): do not admit, call the supervisor."
+        case .watchAlert: return "Visitor is on the watch list (alert): inform the supervisor."
+        case .overridden: return "Allowed by supervisor {0}: {1}"
+        case .badgeInUse: return "Badge {0} is in use by visit {1}: choose another badge."
+        case .checkedOut: return "Checked out: {0} (code {1}) at {2}."
+        case .alreadyCheckedOut: return "Visit {0} already left at {1}: nothing changed."
+        case .noSuchVisit: return "No visit has code {0}: check the code."
+        case .noVisitWithBadge: return "Nobody inside holds badge {0}."
+        case .visitWasDenied: return "Visit {0} was refused; there is nothing to check out."
+        case .returningVisitor: return "Returning visitor: last visit {0} (code {1})."
+        case .autoClosedYesterday: return "{0} visits of {1} were closed automatically (exit time unknown)."
+        case .dbReadOnly: return "Cannot write the database {0} (read-only): check the write permissions of the file and its folder."
+        case .dbLocked: return "The database {0} is locked by another program: try again in a few minutes."
+        case .dbCorrupt: return "The database {0} is damaged or not SQLite: restore it from a backup, do not overwrite it."
+        case .dbCannotOpen: return "Cannot open the database {0}: check the path and permissions."
+        case .dbFull: return "The disk is full while writing {0}: free some space and try again; nothing was half-written."
+        case .dbFailed: return "Database error ({0}): nothing was half-written; try again or call support."
+        case .exportWritten: return "Exported {0} visits to {1}."
+        case .exportFailed: return "Could not export to {0}: {1}"
+        case .unmaskedAudited: return "An unmasked export was recorded in the audit log."
+        case .auditOK: return "Log intact: {0} events, {1} visits, hash chain valid."
+        case .auditBad: return "The log was tampered with: {0}"
+        case .purged: return "Purged {0} visits older than {1} days; the hash chain is still valid."
+        case .invalidDate: return "Invalid date \"{0}\": use YYYY-MM-DD."
+        case .invalidRange: return "Invalid date range: --from must be on or before --to."
+        case .invalidMargin: return "Invalid margin \"{0}\": use 15m, 1h or 90s."
+        case .unknownCategory: return "Unknown category: {0}. Categories: {1}."
+        case .overrideNeedsReason: return "An override needs who allows it and why (--override-by, --reason)."
+        case .watchAdded: return "Added to the watch list (entry {0})."
+        case .watchRemoved: return "Removed entry {0} from the watch list."
+        case .watchNotFound: return "There is no watch-list entry {0}."
+        case .watchNeedsCriterion: return "Give at least one of --name, --id-number, --phone."
+        case .noConfig: return "No kiosk.conf found: use --config FILE, KIOSK_CONFIG, ./kiosk.conf or /etc/kiosk/kiosk.conf."
+        case .keyFileProblem: return "Cannot use the key file {0}: {1}"
+        case .promptHelp: return "Type a name to check a visitor in, a badge number or check-out code to check out, \"ls\" to see who is inside, \"q\" to quit."
+        case .promptUnknown: return "Not understood; type ? for help."
+        }
+    }
+}
+
+/// Looks up and fills in messages.
+public enum L10n {
+    public static func text(_ key: MessageKey, _ language: Language, _ args: [String] = []) -> String {
+        var template = language == .vi ? key.vi : key.en
+        for (i, arg) in args.enumerated() {
+            template = template.replacingOccurrences(of: "{\(i)}", with: arg)
+        }
+        return template
+    }
+
+    /// Field names in the UI language, for messages about a field.
+    public static func field(_ name: String, _ language: Language) -> String {
+        let vi = [
+            "name": "họ tên", "id_number": "số giấy tờ", "phone": "điện thoại",
+            "organisation": "đơn vị", "host": "người cần gặp", "purpose": "mục đích", "address": "địa chỉ",
+        ]
+        return language == .vi ? (vi[name] ?? name) : name
+    }
+}
+
+/// An error that can explain itself to a guard in either language.
+public protocol LocalizedKioskError: Error {
+    var key: MessageKey { get }
+    var args: [String] { get }
+}
+
+extension LocalizedKioskError {
+    public func message(_ language: Language) -> String { L10n.text(key, language, args) }
+}

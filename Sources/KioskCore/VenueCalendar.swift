@@ -1,0 +1,131 @@
+import Foundation
+
+/// A calendar day in the venue's time zone, e.g. `2026-11-29`.
+public struct VenueDay: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses `YYYY-MM-DD`; nil for anything else, including impossible dates.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+            (1...12).contains(m), (1...31).contains(d)
+        else { return nil }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        guard let date = cal.date(from: DateComponents(year: y, month: m, day: d)),
+            cal.component(.day, from: date) == d
+        else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    public var description: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    public static func < (a: VenueDay, b: VenueDay) -> Bool {
+        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+    }
+}
+
+/// Converts between UTC instants (what is stored) and the venue's days and wall-clock times
+/// (what people read). Days are the venue's days, wherever the machine's zone is set.
+public struct VenueCalendar: Sendable {
+    public let timeZone: TimeZone
+    private let calendar: Calendar
+
+    public init(timeZone: TimeZone) {
+        self.timeZone = timeZone
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = timeZone
+        self.calendar = cal
+    }
+
+    public func day(of date: Date) -> VenueDay {
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return VenueDay(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
+    }
+
+    /// The first instant of a venue day.
+    public func start(of day: VenueDay) -> Date {
+        calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))
+            ?? Date(timeIntervalSince1970: 0)
+    }
+
+    /// The half-open interval [start, next day's start).
+    public func interval(of day: VenueDay) -> (start: Date, end: Date) {
+        (start(of: day), start(of: self.day(adding: 1, to: day)))
+    }
+
+    public func day(adding days: Int, to day: VenueDay) -> VenueDay {
+        let noon = start(of: day).addingTimeInterval(12 * 3600)
+        let moved = calendar.date(byAdding: .day, value: days, to: noon) ?? noon
+        return self.day(of: moved)
+    }
+
+    /// The instant of a wall-clock time on a venue day.
+    public func date(on day: VenueDay, at time: TimeOfDay) -> Date {
+        start(of: day).addingTimeInterval(TimeInterval(time.minutes * 60))
+    }
+
+    /// `2026-11-29 08:41:05`, in the venue's zone.
+    public func localTimestamp(_ date: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0,
+            c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+    }
+
+    /// `08:41`, in the venue's zone.
+    public func localTime(_ date: Date) -> String {
+        let c = calendar.dateComponents([.hour, .minute], from: date)
+        return String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
+    }
+
+    public func hour(of date: Date) -> Int {
+        calendar.component(.hour, from: date)
+    }
+}
+
+/// A wall-clock time such as `auto_export_at = 00:05`.
+public struct TimeOfDay: Hashable, Sendable, CustomStringConvertible {
+    public let minutes: Int
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+            let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m)
+        else { return nil }
+        minutes = h * 60 + m
+    }
+
+    public init(minutes: Int) { self.minutes = minutes }
+
+    public var description: String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
+}
+
+/// ISO 8601 in UTC, the form timestamps take in JSON output and in the hash chain.
+public enum ISOTime {
+    public static func format(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: date)
+    }
+
+    /// Accepts `2026-11-29T08:00:00Z`, offsets, and fractional seconds.
+    public static func parse(_ text: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        if let d = f.date(from: text) { return d }
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: text)
+    }
+}

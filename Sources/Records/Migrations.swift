@@ -1,0 +1,91 @@
+import GRDB
+
+/// Schema migrations, registered by name. A shipped migration is never edited: a change of
+/// schema is a new migration appended here.
+///
+/// Times are INTEGER milliseconds since the Unix epoch, UTC: sortable, compact, and the same in
+/// SQLite and PostgreSQL (the multi-gate future), unlike SQLite's date functions.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-visits-events-watchlist") { db in
+            try db.execute(sql: """
+                CREATE TABLE visit (
+                    id INTEGER PRIMARY KEY,
+                    code TEXT NOT NULL UNIQUE,
+                    venue TEXT NOT NULL,
+                    gate TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    method TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    checked_in_at INTEGER NOT NULL,
+                    checked_out_at INTEGER,
+                    auto_closed_at INTEGER,
+                    name TEXT NOT NULL,
+                    search_text TEXT NOT NULL,
+                    id_number TEXT,
+                    id_storage TEXT NOT NULL,
+                    id_hash TEXT,
+                    phone TEXT,
+                    organisation TEXT,
+                    host TEXT,
+                    purpose TEXT,
+                    address TEXT,
+                    badge TEXT,
+                    temperature REAL,
+                    symptoms INTEGER,
+                    declaration TEXT,
+                    app TEXT,
+                    pass_summary TEXT,
+                    decision TEXT NOT NULL,
+                    reasons TEXT,
+                    override_by TEXT,
+                    override_reason TEXT,
+                    watch_match TEXT,
+                    guard TEXT NOT NULL
+                );
+                CREATE INDEX visit_checked_in_at ON visit(checked_in_at);
+                CREATE INDEX visit_inside ON visit(checked_in_at) WHERE status = 'inside';
+                CREATE INDEX visit_inside_badge ON visit(badge) WHERE status = 'inside';
+                CREATE INDEX visit_id_hash ON visit(id_hash);
+                CREATE INDEX visit_phone ON visit(phone);
+
+                CREATE TABLE event (
+                    seq INTEGER PRIMARY KEY,
+                    at INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    code TEXT,
+                    payload TEXT,
+                    payload_hash TEXT NOT NULL,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                CREATE INDEX event_code ON event(code);
+
+                CREATE TABLE watch (
+                    id INTEGER PRIMARY KEY,
+                    name_folded TEXT,
+                    id_hash TEXT,
+                    phone TEXT,
+                    action TEXT NOT NULL,
+                    note TEXT,
+                    created_at INTEGER NOT NULL
+                );
+
+                CREATE TABLE daily_export (
+                    day TEXT PRIMARY KEY,
+                    file TEXT NOT NULL,
+                    rows INTEGER NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                """)
+        }
+        return m
+    }
+}

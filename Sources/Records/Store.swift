@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+import KioskCore
+
+/// The log. The only type in the project that opens the database; everything above talks to
+/// it through these methods and never sees SQL.
+///
+/// Durability: WAL with `synchronous=FULL`, so a commit has reached the disk when `write`
+/// returns, and a visit shown as recorded survives a power cut.
+public final class Store: Sendable {
+    let writer: any DatabaseWriter
+    /// The database file, or `:memory:`, for messages.
+    public let path: String
+
+    /// How long a write waits for another process (a second gate, `kiosk export`) before it
+    /// reports the database as locked.
+    public static let busyTimeout: TimeInterval = 5
+
+    /// Opens (creating if needed) the database at `path`, in a 0700 folder, mode 0600.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        let dir = (path as NSString).deletingLastPathComponent
+        do {
+            if !readOnly {
+                if !dir.isEmpty { try SecureFiles.makeDirectory(dir) }
+                try SecureFiles.touchPrivate(path)
+            }
+        } catch {
+            throw StoreError.cannotOpen(path: path)
+        }
+        if readOnly && !FileManager.default.fileExists(atPath: path) {
+            throw StoreError.cannotOpen(path: path)
+        }
+        do {
+            writer = try DatabasePool(path: path, configuration: Store.configuration(readOnly: readOnly))
+            if !readOnly { try Store.migrateIfNeeded(writer) }
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+    }
+
+    /// A private in-memory database for tests.
+    public init(inMemoryNamed name: String = "test") throws {
+        path = ":memory:"
+        writer = try DatabaseQueue(named: name, configuration: Store.configuration(readOnly: false))
+        try Store.migrateIfNeeded(writer)
+    }
+
+    static func configuration(readOnly: Bool) -> Configuration {
+        var config = Configuration()
+        config.readonly = readOnly
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "kiosk"
+        config.prepareDatabase { db in
+            // FULL: the WAL is fsynced at every commit. NORMAL would lose the last visits on
+            // power loss, which a gate cannot afford.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Purged personal data is overwritten, not left in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = FAST")
+        }
+        return config
+    }
+
+    static func migrateIfNeeded(_ writer: any DatabaseWriter) throws {
+        let migrator = Migrations.migrator
+        // Most starts find the schema current; checking with a read avoids taking the write
+        // lock just to learn that, so `kiosk list` never waits for a busy writer.
+        let done = try writer.read { db in try migrator.hasCompletedMigrations(db) }
+        if !done { try migrator.migrate(writer) }
+    }
+
+    /// Runs `body` in one IMMEDIATE transaction: it sees and changes the log atomically,
+    /// even against another process writing the same file.
+    public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        do {
+            return try writer.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(StoreTransaction(db: db))
+                    return .commit
+                }
+                guard let result else { throw StoreError.other(path: path, detail: "transaction produced nothing") }
+                return result
+            }
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+    }
+
+    /// Runs `body` on a consistent snapshot.
+    public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        do {
+            return try writer.read { db in try body(StoreTransaction(db: db)) }
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+    }
+
+    /// A meta value (bookkeeping of daily jobs), outside the chain because it holds nothing
+    /// that needs proving.
+    public func meta(_ key: String) throws -> String? {
+        try read { tx in try tx.meta(key) }
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try write { tx in try tx.setMeta(key, value) }
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import GRDB
+import KioskCore
+
+/// What the Gate may ask and change inside one transaction. Rules that must hold across
+/// processes (one open visit per person, one holder per badge, capacity) are checked and acted
+/// on in the same transaction, so two gates cannot both admit the last place.
+public struct StoreTransaction {
+    let db: Database
+
+    // MARK: Queries
+
+    public func visit(code: String) throws -> Entry? {
+        try Row.fetchOne(db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE code = ?", arguments: [code])
+            .map(VisitRow.entry)
+    }
+
+    public func insideCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM visit WHERE status = 'inside'") ?? 0
+    }
+
+    /// An open visit of the same person: same id hash, or same phone.
+    public func insideVisit(idHash: String?, phone: String?) throws -> Entry? {
+        if let idHash {
+            if let e = try Row.fetchOne(
+                db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE id_hash = ? AND status = 'inside' LIMIT 1",
+                arguments: [idHash]).map(VisitRow.entry)
+            {
+                return e
+            }
+        }
+        if let phone {
+            return try Row.fetchOne(
+                db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE phone = ? AND status = 'inside' LIMIT 1",
+                arguments: [phone]
+            ).map(VisitRow.entry)
+        }
+        return nil
+    }
+
+    public func insideVisit(badge: String) throws -> Entry? {
+        try Row.fetchOne(
+            db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE badge = ? AND status = 'inside' LIMIT 1",
+            arguments: [badge]
+        ).map(VisitRow.entry)
+    }
+
+    /// The latest visit that held a badge, open or not: a badge handed back twice is
+    /// answered with the visit it closed.
+    public func latestVisit(badge: String) throws -> Entry? {
+        try Row.fetchOne(
+            db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE badge = ? AND status != 'denied' ORDER BY checked_in_at DESC, id DESC LIMIT 1",
+            arguments: [badge]
+        ).map(VisitRow.entry)
+    }
+
+    /// The most recent earlier visit of the same person, for "returning visitor".
+    public func lastVisit(idHash: String?, phone: String?) throws -> Entry? {
+        var candidates: [Entry] = []
+        if let idHash {
+            candidates += try Row.fetchAll(
+                db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE id_hash = ? AND status != 'denied' ORDER BY checked_in_at DESC LIMIT 1",
+                arguments: [idHash]
+            ).map(VisitRow.entry)
+        }
+        if let phone {
+            candidates += try Row.fetchAll(
+                db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE phone = ? AND status != 'denied' ORDER BY checked_in_at DESC LIMIT 1",
+                arguments: [phone]
+            ).map(VisitRow.entry)
+        }
+        return candidates.max { $0.checkedInAt < $1.checkedInAt }
+    }
+
+    public func watchMatches(nameFolded: String, idHash: String?, phone: String?) throws -> [WatchEntry] {
+        try WatchEntry.fetch(db, sql: """
+            SELECT id, name_folded, id_hash, phone, action, note, created_at FROM watch
+            WHERE (name_folded IS NOT NULL AND name_folded = ?)
+               OR (id_hash IS NOT NULL AND id_hash = ?)
+               OR (phone IS NOT NULL AND phone = ?)
+            ORDER BY id
+            """, arguments: [nameFolded, idHash, phone])
+    }
+
+    func meta(_ key: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+    }
+
+    func setMeta(_ key: String, _ value: String) throws {
+        try db.execute(
+            sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            arguments: [key, value])
+    }
+
+    // MARK: Changes
+
+    /// Inserts a visit under a fresh unique code and chains its check-in event.
+    /// The entry's `code` is ignored and replaced by the one allocated here.
+    public func insert(_ entry: Entry, at now: Date) throws -> Entry {
+        var e = entry
+        e.status = entry.decision == "denied" ? .denied : .inside
+        e.checkedOutAt = nil
+        e.autoClosedAt = nil
+        for _ in 0..<32 {
+            let code = EntryCode.random()
+            if try Int.fetchOne(db, sql: "SELECT 1 FROM visit WHERE code = ?", arguments: [code]) == nil {
+                e.code = code
+                break
+            }
+        }
+        let fixed = VisitRow.fixedValues(e)
+        let placeholders = Array(repeating: "?", count: VisitRow.allColumns.count).joined(separator: ", ")
+        var values = fixed
+        values.append(e.status.rawValue.databaseValue)
+        values.append(.null)
+        values.append(.null)
+        try db.execute(
+            sql: "INSERT INTO visit (\(VisitRow.selectList)) VALUES (\(placeholders))",
+            arguments: StatementArguments(values))
+        try HashChain.append(db, kind: .checkin, code: e.code, payload: VisitRow.canonicalFixed(fixed), at: now)
+        return e
+    }
+
+    /// Records a real exit. Returns the visit as it now is.
+    public func checkOut(code: String, at now: Date) throws -> Entry {
+        let millis = VisitRow.millis(now)
+        try db.execute(
+            sql: "UPDATE visit SET status = 'left', checked_out_at = ? WHERE code = ? AND status = 'inside'",
+            arguments: [millis, code])
+        try HashChain.append(
+            db, kind: .checkout, code: code,
+            payload: CanonicalJSON.object([("status", .string("left")), ("checked_out_at", .int(millis))]), at: now)
+        guard let e = try visit(code: code) else { throw RuleViolation(.noSuchVisit, [code]) }
+        return e
+    }
+
+    /// Closes visits still open at their automatic check-out time. `closeTime` gives, for
+    /// each open visit's check-in, when it should be closed (nil: not yet).
+    public func autoClose(now: Date, closeTime: (Date) -> Date?) throws -> [Entry] {
+        let open = try Row.fetchAll(
+            db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE status = 'inside' ORDER BY checked_in_at"
+        ).map(VisitRow.entry)
+        var closed: [Entry] = []
+        for var e in open {
+            guard let at = closeTime(e.checkedInAt), at <= now else { continue }
+            let millis = VisitRow.millis(at)
+            try db.execute(
+                sql: "UPDATE visit SET status = 'auto-closed', auto_closed_at = ? WHERE code = ? AND status = 'inside'",
+                arguments: [millis, e.code])
+            try HashChain.append(
+                db, kind: .autoClose, code: e.code,
+                payload: CanonicalJSON.object([("status", .string("auto-closed")), ("auto_closed_at", .int(millis))]),
+                at: now)
+            e.status = .autoClosed
+            e.autoClosedAt = VisitRow.date(millis)
+            closed.append(e)
+        }
+        return closed
+    }
+}
+
+/// Short entry codes for receipts and `KOUT:` codes: six characters from an alphabet without
+/// look-alikes (no 0/O, 1/I/L), about a billion possibilities, checked for uniqueness.
+public enum EntryCode {
+    static let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+
+    public static func random() -> String {
+        var rng = SystemRandomNumberGenerator()
+        return String((0..<6).map { _ in alphabet[Int(rng.next(upperBound: UInt32(alphabet.count)))] })
+    }
+
+    /// Upper-cases and trims what a guard types; nil if it cannot be a code.
+    public static func normalise(_ text: String) -> String? {
+        let t = text.uppercased().filter { !$0.isWhitespace }
+        guard t.count == 6, t.allSatisfy({ alphabet.contains($0) }) else { return nil }
+        return t
+    }
+}

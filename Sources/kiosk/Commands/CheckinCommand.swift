@@ -1,0 +1,172 @@
+import ArgumentParser
+import Foundation
+import Gate
+import KioskCore
+
+extension AppStatus: ExpressibleByArgument {}
+
+struct CheckinCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkin", abstract: "Record a visit typed by the guard and print its entry code.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The visitor's full name (required unless --batch).") var name: String?
+    @Option(name: .customLong("id-number"), help: "CCCD, CMND or passport number.") var idNumber: String?
+    @Option var phone: String?
+    @Option(help: "Organisation or company.") var org: String?
+    @Option(help: "Person or department visited.") var host: String?
+    @Option var purpose: String?
+    @Option(help: "Visitor card (badge) number handed out.") var badge: String?
+    @Option(help: "Body temperature in °C, e.g. 36.8.") var temperature: Double?
+    @Flag(help: "The visitor reports symptoms.") var symptoms = false
+    @Option(help: "The guard's observation of the app: installed, not-installed, no-smartphone.") var app: AppStatus?
+    @Option(help: "Category, one of [records] categories (default: the first).") var category: String?
+    @Flag(help: "Fill empty fields from the visitor's last visit.") var reuse = false
+    @Option(name: .customLong("override-by"), help: "Supervisor admitting despite a denial (capacity, watch list).") var overrideBy: String?
+    @Option(help: "Why the supervisor overrides.") var reason: String?
+    @Option(name: .customLong("guard"), help: "Who records the visit (default: $KIOSK_GUARD or the login name).") var guardName: String?
+    @Option(help: "Read one JSON object per line from FILE or - (stdin) and check each in; prints each code as soon as it is on disk.") var batch: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        if batch == nil && name == nil { throw ValidationError("--name is required (or --batch FILE).") }
+        if (overrideBy == nil) != (reason == nil) { throw ValidationError("--override-by and --reason go together.") }
+    }
+
+    func run() throws {
+        let context = try Context.make(global)
+        let who = guardName ?? ProcessInfo.processInfo.environment["KIOSK_GUARD"] ?? ProcessInfo.processInfo.environment["USER"] ?? "guard"
+        if let batch { return try runBatch(context, source: batch, guardName: who) }
+        var request = CheckInRequest(
+            details: VisitorDetails(name: name ?? "", idNumber: idNumber, phone: phone, organisation: org, host: host, purpose: purpose),
+            guardName: who)
+        request.badge = badge
+        request.temperature = temperature
+        request.symptoms = symptoms ? true : nil
+        request.app = app
+        request.category = category
+        request.reuseLastDetails = reuse
+        if let overrideBy, let reason { request.override = .init(by: overrideBy, reason: reason) }
+        let result: CheckInResult
+        do {
+            result = try context.gate.checkIn(request)
+        } catch {
+            throw context.fail(error)
+        }
+        report(result, context)
+        if result.recorded == nil || result.decision.verdict == .deny { throw ExitCode(1) }
+    }
+
+    private func report(_ result: CheckInResult, _ context: Context) {
+        let lang = context.language
+        if json {
+            writeOut(JSONOutput.encode(CheckinJSON(result, context)) + "\n")
+            return
+        }
+        if let recorded = result.recorded { writeOut(recorded.code + "\n") }
+        for reason in result.decision.reasons { writeOut(reason.text(lang) + "\n") }
+        for warning in result.warnings { writeOut(warning.text(lang) + "\n") }
+        if let previous = result.previousVisit, result.recorded != nil {
+            writeOut(L10n.text(.returningVisitor, lang, [context.calendar.localTimestamp(previous.checkedInAt), previous.code]) + "\n")
+        }
+    }
+
+    /// One visitor per line: {"name": …, "id_number": …, "phone": …, "org": …, "host": …,
+    /// "purpose": …, "badge": …, "temperature": …, "category": …}.
+    private func runBatch(_ context: Context, source: String, guardName: String) throws {
+        let handle: FileHandle
+        if source == "-" {
+            handle = .standardInput
+        } else {
+            guard let h = FileHandle(forReadingAtPath: source) else {
+                throw Context.usage("\(source): cannot be read")
+            }
+            handle = h
+        }
+        var failed = 0
+        var lineNumber = 0
+        for line in LineReader(handle: handle) {
+            lineNumber += 1
+            if line.allSatisfy(\.isWhitespace) { continue }
+            guard let data = line.data(using: .utf8),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else {
+                printError("line \(lineNumber): not a JSON object; skipped")
+                failed += 1
+                continue
+            }
+            func s(_ k: String) -> String? { object[k] as? String }
+            var request = CheckInRequest(
+                details: VisitorDetails(name: s("name") ?? "", idNumber: s("id_number"), phone: s("phone"),
+                    organisation: s("org") ?? s("organisation"), host: s("host"), purpose: s("purpose")),
+                guardName: guardName)
+            request.badge = s("badge")
+            request.temperature = (object["temperature"] as? NSNumber)?.doubleValue
+            request.category = s("category")
+            do {
+                let result = try context.gate.checkIn(request)
+                if let recorded = result.recorded {
+                    writeOut(json ? JSONOutput.encode(CheckinJSON(result, context)) + "\n" : recorded.code + "\n")
+                } else {
+                    failed += 1
+                    printError("line \(lineNumber): " + (result.decision.reasons.first?.text(context.language) ?? "refused"))
+                }
+            } catch {
+                failed += 1
+                _ = Context.fail(error, context.language)
+            }
+        }
+        if failed > 0 { throw ExitCode(1) }
+    }
+}
+
+/// Reads a file or pipe line by line as data arrives, so a stream is handled as it comes.
+struct LineReader: Sequence, IteratorProtocol {
+    let handle: FileHandle
+    var buffer = [UInt8]()
+    var done = false
+
+    init(handle: FileHandle) { self.handle = handle }
+
+    mutating func next() -> String? {
+        while true {
+            if let nl = buffer.firstIndex(of: 10) {
+                let line = String(decoding: buffer[..<nl], as: UTF8.self)
+                buffer.removeSubrange(...nl)
+                return line
+            }
+            if done {
+                guard !buffer.isEmpty else { return nil }
+                defer { buffer.removeAll() }
+                return String(decoding: buffer, as: UTF8.self)
+            }
+            let chunk = handle.availableData
+            if chunk.isEmpty { done = true } else { buffer.append(contentsOf: chunk) }
+        }
+    }
+}
+
+/// `kiosk checkin --json`.
+struct CheckinJSON: Encodable {
+    var code: String?
+    var decision: String
+    var verdict: String
+    var checked_in_at: String?
+    var reasons: [String]
+    var warnings: [String]
+    var already_inside: String?
+    var previous_visit: String?
+    var visit: EntryView?
+
+    init(_ r: CheckInResult, _ context: Context) {
+        code = r.recorded?.code
+        decision = r.recorded?.decision ?? (r.alreadyInside != nil ? "already-inside" : "refused")
+        verdict = r.decision.verdict.rawValue
+        checked_in_at = r.recorded.map { ISOTime.format($0.checkedInAt) }
+        reasons = r.decision.reasons.map { $0.text(context.language) }
+        warnings = r.warnings.map { $0.text(context.language) }
+        already_inside = r.alreadyInside?.code
+        previous_visit = r.previousVisit?.code
+        visit = r.recorded.map { EntryView($0, calendar: context.calendar) }
+    }
+}

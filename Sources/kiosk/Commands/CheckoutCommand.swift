@@ -1,0 +1,34 @@
+import ArgumentParser
+import Gate
+import KioskCore
+
+struct CheckoutCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkout", abstract: "Close a visit by its entry code (or KOUT: code) or by badge number.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The entry code, e.g. K7QX4M or KOUT:K7QX4M.") var code: String?
+    @Option(help: "The badge number handed back.") var badge: String?
+
+    func validate() throws {
+        if (code == nil) == (badge == nil) { throw ValidationError("Give either an entry CODE or --badge N.") }
+    }
+
+    func run() throws {
+        let context = try Context.make(global)
+        let result: GateService.CheckOutResult
+        do {
+            result = try code.map { try context.gate.checkOut(code: $0) } ?? context.gate.checkOut(badge: badge ?? "")
+        } catch {
+            throw context.fail(error)
+        }
+        switch result {
+        case .checkedOut(let e):
+            let at = e.checkedOutAt.map(context.calendar.localTime) ?? "?"
+            writeOut(L10n.text(.checkedOut, context.language, [e.details.name, e.code, at]) + "\n")
+        case .alreadyClosed(let e):
+            let at = (e.checkedOutAt ?? e.autoClosedAt).map(context.calendar.localTimestamp) ?? "?"
+            writeOut(L10n.text(.alreadyCheckedOut, context.language, [e.code, at]) + "\n")
+        }
+    }
+}

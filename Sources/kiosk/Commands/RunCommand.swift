@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Gate
+import KioskCore
+
+/// `kiosk` with no command. Until the full-screen guard terminal lands (its own issue), this
+/// is a plain line prompt over the same Gate service, so `make run` gives a working gate.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Start the guard terminal (the default).")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("guard"), help: "The guard on duty (default: $KIOSK_GUARD or the login name).") var guardName: String?
+
+    func run() throws {
+        let context = try Context.make(global, autoCheckout: false)
+        let gate = context.gate
+        let lang = context.language
+        let env = ProcessInfo.processInfo.environment
+        let who = guardName ?? env["KIOSK_GUARD"] ?? env["USER"] ?? "guard"
+        var lastMaintenance = Date.distantPast
+
+        func maintain() {
+            guard Date().timeIntervalSince(lastMaintenance) >= 60 else { return }
+            lastMaintenance = Date()
+            let report = gate.runMaintenance()
+            for f in report.failures { printError(f) }
+        }
+        func say(_ text: String) { writeOut(text + "\n") }
+
+        maintain()
+        say("\(gate.config.venue.name) · \(gate.config.venue.gate)")
+        say(L10n.text(.promptHelp, lang))
+        for raw in LineReader(handle: .standardInput) {
+            maintain()
+            let line = TextFolding.clean(raw)
+            if line.isEmpty {
+                writeOut("> ")
+                continue
+            }
+            do {
+                switch line.lowercased() {
+                case "q", "quit", "exit", "thoat", "thoát":
+                    return
+                case "?", "help", "h":
+                    say(L10n.text(.promptHelp, lang))
+                case "ls", "ds", "list":
+                    for e in try gate.list(day: nil, insideOnly: true, search: nil) {
+                        say("\(gate.calendar.localTime(e.checkedInAt))  \(e.code)  \(e.details.name)  \(e.badge.map { "#" + $0 } ?? "")")
+                    }
+                default:
+                    try handle(line, gate: gate, guardName: who, say: say)
+                }
+            } catch {
+                say(gate.describe(error))
+            }
+        }
+    }
+
+    private func handle(_ line: String, gate: GateService, guardName: String, say: (String) -> Void) throws {
+        let lang = gate.language
+        func closed(_ r: GateService.CheckOutResult) {
+            switch r {
+            case .checkedOut(let e):
+                say(L10n.text(.checkedOut, lang, [e.details.name, e.code, e.checkedOutAt.map(gate.calendar.localTime) ?? ""]))
+            case .alreadyClosed(let e):
+                say(L10n.text(.alreadyCheckedOut, lang, [e.code, (e.checkedOutAt ?? e.autoClosedAt).map(gate.calendar.localTimestamp) ?? ""]))
+            }
+        }
+        if line.uppercased().hasPrefix("KOUT:") {
+            return closed(try gate.checkOut(code: line))
+        }
+        if line.count <= 6, line.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            return closed(try gate.checkOut(badge: line))
+        }
+        if let code = EntryCode.normalise(line), line == line.uppercased(), try gate.visit(code: code) != nil {
+            return closed(try gate.checkOut(code: code))
+        }
+        let result = try gate.checkIn(CheckInRequest(details: VisitorDetails(name: line), guardName: guardName))
+        if let e = result.recorded { say("\(e.code)  \(e.details.name)") }
+        for r in result.decision.reasons { say(r.text(lang)) }
+        for w in result.warnings { say(w.text(lang)) }
+    }
+}

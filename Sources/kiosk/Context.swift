@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Gate
+import KioskCore
+
+/// Loads config, opens the log and builds the Gate service; turns every failure into a
+/// one-line message and the documented exit status.
+struct Context {
+    let gate: GateService
+
+    var language: Language { gate.language }
+    var calendar: VenueCalendar { gate.calendar }
+
+    /// - Parameter autoCheckout: close forgotten visits first, so lists and counts are true.
+    static func make(_ options: GlobalOptions, autoCheckout: Bool = true) throws -> Context {
+        let config = try loadConfig(options)
+        let clock: any KioskClock
+        if let pinned = ProcessInfo.processInfo.environment["KIOSK_NOW"], !pinned.isEmpty {
+            guard let date = ISOTime.parse(pinned) else {
+                throw usage("KIOSK_NOW=\(pinned): expected ISO 8601 such as 2026-11-29T08:00:00+07:00")
+            }
+            clock = FixedClock(date)
+        } else {
+            clock = SystemClock()
+        }
+        let context: Context
+        do {
+            context = Context(gate: try GateService.open(config: config, clock: clock))
+        } catch {
+            throw fail(error, config.ui.language)
+        }
+        if autoCheckout {
+            do { try context.gate.autoCheckout() } catch { throw context.fail(error) }
+        }
+        return context
+    }
+
+    static func loadConfig(_ options: GlobalOptions) throws -> KioskConfig {
+        let env = ProcessInfo.processInfo.environment
+        let candidates = [options.config, env["KIOSK_CONFIG"], "kiosk.conf", "/etc/kiosk/kiosk.conf"]
+        let explicit = options.config ?? env["KIOSK_CONFIG"]
+        let path: String
+        if let explicit, !explicit.isEmpty {
+            path = explicit
+        } else if let found = candidates.compactMap({ $0 }).first(where: { FileManager.default.fileExists(atPath: $0) }) {
+            path = found
+        } else {
+            throw usage(L10n.text(.noConfig, .vi) + " / " + L10n.text(.noConfig, .en))
+        }
+        do {
+            return try KioskConfig.load(path: path)
+        } catch {
+            throw usage(error.description)
+        }
+    }
+
+    /// Prints a refusal or failure and exits 1.
+    func fail(_ error: any Error) -> ExitCode { Context.fail(error, language) }
+
+    static func fail(_ error: any Error, _ language: Language) -> ExitCode {
+        let text: String
+        if let e = error as? LocalizedKioskError {
+            text = e.message(language)
+        } else if let e = error as? SecureFiles.Failure {
+            text = e.description
+        } else {
+            text = "\(error)"
+        }
+        printError(text)
+        return ExitCode(1)
+    }
+
+    /// Prints a usage or configuration problem and exits 2.
+    static func usage(_ text: String) -> ExitCode {
+        printError(text)
+        return ExitCode(2)
+    }
+
+    func usage(_ key: MessageKey, _ args: [String] = []) -> ExitCode {
+        Context.usage(L10n.text(key, language, args))
+    }
+
+    /// A venue day from `--date`, defaulting to today.
+    func day(_ text: String?) throws -> VenueDay {
+        guard let text else { return gate.today() }
+        guard let day = VenueDay(text) else { throw usage(.invalidDate, [text]) }
+        return day
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Writes to standard output without Swift's print buffering getting in the way of order.
+func writeOut(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
