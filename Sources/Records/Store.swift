@@ -17,7 +17,9 @@ public final class Store: Sendable {
     public static let busyTimeout: TimeInterval = 5
 
     /// Opens (creating if needed) the database at `path`, in a 0700 folder, mode 0600.
-    public init(path: String, readOnly: Bool = false) throws {
+    /// `durable: false` (synchronous=OFF) exists only to seed benchmark databases quickly;
+    /// nothing that records real visits may pass it.
+    public init(path: String, readOnly: Bool = false, durable: Bool = true) throws {
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent
         do {
@@ -32,7 +34,7 @@ public final class Store: Sendable {
             throw StoreError.cannotOpen(path: path)
         }
         do {
-            writer = try DatabasePool(path: path, configuration: Store.configuration(readOnly: readOnly))
+            writer = try DatabasePool(path: path, configuration: Store.configuration(readOnly: readOnly, durable: durable))
             if !readOnly { try Store.migrateIfNeeded(writer) }
         } catch {
             throw StoreError.from(error, path: path)
@@ -46,7 +48,7 @@ public final class Store: Sendable {
         try Store.migrateIfNeeded(writer)
     }
 
-    static func configuration(readOnly: Bool) -> Configuration {
+    static func configuration(readOnly: Bool, durable: Bool = true) -> Configuration {
         var config = Configuration()
         config.readonly = readOnly
         config.foreignKeysEnabled = true
@@ -55,7 +57,7 @@ public final class Store: Sendable {
         config.prepareDatabase { db in
             // FULL: the WAL is fsynced at every commit. NORMAL would lose the last visits on
             // power loss, which a gate cannot afford.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
             // Purged personal data is overwritten, not left in free pages.
             try db.execute(sql: "PRAGMA secure_delete = FAST")
         }
