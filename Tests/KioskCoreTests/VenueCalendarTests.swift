@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+@testable import KioskCore
+
+@Suite struct VenueCalendarTests {
+    let hcm = VenueCalendar(timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!)
+
+    @Test func daysAreVenueDays() throws {
+        // 23:30 UTC on the 28th is 06:30 on the 29th in Hanoi.
+        let date = try #require(ISOTime.parse("2026-11-28T23:30:00Z"))
+        #expect(hcm.day(of: date).description == "2026-11-29")
+        let start = hcm.start(of: try #require(VenueDay("2026-11-29")))
+        #expect(ISOTime.format(start) == "2026-11-28T17:00:00Z")
+        #expect(hcm.localTimestamp(date) == "2026-11-29 06:30:00")
+    }
+
+    @Test func dayArithmeticCrossesMonthsAndYears() throws {
+        let d = try #require(VenueDay("2026-12-31"))
+        #expect(hcm.day(adding: 1, to: d).description == "2027-01-01")
+        #expect(hcm.day(adding: -365, to: d).description == "2025-12-31")
+    }
+
+    @Test(arguments: ["2026-02-30", "2026-13-01", "26-01-01", "2026/01/01", "", "2026-1-1"])
+    func invalidDaysAreRejected(text: String) {
+        #expect(VenueDay(text) == nil)
+    }
+
+    @Test func timesOfDay() {
+        #expect(TimeOfDay("00:05")?.minutes == 5)
+        #expect(TimeOfDay("23:59")?.minutes == 1439)
+        #expect(TimeOfDay("24:00") == nil)
+        #expect(TimeOfDay("7:00") == nil)
+    }
+}

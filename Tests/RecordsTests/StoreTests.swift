@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+import Testing
+import KioskCore
+@testable import Records
+
+@Suite struct StoreTests {
+    @Test func roundTripKeepsEveryField() throws {
+        let store = try Store(inMemoryNamed: UUID().uuidString)
+        let t = at("2026-11-29T01:00:00Z")
+        var e = sampleEntry("Nguyễn Văn An", at: t, idNumber: "079203001234", phone: "0912345678", badge: "12")
+        e.declaration = ["fever": "no", "cough": "yes"]
+        e.symptoms = true
+        e.app = .notInstalled
+        e.passSummary = "HC1 VN vaccination verified"
+        e.watchMatch = "#1 alert"
+        let stored = try store.write { tx in try tx.insert(e, at: t) }
+        let read = try #require(try store.visit(code: stored.code))
+        #expect(read == stored)
+        #expect(read.declaration == ["fever": "no", "cough": "yes"])
+        #expect(stored.code.count == 6)
+        #expect(EntryCode.normalise(stored.code.lowercased()) == stored.code)
+    }
+
+    @Test func fileDatabaseIsWALFullSyncAndPrivate() throws {
+        let dir = TempDir()
+        let path = dir.path + "/data/kiosk.sqlite"
+        let store = try Store(path: path)
+        let (mode, sync, fk) = try store.read { tx in
+            (try String.fetchOne(tx.db, sql: "PRAGMA journal_mode"), try Int.fetchOne(tx.db, sql: "PRAGMA synchronous"),
+             try Int.fetchOne(tx.db, sql: "PRAGMA foreign_keys"))
+        }
+        #expect(mode == "wal")
+        #expect(sync == 2)
+        #expect(fk == 1)
+        let fileMode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        let dirMode = try FileManager.default.attributesOfItem(atPath: dir.path + "/data")[.posixPermissions] as? Int
+        #expect(fileMode == 0o600)
+        #expect(dirMode == 0o700)
+        // Reopening finds the schema current and keeps the data.
+        let t = Date()
+        _ = try store.write { tx in try tx.insert(sampleEntry("A", at: t), at: t) }
+        let again = try Store(path: path)
+        #expect(try again.list(VisitQuery()).count == 1)
+    }
+
+    @Test func corruptFileIsReportedNotOverwritten() throws {
+        let dir = TempDir()
+        let path = dir.path + "/kiosk.sqlite"
+        let garbage = Data(repeating: 0x5A, count: 8192)
+        try garbage.write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.corrupt(path: path)) { try Store(path: path) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
+    }
+
+    @Test func concurrentWritersKeepOneChain() throws {
+        let dir = TempDir()
+        let store = try Store(path: dir.path + "/kiosk.sqlite")
+        let failures = LockedCounter()
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for i in 0..<25 {
+                do {
+                    let t = Date()
+                    _ = try store.write { tx in try tx.insert(sampleEntry("W\(worker)-\(i)", at: t), at: t) }
+                } catch {
+                    failures.increment()
+                }
+            }
+        }
+        #expect(failures.value == 0)
+        let report = try store.audit()
+        #expect(report.ok, "\(report.problem ?? "")")
+        #expect(report.visits == 200)
+        #expect(report.events == 200)
+    }
+
+    @Test func searchFoldsDiacriticsAndEscapesWildcards() throws {
+        let store = try Store(inMemoryNamed: UUID().uuidString)
+        let t = at("2026-11-29T01:00:00Z")
+        _ = try store.write { tx in
+            [try tx.insert(sampleEntry("Nguyễn Văn An", at: t), at: t),
+             try tx.insert(sampleEntry("Phạm 100% Đúng_", at: t), at: t)]
+        }
+        #expect(try store.list(VisitQuery(search: "nguyen van an")).map(\.details.name) == ["Nguyễn Văn An"])
+        #expect(try store.list(VisitQuery(search: "NGUYỄN")).count == 1)
+        #expect(try store.list(VisitQuery(search: "100%")).map(\.details.name) == ["Phạm 100% Đúng_"])
+        #expect(try store.list(VisitQuery(search: "%")).count == 1)
+        #expect(try store.list(VisitQuery(search: "dung_")).count == 1)
+        #expect(try store.list(VisitQuery(search: "phong it")).count == 2)
+    }
+
+    @Test func insideRulesQueries() throws {
+        let store = try Store(inMemoryNamed: UUID().uuidString)
+        let t = at("2026-11-29T01:00:00Z")
+        let a = try store.write { tx in try tx.insert(sampleEntry("A", at: t, idNumber: "1", phone: "0912345678", badge: "7"), at: t) }
+        let before = try store.read { tx in
+            (try tx.insideCount(), try tx.insideVisit(idHash: "h-1", phone: nil)?.code,
+             try tx.insideVisit(idHash: nil, phone: "0912345678")?.code, try tx.insideVisit(badge: "7")?.code)
+        }
+        #expect(before.0 == 1)
+        #expect(before.1 == a.code && before.2 == a.code && before.3 == a.code)
+        _ = try store.write { tx in try tx.checkOut(code: a.code, at: t.addingTimeInterval(60)) }
+        let after = try store.read { tx in
+            (try tx.insideCount(), try tx.insideVisit(badge: "7"), try tx.lastVisit(idHash: "h-1", phone: nil)?.code)
+        }
+        #expect(after.0 == 0)
+        #expect(after.1 == nil)
+        #expect(after.2 == a.code)
+    }
+}
+
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
