@@ -4,7 +4,8 @@
 SWIFT ?= swift
 CONFIG ?= kiosk.conf
 # System libraries (headers for the C shims) and the tools the end-to-end tests drive.
-APT_PACKAGES = libsqlite3-dev sqlite3 libncurses-dev libqrencode-dev tmux python3 ca-certificates
+APT_PACKAGES = libsqlite3-dev sqlite3 libncurses-dev libqrencode-dev libcairo2-dev pkg-config \
+	fonts-dejavu-core zbar-tools poppler-utils qrencode tmux python3 ca-certificates
 
 .PHONY: setup build run test bench clean
 

@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Module arrows point down only (see DESIGN.md):
-/// kiosk → Gate → Records → KioskCore.
+/// kiosk → Gate → Records, VenueCode → KioskCore; C libraries only behind the C* shims.
 let package = Package(
     name: "kiosk",
     platforms: [.macOS(.v14)],
@@ -16,6 +16,22 @@ let package = Package(
     ],
     targets: [
         .target(name: "KioskCore"),
+        .systemLibrary(
+            name: "CQRencode", pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCairo", pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev"])]
+        ),
+        .target(name: "CTermSize"),
+        .target(
+            name: "VenueCode",
+            dependencies: [
+                "KioskCore", "CQRencode", "CCairo",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "Records",
             dependencies: [
@@ -27,7 +43,7 @@ let package = Package(
         .target(
             name: "Gate",
             dependencies: [
-                "KioskCore", "Records",
+                "KioskCore", "Records", "VenueCode",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
@@ -35,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "Gate", "KioskCore",
+                "Gate", "KioskCore", "CTermSize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +60,7 @@ let package = Package(
             name: "RecordsTests",
             dependencies: ["Records", "KioskCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "VenueCodeTests", dependencies: ["VenueCode", "KioskCore"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "Records", "KioskCore"]),
         .testTarget(name: "KioskE2ETests", dependencies: ["KioskCore"]),
     ]

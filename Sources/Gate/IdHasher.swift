@@ -44,3 +44,12 @@ public struct KeyFileError: LocalizedKioskError {
     public var key: MessageKey { .keyFileProblem }
     public var args: [String] { [path, reason] }
 }
+
+extension IdHasher {
+    /// A key for another purpose derived from the same secret (HKDF), so one key file serves
+    /// every secret the building needs and is the one thing to back up.
+    public func derivedKey(_ purpose: String) -> [UInt8] {
+        let k = HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array(purpose.utf8), outputByteCount: 32)
+        return k.withUnsafeBytes { Array($0) }
+    }
+}

@@ -30,6 +30,17 @@ public struct KioskConfig: Equatable, Sendable {
         public var timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
         /// 0 means no limit.
         public var capacity = 0
+        /// The URL a venue code opens; nil: `http://kiosk.local:8080/c/<id>` until the self
+        /// check-in server's public URL is configured.
+        public var checkinURL: String?
+        /// How often the on-screen code changes.
+        public var tokenMinutes = 5
+        /// Whether printed posters carry a token valid for the print day.
+        public var posterToken = PosterToken.none
+    }
+
+    public enum PosterToken: String, Equatable, Sendable {
+        case none, daily
     }
 
     public struct UI: Equatable, Sendable {
@@ -125,6 +136,19 @@ extension KioskConfig {
                     throw fail("expected a whole number of people (0 = no limit), got \"\(v)\"")
                 }
                 config.venue.capacity = n
+            case ("venue", "checkin_url"):
+                guard v.hasPrefix("https://") || v.hasPrefix("http://"), v.count <= 200,
+                    !v.contains(" "), !v.unicodeScalars.contains(where: { $0.value < 0x20 })
+                else { throw fail("expected an http:// or https:// URL without spaces (at most 200 characters)") }
+                config.venue.checkinURL = v
+            case ("venue", "token_minutes"):
+                guard let n = Int(v), (1...1440).contains(n) else {
+                    throw fail("expected minutes from 1 to 1440, got \"\(v)\"")
+                }
+                config.venue.tokenMinutes = n
+            case ("venue", "poster_token"):
+                guard let t = PosterToken(rawValue: v.lowercased()) else { throw fail("expected none or daily, got \"\(v)\"") }
+                config.venue.posterToken = t
             case ("ui", "language"):
                 guard let lang = Language(rawValue: v.lowercased()) else { throw fail("expected vi or en, got \"\(v)\"") }
                 config.ui.language = lang
@@ -184,7 +208,8 @@ extension KioskConfig {
 
     public static let knownSections = ["venue", "ui", "records"]
     static let knownKeys: [String: [String]] = [
-        "venue": ["id", "name", "address", "gate", "gates", "timezone", "capacity"],
+        "venue": ["id", "name", "address", "gate", "gates", "timezone", "capacity", "checkin_url",
+            "token_minutes", "poster_token"],
         "ui": ["language"],
         "records": ["database", "export_dir", "key_file", "retention_days", "auto_checkout",
             "auto_export_at", "id_storage", "keep_address", "categories"],

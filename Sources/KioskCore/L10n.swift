@@ -20,6 +20,8 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
     case watchAdded, watchRemoved, watchNotFound, watchNeedsCriterion
     case noConfig, keyFileProblem
     case promptHelp, promptUnknown
+    case qrPayloadEmpty, qrPayloadTooLong, qrPayloadInvalid, qrEncoderFailed, renderFailed,
+        terminalTooSmall, outputUnwritable, unknownGate
 
     var vi: String {
         switch self {
@@ -68,6 +70,14 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .keyFileProblem: return "Không dùng được tệp khóa {0}: {1}"
         case .promptHelp: return "Nhập họ tên để cho khách vào, số thẻ hoặc mã ra về để cho khách ra, \"ds\" xem ai đang ở trong, \"q\" để thoát."
         case .promptUnknown: return "Không hiểu lệnh; gõ ? để xem hướng dẫn."
+        case .qrPayloadEmpty: return "Nội dung mã QR trống: nhập nội dung cần mã hóa."
+        case .qrPayloadTooLong: return "Nội dung dài {0} byte, quá giới hạn {1} byte của mã QR (phiên bản 40, mức sửa lỗi {2}): rút ngắn nội dung."
+        case .qrPayloadInvalid: return "Nội dung mã QR chứa ký tự điều khiển: bỏ các ký tự đó."
+        case .qrEncoderFailed: return "Không tạo được mã QR ({0}): thử lại hoặc báo kỹ thuật."
+        case .renderFailed: return "Không vẽ được {0} ({1}): kiểm tra phông chữ và bộ nhớ."
+        case .terminalTooSmall: return "Màn hình quá nhỏ cho mã QR: cần ít nhất {0}×{1} ký tự, hiện có {2}×{3}. Phóng to cửa sổ hoặc giảm cỡ chữ."
+        case .outputUnwritable: return "Không ghi được {0}: {1}"
+        case .unknownGate: return "Không có cổng {0}; các cổng: {1}."
         }
     }
 
@@ -118,6 +128,14 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .keyFileProblem: return "Cannot use the key file {0}: {1}"
         case .promptHelp: return "Type a name to check a visitor in, a badge number or check-out code to check out, \"ls\" to see who is inside, \"q\" to quit."
         case .promptUnknown: return "Not understood; type ? for help."
+        case .qrPayloadEmpty: return "The QR content is empty: give the text to encode."
+        case .qrPayloadTooLong: return "The content is {0} bytes, over the {1}-byte limit of a QR code (version 40, error correction {2}): shorten it."
+        case .qrPayloadInvalid: return "The QR content contains control characters: remove them."
+        case .qrEncoderFailed: return "The QR code could not be made ({0}): try again or call support."
+        case .renderFailed: return "Could not draw the {0} ({1}): check the fonts and memory."
+        case .terminalTooSmall: return "The screen is too small for the QR code: it needs at least {0}×{1} characters, it has {2}×{3}. Enlarge the window or use a smaller font."
+        case .outputUnwritable: return "Cannot write {0}: {1}"
+        case .unknownGate: return "There is no gate {0}; gates: {1}."
         }
     }
 }

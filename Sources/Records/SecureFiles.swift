@@ -131,11 +131,13 @@ public enum SecureFiles {
         }
     }
 
-    /// Writes a small file whole (keys, checksums).
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    /// Writes a small file whole (keys, checksums). Private (0600) unless a `mode` says
+    /// otherwise, as for posters, which carry nothing personal.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws {
         let w = try AtomicWriter(path: path)
         do {
             try w.write(bytes)
+            if mode != 0o600 { fchmod(w.fd, mode) }
             try w.commit()
         } catch {
             w.abandon()

@@ -12,7 +12,7 @@ struct Kiosk: ParsableCommand {
         subcommands: [
             RunCommand.self, CheckinCommand.self, CheckoutCommand.self, ListCommand.self,
             ExportCommand.self, TraceCommand.self, PurgeCommand.self, AuditCommand.self,
-            StatsCommand.self, WatchlistCommand.self, MaintenanceCommand.self,
+            StatsCommand.self, WatchlistCommand.self, VenueQRCommand.self, MaintenanceCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )
