@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         .target(name: "KioskCore"),
@@ -25,6 +26,16 @@ let package = Package(
             providers: [.apt(["libcairo2-dev"])]
         ),
         .target(name: "CTermSize"),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "Passes",
+            dependencies: [
+                "KioskCore", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         .target(
             name: "VenueCode",
             dependencies: [
@@ -60,6 +71,7 @@ let package = Package(
             name: "RecordsTests",
             dependencies: ["Records", "KioskCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "PassesTests", dependencies: ["Passes", "KioskCore"]),
         .testTarget(name: "VenueCodeTests", dependencies: ["VenueCode", "KioskCore"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "Records", "KioskCore"]),
         .testTarget(name: "KioskE2ETests", dependencies: ["KioskCore"]),

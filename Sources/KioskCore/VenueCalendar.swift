@@ -120,12 +120,22 @@ public enum ISOTime {
         return f.string(from: date)
     }
 
-    /// Accepts `2026-11-29T08:00:00Z`, offsets, and fractional seconds.
+    /// Accepts `2026-11-29T08:00:00Z`, offsets, fractional seconds of any length, and no
+    /// zone at all (taken as UTC, as in some issuers' test files).
     public static func parse(_ text: String) -> Date? {
+        var t = text.trimmingCharacters(in: .whitespaces)
+        guard t.count >= 19, t.count <= 40 else { return nil }
+        var fraction = 0.0
+        // Cut the fraction out ourselves: the formatter accepts only milliseconds.
+        if let dot = t.firstIndex(of: "."), t.distance(from: t.startIndex, to: dot) == 19 {
+            let digits = t[t.index(after: dot)...].prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty else { return nil }
+            fraction = Double("0." + digits) ?? 0
+            t.removeSubrange(dot..<t.index(dot, offsetBy: digits.count + 1))
+        }
+        if t.count == 19 { t += "Z" }
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
-        if let d = f.date(from: text) { return d }
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.date(from: text)
+        return f.date(from: t).map { $0.addingTimeInterval(fraction) }
     }
 }
