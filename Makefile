@@ -5,7 +5,7 @@ SWIFT ?= swift
 CONFIG ?= kiosk.conf
 # System libraries (headers for the C shims) and the tools the end-to-end tests drive.
 APT_PACKAGES = libsqlite3-dev sqlite3 libncurses-dev libqrencode-dev libcairo2-dev pkg-config \
-	fonts-dejavu-core zbar-tools poppler-utils qrencode tmux python3 ca-certificates
+	fonts-dejavu-core zbar-tools poppler-utils qrencode tmux strace python3 ca-certificates
 
 .PHONY: setup build run test bench clean
 

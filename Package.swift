@@ -48,13 +48,14 @@ let package = Package(
             dependencies: [
                 "KioskCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "Gate",
             dependencies: [
-                "KioskCore", "Records", "VenueCode",
+                "KioskCore", "Records", "VenueCode", "Passes",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

@@ -16,6 +16,22 @@ public struct CheckInRequest: Sendable {
     public var override: Override?
     /// Fill fields left empty from the visitor's last visit.
     public var reuseLastDetails = false
+    /// For a scanned code without an id number (HC1, invitation): a stable key of the person
+    /// or code, hashed like an id number, so a second scan finds the open visit.
+    public var identityKey: String?
+    /// The verdict of the scanned code (yellow when the guard must look).
+    public var passDecision: Decision?
+    /// An invitation whose uses are counted and revocation checked in the same transaction.
+    public var invitation: InvitationUse?
+
+    public struct InvitationUse: Sendable, Equatable {
+        public var id: String
+        public var allowedUses: Int
+        public init(id: String, allowedUses: Int) {
+            self.id = id
+            self.allowedUses = allowedUses
+        }
+    }
     public var guardName: String
 
     public struct Override: Sendable, Equatable {

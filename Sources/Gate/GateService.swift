@@ -10,12 +10,15 @@ public struct GateService: Sendable {
     public let store: Store
     public let clock: any KioskClock
     public let hasher: IdHasher
+    /// Signer certificates for HC1 codes, from `[passes] trust_dir`.
+    public var trust: TrustStore
 
-    public init(config: KioskConfig, store: Store, clock: any KioskClock, hasher: IdHasher) {
+    public init(config: KioskConfig, store: Store, clock: any KioskClock, hasher: IdHasher, trust: TrustStore = TrustStore()) {
         self.config = config
         self.store = store
         self.clock = clock
         self.hasher = hasher
+        self.trust = trust
     }
 
     public var calendar: VenueCalendar { config.calendar }
@@ -35,10 +38,11 @@ public struct GateService: Sendable {
         }
         let badge = request.badge.map(TextFolding.clean).flatMap { $0.isEmpty ? nil : $0 }
         let idHash = details.idNumber.flatMap { Masking.isMasked($0) ? nil : hasher.hash($0) }
+            ?? request.identityKey.map { hasher.hash($0) }
         let phoneKey = details.phone.flatMap { Masking.isMasked($0) ? nil : $0 }
         if !config.records.keepAddress { details.address = nil }
         let now = clock.now()
-        let warnings = Validation.warnings(details, temperature: request.temperature)
+        let warnings = Validation.warnings(details, temperature: request.temperature, feverLimit: config.policy.temperatureLimit)
 
         return try store.write { tx in
             if let open = try tx.insideVisit(idHash: idHash, phone: phoneKey) {
@@ -58,13 +62,26 @@ public struct GateService: Sendable {
                 details.phone = details.phone ?? p.phone
             }
 
-            var decision = Decision(verdict: .admit, reasons: [Reason(.admitted)])
+            if let inv = request.invitation {
+                guard let record = try tx.invitation(id: inv.id) else {
+                    return refused(Reason(.inviteInvalid, ["not issued here"]), warnings)
+                }
+                if let revoked = record.revokedAt {
+                    return refused(Reason(.inviteRevoked, [calendar.localTimestamp(revoked)]), warnings)
+                }
+                let uses = try tx.invitationUses(id: inv.id)
+                if uses.count >= min(inv.allowedUses, record.uses), let last = uses.last {
+                    return refused(Reason(.inviteUsedUp, [String(uses.count), calendar.localTimestamp(last.at)]), warnings)
+                }
+            }
+            var decision = request.passDecision ?? Decision(verdict: .admit, reasons: [Reason(.admitted)])
             let matches = try tx.watchMatches(nameFolded: TextFolding.fold(details.name), idHash: idHash, phone: phoneKey)
             let watchNote = matches.isEmpty ? nil : matches.map { "#\($0.id) \($0.action.rawValue)" }.joined(separator: ", ")
             if matches.contains(where: { $0.action == .deny }) {
                 decision = Decision(verdict: .deny, reasons: [Reason(.watchDeny)])
             } else if !matches.isEmpty {
-                decision = Decision(verdict: .check, reasons: [Reason(.watchAlert)])
+                let passReasons = request.passDecision?.reasons ?? []
+                decision = Decision(verdict: .check, reasons: passReasons + [Reason(.watchAlert)])
             }
             let capacity = config.venue.capacity
             if decision.verdict != .deny, capacity > 0 {
@@ -103,8 +120,15 @@ public struct GateService: Sendable {
                 overriddenBy: decision.overriddenBy, overrideReason: decision.overrideReason,
                 watchMatch: watchNote, guardName: TextFolding.clean(request.guardName))
             let recorded = try tx.insert(entry, at: now)
+            if let inv = request.invitation, recorded.status != .denied {
+                try tx.recordInvitationUse(id: inv.id, visitCode: recorded.code, at: now)
+            }
             return CheckInResult(decision: decision, recorded: recorded, alreadyInside: nil, previousVisit: previous, warnings: warnings)
         }
+    }
+
+    private func refused(_ reason: Reason, _ warnings: [Reason]) -> CheckInResult {
+        CheckInResult(decision: Decision(verdict: .deny, reasons: [reason]), recorded: nil, alreadyInside: nil, previousVisit: nil, warnings: warnings)
     }
 
     // MARK: Check-out
@@ -202,7 +226,7 @@ extension GateService {
     public static func open(config: KioskConfig, clock: any KioskClock) throws -> GateService {
         let store = try Store(path: config.records.database)
         let hasher = try IdHasher.loadOrCreate(path: config.records.keyFile)
-        return GateService(config: config, store: store, clock: clock, hasher: hasher)
+        return GateService(config: config, store: store, clock: clock, hasher: hasher, trust: loadTrust(config.passes.trustDir))
     }
 
     public func visit(code: String) throws -> Entry? {

@@ -60,7 +60,30 @@ public struct KioskConfig: Equatable, Sendable {
         public var categories = ["visitor", "contractor", "delivery", "staff"]
     }
 
+    /// How strict the gate is (`[policy]`).
+    public struct Policy: Equatable, Sendable {
+        /// Kinds of code that admit on their own; the others need the guard (yellow).
+        public var admit: [String] = ["hc1", "invite"]
+        /// HC1 certificate types accepted.
+        public var hc1Types: [String] = ["vaccination", "test", "recovery"]
+        /// A vaccination must be the last dose of its series (dn ≥ sd).
+        public var vaccinationComplete = true
+        /// A test must have been taken at most this many hours ago.
+        public var testMaxHours = 72
+        /// A code that is not genuine: deny, or ask the guard.
+        public var unverified = "deny"
+        /// At or above this temperature the guard is warned.
+        public var temperatureLimit = 37.5
+    }
+
+    public struct Passes: Equatable, Sendable {
+        /// Folder of trusted signer certificates (PEM, DER or base64 DER).
+        public var trustDir = "data/trust"
+    }
+
     public var venue = Venue()
+    public var policy = Policy()
+    public var passes = Passes()
     public var ui = UI()
     public var records = Records()
     /// The file this came from, for messages.
@@ -149,6 +172,31 @@ extension KioskConfig {
             case ("venue", "poster_token"):
                 guard let t = PosterToken(rawValue: v.lowercased()) else { throw fail("expected none or daily, got \"\(v)\"") }
                 config.venue.posterToken = t
+            case ("policy", "admit"):
+                let list = splitList(v).map { $0.lowercased() }
+                let known = ["hc1", "invite", "personal-qr", "cccd", "manual"]
+                guard list.allSatisfy(known.contains) else { throw fail("list kinds from: \(known.joined(separator: ", "))") }
+                config.policy.admit = list
+            case ("policy", "hc1_types"):
+                let list = splitList(v).map { $0.lowercased() }
+                let known = ["vaccination", "test", "recovery"]
+                guard !list.isEmpty, list.allSatisfy(known.contains) else { throw fail("list types from: vaccination, test, recovery") }
+                config.policy.hc1Types = list
+            case ("policy", "vaccination_complete"):
+                guard let b = parseBool(v) else { throw fail("expected true or false, got \"\(v)\"") }
+                config.policy.vaccinationComplete = b
+            case ("policy", "test_max_hours"):
+                guard let n = Int(v), (1...720).contains(n) else { throw fail("expected hours from 1 to 720, got \"\(v)\"") }
+                config.policy.testMaxHours = n
+            case ("policy", "unverified"):
+                guard ["deny", "ask"].contains(v.lowercased()) else { throw fail("expected deny or ask, got \"\(v)\"") }
+                config.policy.unverified = v.lowercased()
+            case ("policy", "temperature_limit"):
+                guard let t = Double(v), (35...42).contains(t) else { throw fail("expected °C from 35 to 42, got \"\(v)\"") }
+                config.policy.temperatureLimit = t
+            case ("passes", "trust_dir"):
+                guard !v.isEmpty else { throw fail("give a folder path") }
+                config.passes.trustDir = resolve(v, base: baseDirectory)
             case ("ui", "language"):
                 guard let lang = Language(rawValue: v.lowercased()) else { throw fail("expected vi or en, got \"\(v)\"") }
                 config.ui.language = lang
@@ -206,11 +254,13 @@ extension KioskConfig {
         return config
     }
 
-    public static let knownSections = ["venue", "ui", "records"]
+    public static let knownSections = ["venue", "ui", "records", "policy", "passes"]
     static let knownKeys: [String: [String]] = [
         "venue": ["id", "name", "address", "gate", "gates", "timezone", "capacity", "checkin_url",
             "token_minutes", "poster_token"],
         "ui": ["language"],
+        "policy": ["admit", "hc1_types", "vaccination_complete", "test_max_hours", "unverified", "temperature_limit"],
+        "passes": ["trust_dir"],
         "records": ["database", "export_dir", "key_file", "retention_days", "auto_checkout",
             "auto_export_at", "id_storage", "keep_address", "categories"],
     ]

@@ -22,6 +22,11 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
     case promptHelp, promptUnknown
     case qrPayloadEmpty, qrPayloadTooLong, qrPayloadInvalid, qrEncoderFailed, renderFailed,
         terminalTooSmall, outputUnwritable, unknownGate
+    case inviteAmbiguous, inviteNotFound, inviteRevoked, inviteUsedUp, inviteInvalid, inviteIssued,
+        inviteWindow, inviteUsesLeft
+    case passVerified, passUnverified, passDamaged, passUnknownSigner, passExpired, wrongKeyboardLayout,
+        unrecognised, selfDeclared, vaccinationIncomplete, testTooOld, testPositive, recoveryNotValid,
+        certificateTypeNotAccepted, kindNeedsGuard, temperatureOverLimit, trustImported, trustNothing
 
     var vi: String {
         switch self {
@@ -78,6 +83,31 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .terminalTooSmall: return "Màn hình quá nhỏ cho mã QR: cần ít nhất {0}×{1} ký tự, hiện có {2}×{3}. Phóng to cửa sổ hoặc giảm cỡ chữ."
         case .outputUnwritable: return "Không ghi được {0}: {1}"
         case .unknownGate: return "Không có cổng {0}; các cổng: {1}."
+        case .inviteAmbiguous: return "Nhiều thư mời bắt đầu bằng {0}: nhập thêm ký tự."
+        case .inviteNotFound: return "Không có thư mời {0}."
+        case .inviteRevoked: return "Thư mời đã bị thu hồi lúc {0}: không cho vào."
+        case .inviteUsedUp: return "Thư mời đã dùng hết ({0} lần), lần gần nhất lúc {1}: không cho vào."
+        case .inviteInvalid: return "Thư mời không hợp lệ ({0}): không cho vào."
+        case .inviteIssued: return "Đã tạo thư mời {0} cho {1}, hiệu lực {2} – {3}, {4} lần."
+        case .inviteWindow: return "Thư mời của {0}, gặp {1}: hợp lệ."
+        case .inviteUsesLeft: return "Còn {0} lần vào."
+        case .passVerified: return "Chứng nhận {0} do {1} cấp: hợp lệ."
+        case .passUnverified: return "Không xác thực được mã ({0}): kiểm tra giấy tờ."
+        case .passDamaged: return "Mã bị hỏng hoặc không đọc được ({0}): quét lại."
+        case .passUnknownSigner: return "Mã do đơn vị chưa được tin cậy ký: không coi là hợp lệ."
+        case .passExpired: return "Mã đã hết hạn hoặc chưa có hiệu lực."
+        case .wrongKeyboardLayout: return "Máy quét có vẻ đang dùng bàn phím không phải US: chỉnh máy quét sang bố cục US rồi quét lại."
+        case .unrecognised: return "Mã không nhận dạng được: không ghi nhận gì."
+        case .selfDeclared: return "Thông tin tự khai (không có chữ ký): đối chiếu giấy tờ."
+        case .vaccinationIncomplete: return "Chưa tiêm đủ liều ({0}/{1})."
+        case .testTooOld: return "Xét nghiệm đã quá {0} giờ."
+        case .testPositive: return "Kết quả xét nghiệm không âm tính."
+        case .recoveryNotValid: return "Giấy khỏi bệnh không còn hiệu lực."
+        case .certificateTypeNotAccepted: return "Không chấp nhận loại chứng nhận {0}."
+        case .kindNeedsGuard: return "Loại mã {0} cần bảo vệ xác nhận."
+        case .temperatureOverLimit: return "Nhiệt độ {0} °C vượt ngưỡng {1} °C."
+        case .trustImported: return "Đã thêm {0} chứng thư vào {1}."
+        case .trustNothing: return "Không tìm thấy chứng thư nào trong {0}: dùng PEM, DER, base64 DER hoặc tài liệu DID."
         }
     }
 
@@ -136,6 +166,31 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .terminalTooSmall: return "The screen is too small for the QR code: it needs at least {0}×{1} characters, it has {2}×{3}. Enlarge the window or use a smaller font."
         case .outputUnwritable: return "Cannot write {0}: {1}"
         case .unknownGate: return "There is no gate {0}; gates: {1}."
+        case .inviteAmbiguous: return "Several invitations start with {0}: type more characters."
+        case .inviteNotFound: return "There is no invitation {0}."
+        case .inviteRevoked: return "The invitation was revoked at {0}: do not admit."
+        case .inviteUsedUp: return "The invitation is used up ({0} times), last at {1}: do not admit."
+        case .inviteInvalid: return "The invitation is not valid ({0}): do not admit."
+        case .inviteIssued: return "Invitation {0} issued for {1}, valid {2} – {3}, {4} entries."
+        case .inviteWindow: return "Invitation of {0} to see {1}: valid."
+        case .inviteUsesLeft: return "{0} entries left."
+        case .passVerified: return "{0} certificate issued by {1}: genuine."
+        case .passUnverified: return "The code could not be verified ({0}): check the documents."
+        case .passDamaged: return "The code is damaged or unreadable ({0}): scan again."
+        case .passUnknownSigner: return "The code is signed by an issuer not trusted here: not shown as verified."
+        case .passExpired: return "The code has expired or is not valid yet."
+        case .wrongKeyboardLayout: return "The scanner seems to use a non-US keyboard layout: set the scanner to the US layout and scan again."
+        case .unrecognised: return "Unrecognised code: nothing recorded."
+        case .selfDeclared: return "Self-declared details (not signed): check the ID."
+        case .vaccinationIncomplete: return "Vaccination not complete ({0}/{1})."
+        case .testTooOld: return "The test is older than {0} hours."
+        case .testPositive: return "The test result is not negative."
+        case .recoveryNotValid: return "The recovery certificate is not valid now."
+        case .certificateTypeNotAccepted: return "{0} certificates are not accepted."
+        case .kindNeedsGuard: return "A {0} code needs the guard's confirmation."
+        case .temperatureOverLimit: return "Temperature {0} °C is over the limit of {1} °C."
+        case .trustImported: return "Added {0} certificates to {1}."
+        case .trustNothing: return "No certificate found in {0}: use PEM, DER, base64 DER or a DID document."
         }
     }
 }

@@ -65,7 +65,7 @@ public enum Validation {
     }
 
     /// Warnings: shown to the guard, never blocking.
-    public static func warnings(_ details: VisitorDetails, temperature: Double?) -> [Reason] {
+    public static func warnings(_ details: VisitorDetails, temperature: Double?, feverLimit: Double = feverThreshold) -> [Reason] {
         var out: [Reason] = []
         if let id = details.idNumber, !Masking.isMasked(id), idKind(id) == .unknown {
             out.append(Reason(.idNumberUnusual))
@@ -76,7 +76,7 @@ public enum Validation {
         if let t = temperature {
             if t < 30 || t > 45 {
                 out.append(Reason(.temperatureImplausible, [String(format1(t))]))
-            } else if t >= feverThreshold {
+            } else if t >= feverLimit {
                 out.append(Reason(.temperatureHigh, [String(format1(t))]))
             }
         }

@@ -18,6 +18,8 @@ public enum HashChain {
         case export, purge
         case watchAdd = "watch-add"
         case watchRemove = "watch-remove"
+        case inviteIssue = "invite-issue"
+        case inviteRevoke = "invite-revoke"
     }
 
     static func sha256Hex(_ text: String) -> String {

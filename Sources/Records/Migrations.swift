@@ -86,6 +86,29 @@ enum Migrations {
                 );
                 """)
         }
+        m.registerMigration("v2-invitations") { db in
+            try db.execute(sql: """
+                CREATE TABLE invitation (
+                    id TEXT PRIMARY KEY,
+                    venue TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    purpose TEXT,
+                    not_before INTEGER NOT NULL,
+                    expires INTEGER NOT NULL,
+                    uses INTEGER NOT NULL,
+                    issued_at INTEGER NOT NULL,
+                    revoked_at INTEGER
+                );
+                CREATE TABLE invitation_use (
+                    id INTEGER PRIMARY KEY,
+                    invitation TEXT NOT NULL REFERENCES invitation(id) ON DELETE CASCADE,
+                    visit_code TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX invitation_use_invitation ON invitation_use(invitation);
+                """)
+        }
         return m
     }
 }

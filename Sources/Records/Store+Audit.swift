@@ -33,6 +33,8 @@ extension Store {
             }
             var expected: [String: Expected] = [:]
             var redacted: [String: Int64] = [:]
+            var watch: [Int64: (payload: String, seq: Int64)] = [:]
+            var invitations: [String: (payload: String, revoked: Bool, seq: Int64)] = [:]
             var purged: Set<String> = []
             var prev = HashChain.genesis
             var lastSeq: Int64 = 0
@@ -67,6 +69,18 @@ extension Store {
                 }
                 prev = hash
                 lastSeq = seq
+                if kind == HashChain.Kind.watchAdd.rawValue, let payload,
+                    let obj = CanonicalJSON.decode(payload) as? [String: Any], let id = (obj["id"] as? NSNumber)?.int64Value
+                {
+                    watch[id] = (payload, seq)
+                    continue
+                }
+                if kind == HashChain.Kind.watchRemove.rawValue, let payload,
+                    let obj = CanonicalJSON.decode(payload) as? [String: Any], let id = (obj["id"] as? NSNumber)?.int64Value
+                {
+                    watch[id] = nil
+                    continue
+                }
                 guard let code else {
                     if kind == HashChain.Kind.purge.rawValue, let payload,
                         let obj = CanonicalJSON.decode(payload) as? [String: Any], let codes = obj["codes"] as? [String]
@@ -74,6 +88,7 @@ extension Store {
                         for c in codes {
                             purged.insert(c)
                             expected[c] = nil
+                            invitations[c] = nil
                         }
                     }
                     continue
@@ -83,6 +98,10 @@ extension Store {
                     continue
                 }
                 switch kind {
+                case HashChain.Kind.inviteIssue.rawValue:
+                    if let payload { invitations[code] = (payload, false, seq) }
+                case HashChain.Kind.inviteRevoke.rawValue:
+                    invitations[code]?.revoked = true
                 case HashChain.Kind.checkin.rawValue:
                     guard let payload, let obj = CanonicalJSON.decode(payload) as? [String: Any] else { continue }
                     let decision = obj["decision"] as? String ?? ""
@@ -138,8 +157,45 @@ extension Store {
                     return report
                 }
             }
+            if let problem = try auditWatchList(tx.db, expected: watch) ?? auditInvitations(tx.db, expected: invitations) {
+                report.problem = problem
+            }
             return report
         }
+    }
+
+    /// The watch list must be exactly what its add/remove events leave: an entry quietly
+    /// deleted or turned from deny to alert is tampering like any other.
+    private func auditWatchList(_ db: Database, expected: [Int64: (payload: String, seq: Int64)]) throws -> String? {
+        var seen = Set<Int64>()
+        for entry in try WatchEntry.fetch(db, sql: "SELECT id, name_folded, id_hash, phone, action, note, created_at FROM watch ORDER BY id") {
+            seen.insert(entry.id)
+            guard let exp = expected[entry.id] else {
+                return "watch-list entry \(entry.id): has no event; it was added outside the kiosk"
+            }
+            if entry.canonical != exp.payload {
+                return "watch-list entry \(entry.id): differs from its event #\(exp.seq); it was edited"
+            }
+        }
+        if let missing = expected.filter({ !seen.contains($0.key) }).min(by: { $0.value.seq < $1.value.seq }) {
+            return "watch-list entry \(missing.key) (event #\(missing.value.seq)): it was deleted outside the kiosk"
+        }
+        return nil
+    }
+
+    private func auditInvitations(_ db: Database, expected: [String: (payload: String, revoked: Bool, seq: Int64)]) throws -> String? {
+        var seen = Set<String>()
+        let rows = try Row.fetchAll(db, sql: "SELECT \(InvitationRecord.columns) FROM invitation ORDER BY issued_at").map(InvitationRecord.from)
+        for inv in rows {
+            seen.insert(inv.id)
+            guard let exp = expected[inv.id] else { return "invitation \(inv.id.prefix(8)): has no event; it was added outside the kiosk" }
+            if inv.canonical != exp.payload { return "invitation \(inv.id.prefix(8)): differs from its event #\(exp.seq); it was edited" }
+            if (inv.revokedAt != nil) != exp.revoked { return "invitation \(inv.id.prefix(8)): its revocation differs from the events" }
+        }
+        if let missing = expected.filter({ !seen.contains($0.key) }).min(by: { $0.value.seq < $1.value.seq }) {
+            return "invitation \(missing.key.prefix(8)) (event #\(missing.value.seq)): it was deleted outside the kiosk"
+        }
+        return nil
     }
 
     private func firstDifferingColumn(_ db: Database, code: String, rowValues: [DatabaseValue], seq: Int64) -> String {

@@ -9,22 +9,27 @@ extension Store {
     /// Returns the number of visits removed.
     public func purge(before cutoff: Date, at now: Date, retentionDays: Int) throws -> Int {
         try write { tx in
-            let codes = try String.fetchAll(
+            let visitCodes = try String.fetchAll(
                 tx.db, sql: "SELECT code FROM visit WHERE checked_in_at < ? AND status != 'inside' ORDER BY checked_in_at",
                 arguments: [VisitRow.millis(cutoff)])
+            // Invitations that ended before the cutoff hold names too.
+            let invitationIDs = try String.fetchAll(
+                tx.db, sql: "SELECT id FROM invitation WHERE expires < ? ORDER BY issued_at", arguments: [VisitRow.millis(cutoff)])
+            let codes = visitCodes + invitationIDs
             guard !codes.isEmpty else { return 0 }
             for chunk in stride(from: 0, to: codes.count, by: 500).map({ Array(codes[$0..<min($0 + 500, codes.count)]) }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 try tx.db.execute(sql: "DELETE FROM visit WHERE code IN (\(marks))", arguments: StatementArguments(chunk))
+                try tx.db.execute(sql: "DELETE FROM invitation WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
                 try tx.db.execute(sql: "UPDATE event SET payload = NULL WHERE code IN (\(marks))", arguments: StatementArguments(chunk))
             }
             let payload = CanonicalJSON.object([
                 ("cutoff", .int(VisitRow.millis(cutoff))), ("retention_days", .int(Int64(retentionDays))),
-                ("count", .int(Int64(codes.count))), ("codes", .strings(codes)),
+                ("count", .int(Int64(visitCodes.count))), ("codes", .strings(codes)),
             ])
             try HashChain.append(tx.db, kind: .purge, code: nil, payload: payload, at: now)
             try tx.db.execute(sql: "DELETE FROM daily_export WHERE at < ?", arguments: [VisitRow.millis(cutoff)])
-            return codes.count
+            return visitCodes.count
         }
     }
 }

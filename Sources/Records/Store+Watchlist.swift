@@ -19,6 +19,16 @@ public struct WatchEntry: Equatable, Sendable, Codable {
     public var note: String?
     public var createdAt: Date
 
+    /// What the chain proves about an entry (the audit compares rows with it).
+    var canonical: String {
+        var pairs: [(String, CanonicalJSON.Value)] = [("id", .int(id)), ("action", .string(action.rawValue))]
+        if let nameFolded { pairs.append(("name_folded", .string(nameFolded))) }
+        if let idHash { pairs.append(("id_hash", .string(idHash))) }
+        if let phone { pairs.append(("phone", .string(phone))) }
+        if let note { pairs.append(("note", .string(note))) }
+        return CanonicalJSON.object(pairs)
+    }
+
     static func fetch(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [WatchEntry] {
         try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
             WatchEntry(
@@ -37,12 +47,8 @@ extension Store {
                 sql: "INSERT INTO watch (name_folded, id_hash, phone, action, note, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [nameFolded, idHash, phone, action.rawValue, note, VisitRow.millis(now)])
             let id = tx.db.lastInsertedRowID
-            var pairs: [(String, CanonicalJSON.Value)] = [("id", .int(id)), ("action", .string(action.rawValue))]
-            if let nameFolded { pairs.append(("name_folded", .string(nameFolded))) }
-            if let idHash { pairs.append(("id_hash", .string(idHash))) }
-            if let phone { pairs.append(("phone", .string(phone))) }
-            if let note { pairs.append(("note", .string(note))) }
-            try HashChain.append(tx.db, kind: .watchAdd, code: nil, payload: CanonicalJSON.object(pairs), at: now)
+            let entry = WatchEntry(id: id, nameFolded: nameFolded, idHash: idHash, phone: phone, action: action, note: note, createdAt: now)
+            try HashChain.append(tx.db, kind: .watchAdd, code: nil, payload: entry.canonical, at: now)
             return id
         }
     }

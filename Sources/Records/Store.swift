@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import KioskCore
 
 /// The log. The only type in the project that opens the database; everything above talks to
@@ -33,12 +34,47 @@ public final class Store: Sendable {
         if readOnly && !FileManager.default.fileExists(atPath: path) {
             throw StoreError.cannotOpen(path: path)
         }
+        // Files this open creates; removed again if it fails, so a damaged database is left
+        // exactly as it was found.
+        let sidecars = [path + "-wal", path + "-shm"].filter { !FileManager.default.fileExists(atPath: $0) }
+        var opened = false
+        defer {
+            if !opened {
+                for f in sidecars where (try? FileManager.default.attributesOfItem(atPath: f)[.size] as? Int) == 0 || f.hasSuffix("-shm") {
+                    try? FileManager.default.removeItem(atPath: f)
+                }
+            }
+        }
         do {
-            writer = try DatabasePool(path: path, configuration: Store.configuration(readOnly: readOnly, durable: durable))
-            if !readOnly { try Store.migrateIfNeeded(writer) }
+            let pool = try DatabasePool(path: path, configuration: Store.configuration(readOnly: readOnly, durable: durable))
+            if !readOnly {
+                // GRDB's WAL set-up lowers the writer to synchronous=NORMAL after our
+                // prepareDatabase ran; put FULL back, or a commit is not on disk when it returns.
+                try pool.writeWithoutTransaction { db in
+                    try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
+                }
+                try Store.migrateIfNeeded(pool)
+            }
+            writer = pool
+            opened = true
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN && Store.isReadOnlyLocation(path) {
+            throw StoreError.readOnly(path: path)
         } catch {
             throw StoreError.from(error, path: path)
         }
+    }
+
+    /// True when the file or its folder cannot be written (read-only mount, permissions):
+    /// SQLite then says only "cannot open" because it cannot create the -wal and -shm files.
+    static func isReadOnlyLocation(_ path: String) -> Bool {
+        let dir = (path as NSString).deletingLastPathComponent
+        return FileManager.default.fileExists(atPath: path)
+            && (!FileManager.default.isWritableFile(atPath: path) || !FileManager.default.isWritableFile(atPath: dir.isEmpty ? "." : dir))
+    }
+
+    /// A pragma's value as the writer connection sees it (tests check durability with it).
+    func writerPragma(_ name: String) throws -> String? {
+        try writer.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
     }
 
     /// A private in-memory database for tests.
@@ -55,6 +91,13 @@ public final class Store: Sendable {
         config.busyMode = .timeout(busyTimeout)
         config.label = "kiosk"
         config.prepareDatabase { db in
+            // Keep the WAL file when the last connection closes. Without it GRDB writes a
+            // throwaway table at every start to recreate the file, and a read-only command
+            // (the evacuation roll call) would then wait behind another process's writes.
+            if let connection = db.sqliteConnection {
+                var persist: Int32 = 1
+                _ = sqlite3_file_control(connection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
+            }
             // FULL: the WAL is fsynced at every commit. NORMAL would lose the last visits on
             // power loss, which a gate cannot afford.
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")

@@ -12,7 +12,8 @@ struct Kiosk: ParsableCommand {
         subcommands: [
             RunCommand.self, CheckinCommand.self, CheckoutCommand.self, ListCommand.self,
             ExportCommand.self, TraceCommand.self, PurgeCommand.self, AuditCommand.self,
-            StatsCommand.self, WatchlistCommand.self, VenueQRCommand.self, MaintenanceCommand.self,
+            StatsCommand.self, WatchlistCommand.self, VenueQRCommand.self, VerifyCommand.self, ScanCommand.self,
+            InviteCommand.self, TrustCommand.self, MaintenanceCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )
@@ -20,7 +21,7 @@ struct Kiosk: ParsableCommand {
     /// ArgumentParser reports usage errors as 64; the kiosk promises 2 (see the README).
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(movingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch {
             let code = exitCode(for: error)
@@ -35,6 +36,29 @@ struct Kiosk: ParsableCommand {
             if code == .validationFailure { Foundation.exit(2) }
             Foundation.exit(code.rawValue)
         }
+    }
+}
+
+extension Kiosk {
+    /// `kiosk --config FILE checkin …`: the documented form puts `--config` before the
+    /// command, but ArgumentParser reads options where the command that declares them is.
+    /// A `--config` given before the first command word is moved to the end.
+    static func movingGlobalOptions(_ args: [String]) -> [String] {
+        var before: [String] = []
+        var rest = args
+        while let first = rest.first, first.hasPrefix("-"), first != "--" {
+            if first == "--config", rest.count >= 2 {
+                before += rest.prefix(2)
+                rest.removeFirst(2)
+            } else if first.hasPrefix("--config=") {
+                before.append(first)
+                rest.removeFirst()
+            } else {
+                return args
+            }
+        }
+        guard !before.isEmpty, !rest.isEmpty, !rest.contains("--") else { return args }
+        return rest + before
     }
 }
 

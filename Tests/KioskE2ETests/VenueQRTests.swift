@@ -81,25 +81,12 @@ import Testing
     @Test(arguments: payloads)
     func terminalRenderingInTmuxIsReadBack(payload: String) throws {
         let box = try Sandbox()
-        let session = "kiosk-qr-\(UUID().uuidString.prefix(8))"
-        let socket = "kiosk-e2e-\(session)"
-        func tmux(_ args: [String]) throws -> RunResult {
-            try ProcessRunner.run("/usr/bin/tmux", ["-L", socket] + args, timeout: 20)
-        }
+        let tmux = Tmux()
         let payloadFile = box.dir + "/payload.txt"
         try payload.write(toFile: payloadFile, atomically: true, encoding: .utf8)
-        let command = "KIOSK_NOW=\(defaultNow) '\(box.binary)' venue-qr --config '\(box.configPath)' --payload \"$(cat '\(payloadFile)')\"; sleep 60"
-        let start = try tmux(["new-session", "-d", "-s", session, "-x", "200", "-y", "80", "env", "LANG=C.UTF-8", "sh", "-c", command])
-        #expect(start.status == 0, "tmux must be installed (make test installs it): \(start)")
-        defer { _ = try? tmux(["kill-server"]) }
-        var screen: [String] = []
-        for _ in 0..<50 {
-            let capture = try tmux(["capture-pane", "-p", "-t", session])
-            screen = capture.stdout.components(separatedBy: "\n")
-            if screen.contains(where: { $0.contains("█") }) && screen.last(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) != nil,
-                capture.stdout.contains("Tòa nhà") { break }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
+        try tmux.start("KIOSK_NOW=\(defaultNow) '\(box.binary)' venue-qr --config '\(box.configPath)' --payload \"$(cat '\(payloadFile)')\"; sleep 60")
+        defer { tmux.kill() }
+        let screen = try tmux.waitFor { lines in lines.contains { $0.contains("Tòa nhà") } && lines.contains { $0.contains("█") } }
         // The code's rows: from the first line with a block character through the quiet zone.
         let codeLines = screen.drop { !$0.contains(where: { "█▀▄".contains($0) }) }
         #expect(!codeLines.isEmpty, "nothing drawn: \(screen.joined(separator: "\n"))")

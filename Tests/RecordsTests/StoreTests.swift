@@ -32,6 +32,8 @@ import KioskCore
         }
         #expect(mode == "wal")
         #expect(sync == 2)
+        // The writer is the connection that commits: it must be FULL too.
+        #expect(try store.writerPragma("synchronous") == "2")
         #expect(fk == 1)
         let fileMode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         let dirMode = try FileManager.default.attributesOfItem(atPath: dir.path + "/data")[.posixPermissions] as? Int

@@ -68,6 +68,10 @@ struct StatsCommand: ParsableCommand {
     @Option(help: "Venue day YYYY-MM-DD (default: today).") var date: String?
     @Flag(help: "Print JSON.") var json = false
 
+    func validate() throws {
+        if let d = date, VenueDay(d) == nil { throw ValidationError("Invalid date \"\(d)\": use YYYY-MM-DD.") }
+    }
+
     func run() throws {
         let context = try Context.make(global)
         let day = try context.day(date)

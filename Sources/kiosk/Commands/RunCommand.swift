@@ -33,6 +33,22 @@ struct RunCommand: ParsableCommand {
         say(L10n.text(.promptHelp, lang))
         for raw in LineReader(handle: .standardInput) {
             maintain()
+            // A scanned code goes to the Gate untouched (Base45 has meaningful spaces).
+            let scanned = raw.trimmingCharacters(in: .newlines)
+            if ScanKind.classify(scanned) != .unknown || ScanKind.looksLikeWrongKeyboardLayout(scanned) {
+                do {
+                    let outcome = try gate.scan(scanned, guardName: who)
+                    let decision = outcome.checkIn?.decision ?? outcome.report.decision
+                    say(["admit": "ĐƯỢC VÀO / ADMIT", "check": "KIỂM TRA / CHECK", "deny": "KHÔNG ĐƯỢC VÀO / DENY"][decision.verdict.rawValue] ?? "")
+                    if let name = outcome.report.holderName { say(TextFolding.clean(name)) }
+                    for r in decision.reasons { say(r.text(lang)) }
+                    if let e = outcome.checkIn?.recorded { say(e.code) }
+                    if case .checkedOut(let e)? = outcome.checkOut { say(L10n.text(.checkedOut, lang, [e.details.name, e.code, e.checkedOutAt.map(gate.calendar.localTime) ?? ""])) }
+                } catch {
+                    say(gate.describe(error))
+                }
+                continue
+            }
             let line = TextFolding.clean(raw)
             if line.isEmpty {
                 writeOut("> ")

@@ -1,0 +1,87 @@
+import Foundation
+import KioskCore
+import Passes
+import Records
+
+extension GateService {
+    /// Issues a signed `KIV1:` invitation and keeps it in the log for use counting and
+    /// revocation. Returns the code to print or send and the record.
+    public func issueInvitation(name: String, host: String, purpose: String?, from: Date, until: Date, uses: Int) throws -> (code: String, record: InvitationRecord) {
+        let cleanName = TextFolding.clean(name), cleanHost = TextFolding.clean(host)
+        guard !cleanName.isEmpty else { throw RuleViolation(.nameRequired) }
+        guard !cleanHost.isEmpty, cleanName.count <= 200, cleanHost.count <= 200 else {
+            throw RuleViolation(.fieldTooLong, [L10nField.host, "200"])
+        }
+        guard until > from else { throw RuleViolation(.invalidRange) }
+        let now = clock.now()
+        var rng = SystemRandomNumberGenerator()
+        let id = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let invitation = Invitation(
+            venueID: config.venue.id, name: cleanName, host: cleanHost, purpose: purpose.map(TextFolding.clean),
+            notBefore: from, expires: until, issuedAt: now, id: id, uses: max(1, min(uses, 1000)))
+        let code = try invitationKeys.issue(invitation)
+        let record = InvitationRecord(
+            id: invitation.idHex, venue: invitation.venueID, name: cleanName, host: cleanHost, purpose: invitation.purpose,
+            notBefore: from, expires: until, uses: invitation.uses, issuedAt: now)
+        try store.recordInvitation(record, at: now)
+        return (code, record)
+    }
+
+    public func revokeInvitation(_ idPrefix: String) throws -> InvitationRecord {
+        guard let inv = try store.revokeInvitation(idPrefix: idPrefix, at: clock.now()) else {
+            throw RuleViolation(.inviteNotFound, [TextFolding.clean(String(idPrefix.prefix(40)))])
+        }
+        return inv
+    }
+
+    public func invitations() throws -> [InvitationRecord] { try store.invitations() }
+
+    /// Adds signer certificates from a file (PEM, DER, base64 DER, or a WHO GDHCN / DID
+    /// trust-list document with `publicKeyJwk.x5c`) to the trust folder, one PEM per
+    /// certificate named by its kid. Returns how many were new.
+    public func importTrust(file: String) throws -> Int {
+        guard let data = FileManager.default.contents(atPath: file), data.count <= 16 << 20 else {
+            throw RuleViolation(.outputUnwritable, [file, "cannot be read"])
+        }
+        var found = TrustStore.certificates(from: Array(data))
+        if found.isEmpty, let json = try? JSONSerialization.jsonObject(with: data) {
+            found = x5cCertificates(in: json)
+        }
+        guard !found.isEmpty else { throw RuleViolation(.trustNothing, [file]) }
+        let dir = config.passes.trustDir
+        do { try SecureFiles.makeDirectory(dir) } catch {
+            throw RuleViolation(.outputUnwritable, [dir, (error as? SecureFiles.Failure)?.reason ?? "\(error)"])
+        }
+        var added = 0
+        for cert in found {
+            let name = cert.kid.map { String(format: "%02x", $0) }.joined() + "-" + String(cert.der.hashValue & 0xFFFF, radix: 16)
+            let path = dir + "/" + name + ".pem"
+            if trust.signers.contains(where: { $0.der == cert.der }) { continue }
+            let b64 = Data(cert.der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+            try writeFile(Array("-----BEGIN CERTIFICATE-----\n\(b64)\n-----END CERTIFICATE-----\n".utf8), to: path)
+            added += 1
+        }
+        return added
+    }
+
+    /// Every `x5c` array anywhere in a JSON trust list.
+    private func x5cCertificates(in json: Any) -> [SignerCertificate] {
+        var out: [SignerCertificate] = []
+        func walk(_ v: Any, depth: Int) {
+            guard depth < 32 else { return }
+            if let dict = v as? [String: Any] {
+                for (k, value) in dict {
+                    if k == "x5c", let list = value as? [String] {
+                        out += list.compactMap { Data(base64Encoded: $0).flatMap { try? SignerCertificate(der: Array($0)) } }
+                    } else {
+                        walk(value, depth: depth + 1)
+                    }
+                }
+            } else if let list = v as? [Any] {
+                for item in list { walk(item, depth: depth + 1) }
+            }
+        }
+        walk(json, depth: 0)
+        return out
+    }
+}

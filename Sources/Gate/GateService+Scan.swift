@@ -1,0 +1,227 @@
+import Foundation
+import KioskCore
+import Passes
+import Records
+
+@_exported import struct Passes.TrustStore
+@_exported import struct Passes.SignerCertificate
+@_exported import enum Passes.ScanKind
+@_exported import enum Passes.CheckStatus
+@_exported import struct Records.InvitationRecord
+
+/// Everything a front end shows about a scanned code, before anything is recorded: what it
+/// is, each verification step, who it names, and the policy's verdict.
+public struct ScanReport: Sendable {
+    public var kind: ScanKind
+    /// The code is genuine (every verification step passed; always false for unsigned kinds).
+    public var valid = false
+    /// Verification steps in order, for signed codes.
+    public var steps: [(name: String, status: CheckStatus)] = []
+    public var problems: [String] = []
+    public var issuer: String?
+    public var holderName: String?
+    public var holderDateOfBirth: String?
+    public var certificateType: String?
+    public var facts: [String: String] = [:]
+    public var decision: Decision
+    /// Details to record or to prefill the guard's form with.
+    public var details: VisitorDetails?
+    var method: EntryMethod?
+    var identityKey: String?
+    var passSummary: String?
+    var invitation: CheckInRequest.InvitationUse?
+    public var checkoutCode: String?
+
+    init(kind: ScanKind, decision: Decision) {
+        self.kind = kind
+        self.decision = decision
+    }
+}
+
+/// What `scan` did.
+public struct ScanOutcome: Sendable {
+    public var report: ScanReport
+    public var checkIn: CheckInResult?
+    public var checkOut: GateService.CheckOutResult?
+}
+
+extension GateService {
+    /// The building's invitation signing key, derived from the key file.
+    var invitationKeys: InvitationKeys {
+        // A 32-byte HKDF output is always a valid Ed25519 seed.
+        try! InvitationKeys(seed: hasher.derivedKey("invitation-ed25519"))
+    }
+
+    /// Verifies and decides; records nothing. `extra` adds signer certificates for this call
+    /// (`kiosk verify --cert`), `at` pins the clock.
+    public func verify(_ raw: String, at: Date? = nil, extra: [SignerCertificate] = []) -> ScanReport {
+        let clock = at ?? self.clock.now()
+        // A keyboard-wedge scanner ends with CR/LF; nothing else is trimmed.
+        let scan = raw.trimmingCharacters(in: .newlines)
+        let kind = ScanKind.classify(scan)
+        switch kind {
+        case .hc1: return verifyHC1(scan, at: clock, extra: extra)
+        case .invite: return verifyInvitation(scan, at: clock)
+        case .personalQR, .cccd: return identity(scan, kind: kind)
+        case .checkout:
+            var r = ScanReport(kind: .checkout, decision: Decision(verdict: .admit))
+            r.checkoutCode = String(scan.dropFirst(5))
+            return r
+        case .unknown:
+            let reason = ScanKind.looksLikeWrongKeyboardLayout(scan) ? Reason(.wrongKeyboardLayout) : Reason(.unrecognised)
+            return ScanReport(kind: .unknown, decision: Decision(verdict: .deny, reasons: [reason]))
+        }
+    }
+
+    /// Does what the gate does: verify, decide, and record an admitted (or guard-checked)
+    /// visit; a check-out code closes its visit. Refusals and unreadable codes record nothing.
+    public func scan(_ raw: String, guardName: String) throws -> ScanOutcome {
+        let report = verify(raw)
+        if report.kind == .checkout, let code = report.checkoutCode {
+            return ScanOutcome(report: report, checkIn: nil, checkOut: try checkOut(code: code))
+        }
+        guard report.decision.verdict != .deny, let details = report.details, let method = report.method else {
+            return ScanOutcome(report: report, checkIn: nil, checkOut: nil)
+        }
+        var request = CheckInRequest(details: details, guardName: guardName)
+        request.method = method
+        request.identityKey = report.identityKey
+        request.passDecision = report.decision
+        request.passSummary = report.passSummary
+        request.invitation = report.invitation
+        if method == .cccd || method == .personalQR {
+            request.declaration["self_declared"] = "yes"
+        }
+        return ScanOutcome(report: report, checkIn: try checkIn(request), checkOut: nil)
+    }
+
+    // MARK: Kinds
+
+    private func verifyHC1(_ scan: String, at clock: Date, extra: [SignerCertificate]) -> ScanReport {
+        var store = extra.isEmpty ? trust : TrustStore(extra)
+        if !extra.isEmpty { for s in trust.signers { store.add(s) } }
+        let result = HC1Verifier(trust: store).verify(scan, at: clock)
+        var r = ScanReport(kind: .hc1, decision: Decision(verdict: .deny))
+        r.valid = result.valid
+        r.steps = HC1Result.stepNames.map { ($0, result.checks[$0] ?? .skipped) }
+        r.problems = result.problems
+        r.issuer = result.issuer
+        let cert = result.certificate
+        r.holderName = cert?.displayName
+        r.holderDateOfBirth = cert?.dateOfBirth
+        r.certificateType = cert?.type?.rawValue
+        r.facts = cert?.facts ?? [:]
+        if let name = r.holderName {
+            r.details = VisitorDetails(name: name)
+            r.identityKey = "hc1|" + TextFolding.fold(name) + "|" + (r.holderDateOfBirth ?? "")
+        }
+        r.method = .hc1
+        r.passSummary = "HC1 \(r.issuer ?? "?") \(r.certificateType ?? "?") \(result.valid ? "verified" : "not verified: " + (result.problems.first ?? ""))"
+        r.decision = hc1Decision(result, at: clock)
+        return r
+    }
+
+    private func verifyInvitation(_ scan: String, at clock: Date) -> ScanReport {
+        let keys = invitationKeys
+        let result = InvitationVerifier(publicKey: keys.publicKey, venueID: config.venue.id).verify(scan, at: clock)
+        var r = ScanReport(kind: .invite, decision: Decision(verdict: .deny))
+        r.valid = result.valid
+        r.steps = InvitationResult.stepNames.map { ($0, result.checks[$0] ?? .skipped) }
+        r.problems = result.problems
+        r.issuer = config.venue.id
+        guard result.valid, let inv = result.invitation else {
+            let why = result.problems.first ?? "?"
+            let damaged = ["prefix", "base45", "zlib", "cose"].contains { result.checks[$0] == .fail }
+            r.decision = Decision(verdict: .deny, reasons: [Reason(damaged ? .passDamaged : .inviteInvalid, [why])])
+            return r
+        }
+        r.holderName = inv.name
+        r.certificateType = "invitation"
+        r.facts = ["host": inv.host, "uses": String(inv.uses), "id": inv.idHex]
+        if let p = inv.purpose { r.facts["purpose"] = p }
+        r.details = VisitorDetails(name: inv.name, host: inv.host, purpose: inv.purpose)
+        r.method = .invite
+        r.identityKey = "invite|" + inv.idHex
+        r.invitation = .init(id: inv.idHex, allowedUses: inv.uses)
+        r.passSummary = "invitation \(inv.idHex.prefix(8)) verified"
+        let verdict: Verdict = config.policy.admit.contains("invite") ? .admit : .check
+        var reasons = [Reason(.inviteWindow, [inv.name, inv.host])]
+        if verdict == .check { reasons.append(Reason(.kindNeedsGuard, ["invite"])) }
+        r.decision = Decision(verdict: verdict, reasons: reasons)
+        return r
+    }
+
+    private func identity(_ scan: String, kind: ScanKind) -> ScanReport {
+        var r = ScanReport(kind: kind, decision: Decision(verdict: .check))
+        guard let id = try? (kind == .cccd ? IdentityQR.cccd(scan) : IdentityQR.personal(scan)) else {
+            r.decision = Decision(verdict: .deny, reasons: [Reason(.unrecognised)])
+            return r
+        }
+        r.holderName = id.name
+        r.holderDateOfBirth = id.dateOfBirth
+        r.details = VisitorDetails(name: id.name, idNumber: id.idNumber, address: id.address)
+        r.method = kind == .cccd ? .cccd : .personalQR
+        r.passSummary = kind == .cccd ? "CCCD QR, self-declared" : "PC-Covid QR, self-declared"
+        let admits = config.policy.admit.contains(kind.rawValue)
+        r.decision = Decision(verdict: admits ? .admit : .check, reasons: [Reason(.selfDeclared)] + (admits ? [] : [Reason(.kindNeedsGuard, [kind.rawValue])]))
+        return r
+    }
+
+    /// The policy applied to a verified (or not) HC1.
+    func hc1Decision(_ result: HC1Result, at clock: Date) -> Decision {
+        let policy = config.policy
+        let early = ["prefix", "base45", "zlib", "cose"].first { result.checks[$0] == .fail }
+        if let step = early {
+            return Decision(verdict: .deny, reasons: [Reason(.passDamaged, [step])])
+        }
+        if !result.valid {
+            var reasons: [Reason] = []
+            if result.checks["signature"] == .fail {
+                reasons.append(Reason(result.signer == nil ? .passUnknownSigner : .passUnverified, [result.problems.first ?? "signature"]))
+            }
+            if result.checks["validity"] == .fail { reasons.append(Reason(.passExpired)) }
+            if result.checks["key-usage"] == .fail { reasons.append(Reason(.passUnverified, ["key usage"])) }
+            return Decision(verdict: policy.unverified == "ask" ? .check : .deny, reasons: reasons)
+        }
+        guard let cert = result.certificate, let type = cert.type else {
+            return Decision(verdict: .deny, reasons: [Reason(.passUnverified, ["no certificate entry"])])
+        }
+        guard policy.hc1Types.contains(type.rawValue) else {
+            return Decision(verdict: .deny, reasons: [Reason(.certificateTypeNotAccepted, [type.rawValue])])
+        }
+        switch type {
+        case .vaccination:
+            if policy.vaccinationComplete, let dn = Int(cert.facts["dn"] ?? ""), let sd = Int(cert.facts["sd"] ?? ""), dn < sd {
+                return Decision(verdict: .deny, reasons: [Reason(.vaccinationIncomplete, [String(dn), String(sd)])])
+            }
+        case .test:
+            // 260415000: "not detected", the only negative result in the value set.
+            if cert.facts["tr"] != "260415000" { return Decision(verdict: .deny, reasons: [Reason(.testPositive)]) }
+            guard let taken = cert.facts["sc"].flatMap(ISOTime.parse),
+                clock.timeIntervalSince(taken) <= Double(policy.testMaxHours) * 3600
+            else { return Decision(verdict: .deny, reasons: [Reason(.testTooOld, [String(policy.testMaxHours)])]) }
+        case .recovery:
+            let from = cert.facts["df"].flatMap(VenueDay.init).map { calendar.start(of: $0) }
+            let until = cert.facts["du"].flatMap(VenueDay.init).map { calendar.interval(of: $0).end }
+            guard let from, let until, clock >= from, clock < until else {
+                return Decision(verdict: .deny, reasons: [Reason(.recoveryNotValid)])
+            }
+        }
+        let verdict: Verdict = policy.admit.contains("hc1") ? .admit : .check
+        var reasons = [Reason(.passVerified, [type.rawValue, result.issuer ?? "?"])]
+        if verdict == .check { reasons.append(Reason(.kindNeedsGuard, ["hc1"])) }
+        return Decision(verdict: verdict, reasons: reasons)
+    }
+}
+
+/// Reads every certificate in the trust folder; unreadable files are skipped (`kiosk trust
+/// list` shows what was loaded).
+func loadTrust(_ dir: String) -> TrustStore {
+    var store = TrustStore()
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return store }
+    for name in names.sorted() where !name.hasPrefix(".") {
+        guard let data = FileManager.default.contents(atPath: dir + "/" + name), data.count <= 1 << 20 else { continue }
+        for cert in TrustStore.certificates(from: Array(data)) { store.add(cert) }
+    }
+    return store
+}

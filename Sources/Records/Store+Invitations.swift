@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+import KioskCore
+
+/// An invitation as the log keeps it: enough to count its uses and revoke it.
+public struct InvitationRecord: Equatable, Sendable {
+    /// 32 hex digits (the CWT `cti`).
+    public var id: String
+    public var venue: String
+    public var name: String
+    public var host: String
+    public var purpose: String?
+    public var notBefore: Date
+    public var expires: Date
+    public var uses: Int
+    public var issuedAt: Date
+    public var revokedAt: Date?
+
+    public init(id: String, venue: String, name: String, host: String, purpose: String?, notBefore: Date, expires: Date, uses: Int, issuedAt: Date, revokedAt: Date? = nil) {
+        self.id = id
+        self.venue = venue
+        self.name = name
+        self.host = host
+        self.purpose = purpose
+        self.notBefore = notBefore
+        self.expires = expires
+        self.uses = uses
+        self.issuedAt = issuedAt
+        self.revokedAt = revokedAt
+    }
+
+    static func from(_ row: Row) -> InvitationRecord {
+        InvitationRecord(
+            id: row[0], venue: row[1], name: row[2], host: row[3], purpose: row[4],
+            notBefore: VisitRow.date(row[5]), expires: VisitRow.date(row[6]), uses: row[7],
+            issuedAt: VisitRow.date(row[8]), revokedAt: (row[9] as Int64?).map(VisitRow.date))
+    }
+
+    /// What the chain proves about an invitation (the audit compares rows with it).
+    var canonical: String {
+        var pairs: [(String, CanonicalJSON.Value)] = [
+            ("id", .string(id)), ("venue", .string(venue)), ("name", .string(name)), ("host", .string(host)),
+            ("not_before", .int(VisitRow.millis(notBefore))), ("expires", .int(VisitRow.millis(expires))),
+            ("uses", .int(Int64(uses))), ("issued_at", .int(VisitRow.millis(issuedAt))),
+        ]
+        if let purpose { pairs.append(("purpose", .string(purpose))) }
+        return CanonicalJSON.object(pairs)
+    }
+
+    static let columns = "id, venue, name, host, purpose, not_before, expires, uses, issued_at, revoked_at"
+}
+
+/// One entry made with an invitation.
+public struct InvitationUse: Equatable, Sendable {
+    public var visitCode: String
+    public var at: Date
+}
+
+extension StoreTransaction {
+    public func invitation(id: String) throws -> InvitationRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(InvitationRecord.columns) FROM invitation WHERE id = ?", arguments: [id])
+            .map(InvitationRecord.from)
+    }
+
+    public func invitationUses(id: String) throws -> [InvitationUse] {
+        try Row.fetchAll(db, sql: "SELECT visit_code, at FROM invitation_use WHERE invitation = ? ORDER BY at, id", arguments: [id])
+            .map { InvitationUse(visitCode: $0[0], at: VisitRow.date($0[1])) }
+    }
+
+    /// Counts an entry; call in the same transaction as the visit's insert.
+    public func recordInvitationUse(id: String, visitCode: String, at now: Date) throws {
+        try db.execute(
+            sql: "INSERT INTO invitation_use (invitation, visit_code, at) VALUES (?, ?, ?)",
+            arguments: [id, visitCode, VisitRow.millis(now)])
+    }
+}
+
+extension Store {
+    /// Keeps an issued invitation, chained like every change.
+    public func recordInvitation(_ inv: InvitationRecord, at now: Date) throws {
+        try write { tx in
+            try tx.db.execute(
+                sql: "INSERT INTO invitation (\(InvitationRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                arguments: [inv.id, inv.venue, inv.name, inv.host, inv.purpose, VisitRow.millis(inv.notBefore),
+                    VisitRow.millis(inv.expires), inv.uses, VisitRow.millis(inv.issuedAt)])
+            try HashChain.append(tx.db, kind: .inviteIssue, code: inv.id, payload: inv.canonical, at: now)
+        }
+    }
+
+    /// Revokes by id or a unique prefix of at least 8 hex digits; nil when none matches.
+    /// Throws when the prefix matches several.
+    public func revokeInvitation(idPrefix: String, at now: Date) throws -> InvitationRecord? {
+        try write { tx in
+            let prefix = idPrefix.lowercased().filter { $0.isHexDigit }
+            guard prefix.count >= 8 else { return nil }
+            let found = try Row.fetchAll(
+                tx.db, sql: "SELECT \(InvitationRecord.columns) FROM invitation WHERE id LIKE ? LIMIT 2",
+                arguments: [prefix + "%"]
+            ).map(InvitationRecord.from)
+            guard found.count == 1, var inv = found.first else {
+                if found.count > 1 { throw RuleViolation(.inviteAmbiguous, [prefix]) }
+                return nil
+            }
+            if inv.revokedAt != nil { return inv }
+            try tx.db.execute(sql: "UPDATE invitation SET revoked_at = ? WHERE id = ?", arguments: [VisitRow.millis(now), inv.id])
+            try HashChain.append(
+                tx.db, kind: .inviteRevoke, code: inv.id, payload: CanonicalJSON.object([("id", .string(inv.id))]), at: now)
+            inv.revokedAt = now
+            return inv
+        }
+    }
+
+    public func invitations() throws -> [InvitationRecord] {
+        try read { tx in
+            try Row.fetchAll(tx.db, sql: "SELECT \(InvitationRecord.columns) FROM invitation ORDER BY issued_at").map(InvitationRecord.from)
+        }
+    }
+}
