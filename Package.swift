@@ -74,7 +74,7 @@ let package = Package(
         ),
         .testTarget(name: "PassesTests", dependencies: ["Passes", "KioskCore"]),
         .testTarget(name: "VenueCodeTests", dependencies: ["VenueCode", "KioskCore"]),
-        .testTarget(name: "GateTests", dependencies: ["Gate", "Records", "KioskCore"]),
+        .testTarget(name: "GateTests", dependencies: ["Gate", "Records", "KioskCore", "Passes"]),
         .testTarget(name: "KioskE2ETests", dependencies: ["KioskCore"]),
     ]
 )

@@ -18,6 +18,12 @@ struct Harness {
     let clock: TestClock
     let dir: String
 
+    init(gate: GateService, clock: TestClock, dir: String) {
+        self.gate = gate
+        self.clock = clock
+        self.dir = dir
+    }
+
     init(now: String = "2026-11-29T08:00:00+07:00", _ adjust: (inout KioskConfig) -> Void = { _ in }) throws {
         var config = KioskConfig()
         dir = NSTemporaryDirectory() + "kiosk-gate-\(UUID().uuidString)"
