@@ -233,3 +233,16 @@ extension GateService {
         try store.visit(code: code)
     }
 }
+
+extension GateService {
+    /// The one-line answer to a check-out, in the configured language; every front end
+    /// says it the same way.
+    public func message(for result: CheckOutResult) -> String {
+        switch result {
+        case .checkedOut(let e):
+            return L10n.text(.checkedOut, language, [e.details.name, e.code, e.checkedOutAt.map(calendar.localTime) ?? "?"])
+        case .alreadyClosed(let e):
+            return L10n.text(.alreadyCheckedOut, language, [e.code, (e.checkedOutAt ?? e.autoClosedAt).map(calendar.localTimestamp) ?? "?"])
+        }
+    }
+}

@@ -22,13 +22,6 @@ struct CheckoutCommand: ParsableCommand {
         } catch {
             throw context.fail(error)
         }
-        switch result {
-        case .checkedOut(let e):
-            let at = e.checkedOutAt.map(context.calendar.localTime) ?? "?"
-            writeOut(L10n.text(.checkedOut, context.language, [e.details.name, e.code, at]) + "\n")
-        case .alreadyClosed(let e):
-            let at = (e.checkedOutAt ?? e.autoClosedAt).map(context.calendar.localTimestamp) ?? "?"
-            writeOut(L10n.text(.alreadyCheckedOut, context.language, [e.code, at]) + "\n")
-        }
+        writeOut(context.gate.message(for: result) + "\n")
     }
 }

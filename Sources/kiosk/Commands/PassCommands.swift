@@ -129,11 +129,7 @@ struct ScanCommand: ParsableCommand {
         }
         if !json {
             if let code = outcome.checkIn?.recorded?.code { writeOut(code + "\n") }
-            switch outcome.checkOut {
-            case .checkedOut(let e)?: writeOut(L10n.text(.checkedOut, context.language, [e.details.name, e.code, e.checkedOutAt.map(context.calendar.localTime) ?? ""]) + "\n")
-            case .alreadyClosed(let e)?: writeOut(L10n.text(.alreadyCheckedOut, context.language, [e.code, (e.checkedOutAt ?? e.autoClosedAt).map(context.calendar.localTimestamp) ?? ""]) + "\n")
-            case nil: break
-            }
+            if let out = outcome.checkOut { writeOut(context.gate.message(for: out) + "\n") }
         }
         let recorded = outcome.checkIn?.recorded != nil || outcome.checkOut != nil
         if !recorded || report.decision.verdict == .deny { throw ExitCode(1) }

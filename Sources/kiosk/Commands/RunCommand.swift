@@ -43,7 +43,7 @@ struct RunCommand: ParsableCommand {
                     if let name = outcome.report.holderName { say(TextFolding.clean(name)) }
                     for r in decision.reasons { say(r.text(lang)) }
                     if let e = outcome.checkIn?.recorded { say(e.code) }
-                    if case .checkedOut(let e)? = outcome.checkOut { say(L10n.text(.checkedOut, lang, [e.details.name, e.code, e.checkedOutAt.map(gate.calendar.localTime) ?? ""])) }
+                    if let out = outcome.checkOut { say(gate.message(for: out)) }
                 } catch {
                     say(gate.describe(error))
                 }
@@ -75,14 +75,7 @@ struct RunCommand: ParsableCommand {
 
     private func handle(_ line: String, gate: GateService, guardName: String, say: (String) -> Void) throws {
         let lang = gate.language
-        func closed(_ r: GateService.CheckOutResult) {
-            switch r {
-            case .checkedOut(let e):
-                say(L10n.text(.checkedOut, lang, [e.details.name, e.code, e.checkedOutAt.map(gate.calendar.localTime) ?? ""]))
-            case .alreadyClosed(let e):
-                say(L10n.text(.alreadyCheckedOut, lang, [e.code, (e.checkedOutAt ?? e.autoClosedAt).map(gate.calendar.localTimestamp) ?? ""]))
-            }
-        }
+        func closed(_ r: GateService.CheckOutResult) { say(gate.message(for: r)) }
         if line.uppercased().hasPrefix("KOUT:") {
             return closed(try gate.checkOut(code: line))
         }
