@@ -160,6 +160,11 @@ extension GateService {
         r.holderName = id.name
         r.holderDateOfBirth = id.dateOfBirth
         r.details = VisitorDetails(name: id.name, idNumber: id.idNumber, address: id.address)
+        // A masked number (PC-Covid shows `0012********`) cannot be hashed as an id; the
+        // visible part with name and birth date still tells a second scan of the same code.
+        if let number = id.idNumber, Masking.isMasked(number) {
+            r.identityKey = "masked|" + number + "|" + TextFolding.fold(id.name) + "|" + (id.dateOfBirth ?? "")
+        }
         r.method = kind == .cccd ? .cccd : .personalQR
         r.passSummary = kind == .cccd ? "CCCD QR, self-declared" : "PC-Covid QR, self-declared"
         let admits = config.policy.admit.contains(kind.rawValue)
