@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import KioskCore
 import Passes
@@ -28,6 +29,7 @@ extension GateService {
     }
 
     public func revokeInvitation(_ idPrefix: String) throws -> InvitationRecord {
+        guard idPrefix.filter(\.isHexDigit).count >= 8 else { throw RuleViolation(.inviteIdTooShort) }
         guard let inv = try store.revokeInvitation(idPrefix: idPrefix, at: clock.now()) else {
             throw RuleViolation(.inviteNotFound, [TextFolding.clean(String(idPrefix.prefix(40)))])
         }
@@ -54,11 +56,12 @@ extension GateService {
         }
         var added = 0
         for cert in found {
-            let name = cert.kid.map { String(format: "%02x", $0) }.joined() + "-" + String(cert.der.hashValue & 0xFFFF, radix: 16)
+            // kid plus a digest of the whole certificate: stable across runs, unique per DSC.
+            let name = hex(cert.kid) + "-" + hex(SHA256.hash(data: cert.der).prefix(4))
             let path = dir + "/" + name + ".pem"
             if trust.signers.contains(where: { $0.der == cert.der }) { continue }
             let b64 = Data(cert.der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
-            try writeFile(Array("-----BEGIN CERTIFICATE-----\n\(b64)\n-----END CERTIFICATE-----\n".utf8), to: path)
+            try writeFile(Array("-----BEGIN CERTIFICATE-----\n\(b64)\n-----END CERTIFICATE-----\n".utf8), to: path, mode: 0o600)
             added += 1
         }
         return added

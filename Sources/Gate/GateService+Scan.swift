@@ -55,13 +55,19 @@ extension GateService {
     /// Verifies and decides; records nothing. `extra` adds signer certificates for this call
     /// (`kiosk verify --cert`), `at` pins the clock.
     public func verify(_ raw: String, at: Date? = nil, extra: [SignerCertificate] = []) -> ScanReport {
+        verify(raw, at: at, extra: extra, lookUpInvitations: true)
+    }
+
+    /// `lookUpInvitations`: also say whether an invitation is revoked or used up, from the
+    /// log. `scan` leaves that to the check-in transaction, which knows who is inside.
+    func verify(_ raw: String, at: Date?, extra: [SignerCertificate], lookUpInvitations: Bool) -> ScanReport {
         let clock = at ?? self.clock.now()
         // A keyboard-wedge scanner ends with CR/LF; nothing else is trimmed.
         let scan = raw.trimmingCharacters(in: .newlines)
         let kind = ScanKind.classify(scan)
         switch kind {
         case .hc1: return verifyHC1(scan, at: clock, extra: extra)
-        case .invite: return verifyInvitation(scan, at: clock)
+        case .invite: return verifyInvitation(scan, at: clock, lookUp: lookUpInvitations)
         case .personalQR, .cccd: return identity(scan, kind: kind)
         case .checkout:
             var r = ScanReport(kind: .checkout, decision: Decision(verdict: .admit))
@@ -76,7 +82,7 @@ extension GateService {
     /// Does what the gate does: verify, decide, and record an admitted (or guard-checked)
     /// visit; a check-out code closes its visit. Refusals and unreadable codes record nothing.
     public func scan(_ raw: String, guardName: String) throws -> ScanOutcome {
-        let report = verify(raw)
+        let report = verify(raw, at: nil, extra: [], lookUpInvitations: false)
         if report.kind == .checkout, let code = report.checkoutCode {
             return ScanOutcome(report: report, checkIn: nil, checkOut: try checkOut(code: code))
         }
@@ -92,7 +98,15 @@ extension GateService {
         if method == .cccd || method == .personalQR {
             request.declaration["self_declared"] = "yes"
         }
-        return ScanOutcome(report: report, checkIn: try checkIn(request), checkOut: nil)
+        do {
+            return ScanOutcome(report: report, checkIn: try checkIn(request), checkOut: nil)
+        } catch let refusal as RuleViolation {
+            // A rule of the visit (a field too long, an unknown category) refuses the scan
+            // like any other denial: an answer, not a failure.
+            var refused = report
+            refused.decision = Decision(verdict: .deny, reasons: [Reason(refusal.key, refusal.args)])
+            return ScanOutcome(report: refused, checkIn: nil, checkOut: nil)
+        }
     }
 
     // MARK: Kinds
@@ -118,10 +132,15 @@ extension GateService {
         r.method = .hc1
         r.passSummary = "HC1 \(r.issuer ?? "?") \(r.certificateType ?? "?") \(result.valid ? "verified" : "not verified: " + (result.problems.first ?? ""))"
         r.decision = hc1Decision(result, at: clock)
+        // A scanner on a non-US layout keeps "HC1:" but mangles the Base45 body (Ö, ß, Telex
+        // letters): tell the guard how to fix the scanner rather than only "damaged".
+        if result.checks["base45"] == .fail, ScanKind.looksLikeWrongKeyboardLayout(scan) {
+            r.decision = Decision(verdict: .deny, reasons: [Reason(.wrongKeyboardLayout)])
+        }
         return r
     }
 
-    private func verifyInvitation(_ scan: String, at clock: Date) -> ScanReport {
+    private func verifyInvitation(_ scan: String, at clock: Date, lookUp: Bool) -> ScanReport {
         let keys = invitationKeys
         let result = InvitationVerifier(publicKey: keys.publicKey, venueID: config.venue.id).verify(scan, at: clock)
         var r = ScanReport(kind: .invite, decision: Decision(verdict: .deny))
@@ -129,6 +148,12 @@ extension GateService {
         r.steps = InvitationResult.stepNames.map { ($0, result.checks[$0] ?? .skipped) }
         r.problems = result.problems
         r.issuer = config.venue.id
+        if lookUp, result.valid, let inv = result.invitation, let problem = invitationStateProblem(inv) {
+            r.valid = true
+            r.holderName = inv.name
+            r.decision = Decision(verdict: .deny, reasons: [problem])
+            return r
+        }
         guard result.valid, let inv = result.invitation else {
             let why = result.problems.first ?? "?"
             let damaged = ["prefix", "base45", "zlib", "cose"].contains { result.checks[$0] == .fail }
@@ -149,6 +174,19 @@ extension GateService {
         if verdict == .check { reasons.append(Reason(.kindNeedsGuard, ["invite"])) }
         r.decision = Decision(verdict: verdict, reasons: reasons)
         return r
+    }
+
+    /// Revoked or used up, from the log (read only; `scan` checks again when it records).
+    private func invitationStateProblem(_ inv: Invitation) -> Reason? {
+        guard let (record, uses) = try? store.read({ tx in (try tx.invitation(id: inv.idHex), try tx.invitationUses(id: inv.idHex)) }) else {
+            return nil
+        }
+        guard let record else { return Reason(.inviteInvalid, ["not issued here"]) }
+        if let revoked = record.revokedAt { return Reason(.inviteRevoked, [calendar.localTimestamp(revoked)]) }
+        if uses.count >= min(inv.uses, record.uses), let last = uses.last {
+            return Reason(.inviteUsedUp, [String(uses.count), calendar.localTimestamp(last.at)])
+        }
+        return nil
     }
 
     private func identity(_ scan: String, kind: ScanKind) -> ScanReport {

@@ -87,9 +87,10 @@ extension GateService {
     }
 
     /// Writes bytes whole: a temporary file renamed into place, so a failure leaves no part.
-    public func writeFile(_ bytes: [UInt8], to path: String) throws {
+    /// Posters and QR images carry nothing personal and are readable by all (0644).
+    public func writeFile(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
         do {
-            try SecureFiles.writeAtomically(bytes, to: path, mode: 0o644)
+            try SecureFiles.writeAtomically(bytes, to: path, mode: mode)
         } catch let f as SecureFiles.Failure {
             throw RuleViolation(.outputUnwritable, [path, f.reason])
         }

@@ -28,6 +28,8 @@ public struct GateService: Sendable {
 
     public func checkIn(_ request: CheckInRequest) throws -> CheckInResult {
         var details = request.details.cleaned()
+        // Dropped before validation: a field that is not kept cannot refuse a visit.
+        if !config.records.keepAddress { details.address = nil }
         if let error = Validation.errors(details).first { throw RuleViolation(error.key, error.args) }
         let category = request.category.map { TextFolding.clean($0).lowercased() } ?? config.records.categories.first ?? "visitor"
         guard config.records.categories.contains(category) else {
@@ -40,7 +42,6 @@ public struct GateService: Sendable {
         let idHash = details.idNumber.flatMap { Masking.isMasked($0) ? nil : hasher.hash($0) }
             ?? request.identityKey.map { hasher.hash($0) }
         let phoneKey = details.phone.flatMap { Masking.isMasked($0) ? nil : $0 }
-        if !config.records.keepAddress { details.address = nil }
         let now = clock.now()
         let warnings = Validation.warnings(details, temperature: request.temperature, feverLimit: config.policy.temperatureLimit)
 

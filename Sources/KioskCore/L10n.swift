@@ -23,7 +23,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
     case qrPayloadEmpty, qrPayloadTooLong, qrPayloadInvalid, qrEncoderFailed, renderFailed,
         terminalTooSmall, outputUnwritable, unknownGate
     case inviteAmbiguous, inviteNotFound, inviteRevoked, inviteUsedUp, inviteInvalid, inviteIssued,
-        inviteWindow, inviteUsesLeft
+        inviteWindow, inviteUsesLeft, inviteIdTooShort
     case passVerified, passUnverified, passDamaged, passUnknownSigner, passExpired, wrongKeyboardLayout,
         unrecognised, selfDeclared, vaccinationIncomplete, testTooOld, testPositive, recoveryNotValid,
         certificateTypeNotAccepted, kindNeedsGuard, temperatureOverLimit, trustImported, trustNothing
@@ -91,6 +91,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .inviteIssued: return "Đã tạo thư mời {0} cho {1}, hiệu lực {2} – {3}, {4} lần."
         case .inviteWindow: return "Thư mời của {0}, gặp {1}: hợp lệ."
         case .inviteUsesLeft: return "Còn {0} lần vào."
+        case .inviteIdTooShort: return "Nhập ít nhất 8 chữ số hex đầu của mã thư mời."
         case .passVerified: return "Chứng nhận {0} do {1} cấp: hợp lệ."
         case .passUnverified: return "Không xác thực được mã ({0}): kiểm tra giấy tờ."
         case .passDamaged: return "Mã bị hỏng hoặc không đọc được ({0}): quét lại."
@@ -174,6 +175,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .inviteIssued: return "Invitation {0} issued for {1}, valid {2} – {3}, {4} entries."
         case .inviteWindow: return "Invitation of {0} to see {1}: valid."
         case .inviteUsesLeft: return "{0} entries left."
+        case .inviteIdTooShort: return "Give at least the first 8 hex digits of the invitation id."
         case .passVerified: return "{0} certificate issued by {1}: genuine."
         case .passUnverified: return "The code could not be verified ({0}): check the documents."
         case .passDamaged: return "The code is damaged or unreadable ({0}): scan again."

@@ -30,6 +30,8 @@ public enum ScanKind: String, Sendable, Codable {
         let head = Array("HC1".utf8)
         let headUpper = bytes.prefix(3).map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
         guard headUpper == head else { return false }
+        // Control characters are damage, not a keyboard layout.
+        guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return false }
         if bytes[3] != UInt8(ascii: ":") { return true }
         return bytes.dropFirst(4).contains { Base45.values[Int($0)] < 0 }
     }

@@ -37,6 +37,8 @@ struct ScanJSON: Encodable {
     var code: String?
     var already_inside: String?
     var checked_out: String?
+    /// The visit had already left: nothing changed.
+    var already_left: Bool?
 
     init(_ r: ScanReport, language: Language) {
         format = r.kind.rawValue
@@ -125,13 +127,20 @@ struct ScanCommand: ParsableCommand {
             out.code = outcome.checkIn?.recorded?.code
             out.already_inside = outcome.checkIn?.alreadyInside?.code
             if case .checkedOut(let e)? = outcome.checkOut { out.checked_out = e.code }
-            if case .alreadyClosed(let e)? = outcome.checkOut { out.checked_out = e.code }
+            if case .alreadyClosed(let e)? = outcome.checkOut {
+                out.checked_out = e.code
+                out.already_left = true
+            }
         }
         if !json {
             if let code = outcome.checkIn?.recorded?.code { writeOut(code + "\n") }
             if let out = outcome.checkOut { writeOut(context.gate.message(for: out) + "\n") }
         }
         let recorded = outcome.checkIn?.recorded != nil || outcome.checkOut != nil
+        if json, !recorded, let why = report.decision.reasons.first {
+            // Scripts read the JSON; a person watching the terminal still sees why.
+            printError(why.text(context.language))
+        }
         if !recorded || report.decision.verdict == .deny { throw ExitCode(1) }
     }
 }

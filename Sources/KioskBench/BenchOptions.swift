@@ -1,0 +1,69 @@
+/// The command line of `kiosk-bench`, normally given by bench/run.sh. Plain parsing: the
+/// bench depends only on the project's own modules.
+struct BenchOptions {
+    var kiosk = ""
+    var sqlite3 = "sqlite3"
+    var config = ""
+    var work = ""
+    var cache = ""
+    var schemaKey = ""
+    var json: String?
+    var checkins = 2_000
+    var checkinRuns = 5
+    var visits = 1_000_000
+    var exportRuns = 5
+    var listRuns = 10
+    /// Benchmarks to run: checkins, export, inside.
+    var only: Set<String> = ["checkins", "export", "inside"]
+
+    static let usage = """
+        usage: kiosk-bench --kiosk BIN --config BENCH.conf --work DIR --cache DIR --schema-key KEY
+                           [--sqlite3 BIN] [--json FILE] [--checkins N] [--checkin-runs N]
+                           [--visits N] [--export-runs N] [--list-runs N] [--only checkins,export,inside]
+        The config must set capacity = 0 and auto_export_at = off, with its database under --work
+        (it is overwritten with a copy of the seeded one). Normally run by `make bench`.
+        """
+
+    static func parse(_ args: [String]) throws -> BenchOptions {
+        var o = BenchOptions()
+        var i = 0
+        func value() throws -> String {
+            i += 1
+            guard i < args.count else { throw BenchFailure("\(args[i - 1]) needs a value") }
+            return args[i]
+        }
+        func number() throws -> Int {
+            let v = try value()
+            guard let n = Int(v), n > 0 else { throw BenchFailure("\(args[i - 1]): expected a positive number, got \(v)") }
+            return n
+        }
+        while i < args.count {
+            switch args[i] {
+            case "--kiosk": o.kiosk = try value()
+            case "--sqlite3": o.sqlite3 = try value()
+            case "--config": o.config = try value()
+            case "--work": o.work = try value()
+            case "--cache": o.cache = try value()
+            case "--schema-key": o.schemaKey = try value()
+            case "--json": o.json = try value()
+            case "--checkins": o.checkins = try number()
+            case "--checkin-runs": o.checkinRuns = try number()
+            case "--visits": o.visits = try number()
+            case "--export-runs": o.exportRuns = try number()
+            case "--list-runs": o.listRuns = try number()
+            case "--only":
+                o.only = Set(try value().split(separator: ",").map(String.init))
+                let unknown = o.only.subtracting(["checkins", "export", "inside"])
+                guard unknown.isEmpty else { throw BenchFailure("--only: unknown benchmark \(unknown.sorted())") }
+            case "-h", "--help": throw BenchFailure(usage)
+            default: throw BenchFailure("unknown argument \(args[i])")
+            }
+            i += 1
+        }
+        for (name, v) in [("--kiosk", o.kiosk), ("--config", o.config), ("--work", o.work), ("--cache", o.cache), ("--schema-key", o.schemaKey)]
+        where v.isEmpty {
+            throw BenchFailure("\(name) is required")
+        }
+        return o
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Gate
+import KioskCore
+import Records
+
+/// Durable check-ins per second through `GateService.checkIn`, in process, on a fresh
+/// `Store(path:)` (WAL, synchronous=FULL) — beside bare sqlite3 doing one INSERT per
+/// transaction, and beside one write+fsync per record (the disk's limit).
+///
+/// Runs alternate between the three so that a slow minute of the machine hits all of them,
+/// and every run starts from an empty database so the figures do not drift as tables grow.
+struct CheckInBench {
+    let count: Int
+    let runs: Int
+    let config: KioskConfig
+    let sqlite3: String
+    let workDir: String
+
+    /// The goal of issue 2: at least this fraction of the bare sqlite3 rate.
+    static let goalRatio = 0.8
+
+    func run() throws -> SuiteResult {
+        let dir = workDir + "/checkins"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+
+        let visitors = (0..<count).map { VietnameseVisitors.details(person: $0) }
+        let hasher = IdHasher(key: (0..<32).map { _ in UInt8.random(in: 0...255) })
+        let script = SQLiteInsertScript(
+            sqlite3: sqlite3, visitors: visitors, hasher: hasher, venue: config.venue.id, gate: config.venue.gate)
+        // A database made by the real migrations, for the baseline's schema.
+        let schemaSource = dir + "/schema.sqlite"
+        _ = try Store(path: schemaSource)
+        try write(try script.setup(schemaFrom: schemaSource, scratch: dir + "/schema.sql"), to: dir + "/setup.sql")
+        try write(script.inserts(startingAt: Date()), to: dir + "/inserts.sql")
+
+        var gate: [Double] = []
+        var bare: [Double] = []
+        var disk: [Double] = []
+        // Run 0 warms the page cache, the binary's code and the file system; it is not kept.
+        for r in 0...runs {
+            Progress.note("check-ins: run \(r)/\(runs)")
+            let g = try gateRate(visitors, hasher: hasher, dir: dir + "/gate-\(r)")
+            let s = try sqliteRate(dir: dir + "/sqlite-\(r)")
+            let f = try FsyncProbe.rate(count: count, recordSize: 512, path: dir + "/fsync-\(r).log")
+            if r > 0 {
+                gate.append(g)
+                bare.append(s)
+                disk.append(f)
+            }
+        }
+
+        let group = "durable check-ins (\(count)/run)"
+        let subject = Figure(
+            id: "checkin.gate", group: group, label: "kiosk GateService.checkIn", role: .subject,
+            unit: .perSecond, samples: Samples(gate))
+        let baseline = Figure(
+            id: "checkin.sqlite3", group: group, label: "sqlite3 CLI, 1 INSERT/transaction", role: .baseline,
+            unit: .perSecond, samples: Samples(bare))
+        let limit = Figure(
+            id: "checkin.fsync", group: group, label: "write+fsync per record (disk limit)", role: .reference,
+            unit: .perSecond, samples: Samples(disk))
+        let ratio = subject.samples.median / baseline.samples.median
+        let goal = Goal(
+            id: "checkin", text: "check-ins ≥ \(Format.ratio(Self.goalRatio)) the sqlite3 rate",
+            measured: Format.ratio(ratio), value: ratio, met: ratio >= Self.goalRatio)
+        return SuiteResult(figures: [subject, baseline, limit], goals: [goal])
+    }
+
+    /// One timed batch of check-ins through the Gate. Requests are built before the clock
+    /// starts; opening the store and migrating are not part of a check-in either.
+    private func gateRate(_ visitors: [VisitorDetails], hasher: IdHasher, dir: String) throws -> Double {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(path: dir + "/kiosk.sqlite")
+        let service = GateService(config: config, store: store, clock: SystemClock(), hasher: hasher)
+        let requests = visitors.enumerated().map { i, details in
+            var r = CheckInRequest(details: details, guardName: "bench")
+            r.badge = String(i + 1)
+            r.temperature = 36.6
+            r.app = .installed
+            return r
+        }
+        var refused = 0
+        let seconds = try Stopwatch.seconds {
+            for request in requests {
+                if try service.checkIn(request).recorded == nil { refused += 1 }
+            }
+        }
+        if refused > 0 { throw BenchFailure("the Gate recorded no visit for \(refused) of \(count) check-ins") }
+        return Double(count) / seconds
+    }
+
+    /// One timed `sqlite3 DB < inserts.sql`, after an untimed run of the schema script.
+    private func sqliteRate(dir: String) throws -> Double {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/bare.sqlite"
+        try Spawn.run(Command(program: sqlite3, arguments: ["-batch", db], stdin: workDir + "/checkins/setup.sql", stderr: dir + "/err"))
+        let seconds = try Spawn.run(
+            Command(program: sqlite3, arguments: ["-batch", db], stdin: workDir + "/checkins/inserts.sql", stderr: dir + "/err"))
+        let rows = try Spawn.output(
+            Command(program: sqlite3, arguments: ["-batch", db, "SELECT COUNT(*) FROM visit"]), scratch: dir + "/count")
+        guard Int(rows.trimmingCharacters(in: .whitespacesAndNewlines)) == count else {
+            throw BenchFailure("sqlite3 inserted \(rows.trimmingCharacters(in: .whitespacesAndNewlines)) rows, not \(count)")
+        }
+        return Double(count) / seconds
+    }
+
+    private func write(_ text: String, to path: String) throws {
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+    }
+}

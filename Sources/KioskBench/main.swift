@@ -1,0 +1,81 @@
+import Foundation
+import Gate
+import KioskCore
+
+/// kiosk-bench: the figures `make bench` prints (issue 2, "Speed"). Every figure stands
+/// beside a baseline measured in the same run on the same machine; timings are reported,
+/// never asserted. The exit status is non-zero only when a benchmark could not run.
+
+let options: BenchOptions
+let config: KioskConfig
+do {
+    options = try BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
+    config = try BenchConfig.load(path: options.config, workDir: options.work)
+} catch {
+    FileHandle.standardError.write(Data("kiosk-bench: \(error)\n\(BenchOptions.usage)\n".utf8))
+    exit(2)
+}
+
+Progress.note("results go to \(options.json ?? "standard output only"); work folder \(options.work)")
+let sqliteVersion = (try? Spawn.output(
+    Command(program: options.sqlite3, arguments: ["--version"]), scratch: options.work + "/sqlite3-version"))?
+    .split(separator: " ").first.map(String.init) ?? "missing"
+var report = Report(machine: Machine.current(sqlite3Version: sqliteVersion))
+
+if options.only.contains("checkins") {
+    report.run("durable check-ins") {
+        try CheckInBench(
+            count: options.checkins, runs: options.checkinRuns, config: config, sqlite3: options.sqlite3,
+            workDir: options.work
+        ).run()
+    }
+}
+
+if !options.only.isDisjoint(with: ["export", "inside"]) {
+    let plan = SeedPlan(visits: options.visits, timeZone: config.venue.timeZone)
+    let seeded = SeededDatabase(
+        plan: plan, cacheDir: options.cache, schemaKey: options.schemaKey, venue: config.venue.id,
+        gates: config.venue.gates)
+    var ready = false
+    do {
+        Progress.note("seeded database: \(seeded.path)")
+        if let seconds = try seeded.prepare() {
+            report.note("seeded \(Format.grouped(plan.visits)) visits in \(Format.duration(seconds)) (cached for later runs)")
+        }
+        Progress.note("copying it to \(config.records.database)")
+        try WorkingCopy.make(of: seeded.path, at: config.records.database)
+        ready = true
+    } catch {
+        report.fail("seeding \(Format.grouped(plan.visits)) visits", "\(error)")
+    }
+    if ready {
+        report.note("CLI runs use KIOSK_NOW=\(plan.nowISO); seeded days \(plan.firstDay) … \(plan.lastDay)")
+        if options.only.contains("export") {
+            report.run("export") {
+                try ExportBench(
+                    kiosk: options.kiosk, sqlite3: options.sqlite3, config: options.config,
+                    database: config.records.database, plan: plan, workDir: options.work, runs: options.exportRuns
+                ).run()
+            }
+        }
+        if options.only.contains("inside") {
+            report.run("list --inside") {
+                try RollCallBench(
+                    kiosk: options.kiosk, sqlite3: options.sqlite3, config: options.config,
+                    database: config.records.database, plan: plan, workDir: options.work, runs: options.listRuns
+                ).run()
+            }
+        }
+    }
+}
+
+Progress.note("done")
+print(report.table, terminator: "")
+if let json = options.json {
+    do {
+        try report.writeJSON(to: json)
+    } catch {
+        report.fail("results.json", "\(error)")
+    }
+}
+exit(report.failures.isEmpty ? 0 : 1)
