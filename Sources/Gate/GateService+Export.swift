@@ -98,5 +98,5 @@ extension GateService {
 }
 
 func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-    digest.map { String(format: "%02x", $0) }.joined()
+    HashChain.hex(digest)
 }

@@ -34,7 +34,7 @@ public struct IdHasher: Sendable {
     public func hash(_ idNumber: String) -> String {
         let normal = idNumber.filter { !$0.isWhitespace }.uppercased()
         let mac = HMAC<SHA256>.authenticationCode(for: Array(normal.utf8), using: key)
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return HashChain.hex(mac)
     }
 }
 

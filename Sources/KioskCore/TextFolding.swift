@@ -6,16 +6,32 @@ import Foundation
 /// stored twice: as the visitor wrote it (NFC) and folded (no marks, lower case, `đ` → `d`).
 public enum TextFolding {
     /// Folds diacritics and case so that `nguyen van an` matches `Nguyễn Văn An`.
+    /// Decomposes (NFD) and drops the combining marks; `đ`/`Đ` are letters of their own, not
+    /// a `d` with a mark, so they are mapped by hand. Runs on every check-in and search, so
+    /// it walks scalars instead of using Foundation's much slower `folding(options:)`.
     public static func fold(_ text: String) -> String {
-        // `đ`/`Đ` are letters of their own, not a `d` with a combining mark, so folding
-        // with diacriticInsensitive alone would leave them; map them first.
-        let replaced = text.replacingOccurrences(of: "đ", with: "d")
-            .replacingOccurrences(of: "Đ", with: "D")
-        let folded = replaced.folding(
-            options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive],
-            locale: Locale(identifier: "en_US_POSIX")
-        )
-        return collapseSpaces(folded.lowercased())
+        var out = String.UnicodeScalarView()
+        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
+            let v = scalar.value
+            switch v {
+            case 0x300...0x36F, 0x1AB0...0x1AFF, 0x1DC0...0x1DFF, 0x20D0...0x20FF:
+                continue
+            case 0x41...0x5A:
+                out.append(Unicode.Scalar(v + 0x20)!)
+            case 0x110, 0x111:
+                out.append("d")
+            case 0xFF01...0xFF5E:
+                // Full-width ASCII, as some phone keyboards type it.
+                out.unicodeScalars(lowercasing: Unicode.Scalar(v - 0xFEE0)!)
+            default:
+                if v < 0x80 {
+                    out.append(scalar)
+                } else {
+                    out.unicodeScalars(lowercasing: scalar)
+                }
+            }
+        }
+        return collapseSpaces(String(out))
     }
 
     /// NFC, control characters removed, runs of white space made one space, trimmed.
@@ -58,5 +74,11 @@ public enum TextFolding {
             }
         }
         return out
+    }
+}
+
+extension String.UnicodeScalarView {
+    mutating func unicodeScalars(lowercasing scalar: Unicode.Scalar) {
+        append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
     }
 }

@@ -26,7 +26,7 @@ public enum HashChain {
         hex(SHA256.hash(data: Array(text.utf8)))
     }
 
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+    public static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
         let table: [UInt8] = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(64)
@@ -45,15 +45,14 @@ public enum HashChain {
     /// transaction so that the head cannot move between reading and appending.
     @discardableResult
     static func append(_ db: Database, kind: Kind, code: String?, payload: String, at: Date) throws -> String {
-        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1")
+        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1"))
         let seq: Int64 = (head?[0] as Int64? ?? 0) + 1
         let prev: String = head?[1] ?? genesis
         let atMillis = VisitRow.millis(at)
         let payloadHash = sha256Hex(payload)
         let hash = linkHash(seq: seq, at: atMillis, kind: kind.rawValue, code: code, payloadHash: payloadHash, prev: prev)
-        try db.execute(
-            sql: "INSERT INTO event (seq, at, kind, code, payload, payload_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            arguments: [seq, atMillis, kind.rawValue, code, payload, payloadHash, prev, hash])
+        try db.cachedStatement(sql: "INSERT INTO event (seq, at, kind, code, payload, payload_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [seq, atMillis, kind.rawValue, code, payload, payloadHash, prev, hash])
         return hash
     }
 

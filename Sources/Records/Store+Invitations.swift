@@ -58,12 +58,12 @@ public struct InvitationUse: Equatable, Sendable {
 
 extension StoreTransaction {
     public func invitation(id: String) throws -> InvitationRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(InvitationRecord.columns) FROM invitation WHERE id = ?", arguments: [id])
+        try row("SELECT \(InvitationRecord.columns) FROM invitation WHERE id = ?", [id])
             .map(InvitationRecord.from)
     }
 
     public func invitationUses(id: String) throws -> [InvitationUse] {
-        try Row.fetchAll(db, sql: "SELECT visit_code, at FROM invitation_use WHERE invitation = ? ORDER BY at, id", arguments: [id])
+        try rows("SELECT visit_code, at FROM invitation_use WHERE invitation = ? ORDER BY at, id", [id])
             .map { InvitationUse(visitCode: $0[0], at: VisitRow.date($0[1])) }
     }
 

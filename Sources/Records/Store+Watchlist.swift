@@ -30,7 +30,7 @@ public struct WatchEntry: Equatable, Sendable, Codable {
     }
 
     static func fetch(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [WatchEntry] {
-        try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
             WatchEntry(
                 id: row[0], nameFolded: row[1], idHash: row[2], phone: row[3],
                 action: Action(rawValue: row[4] ?? "") ?? .alert, note: row[5],

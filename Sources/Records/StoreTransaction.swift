@@ -8,66 +8,63 @@ import KioskCore
 public struct StoreTransaction {
     let db: Database
 
+    /// Statements are prepared once per connection and reused: preparing (and GRDB's
+    /// authorizer walking every column of a 31-column SELECT) was most of a check-in's CPU.
+    func row(_ sql: String, _ arguments: StatementArguments = []) throws -> Row? {
+        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    func rows(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    func execute(_ sql: String, _ arguments: StatementArguments = []) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
     // MARK: Queries
 
     public func visit(code: String) throws -> Entry? {
-        try Row.fetchOne(db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE code = ?", arguments: [code])
+        try row("SELECT \(VisitRow.selectList) FROM visit WHERE code = ?", [code])
             .map(VisitRow.entry)
     }
 
     public func insideCount() throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM visit WHERE status = 'inside'") ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM visit WHERE status = 'inside'")) ?? 0
     }
 
     /// An open visit of the same person: same id hash, or same phone.
     public func insideVisit(idHash: String?, phone: String?) throws -> Entry? {
         if let idHash {
-            if let e = try Row.fetchOne(
-                db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE id_hash = ? AND status = 'inside' LIMIT 1",
-                arguments: [idHash]).map(VisitRow.entry)
+            if let e = try row("SELECT \(VisitRow.selectList) FROM visit WHERE id_hash = ? AND status = 'inside' LIMIT 1", [idHash]).map(VisitRow.entry)
             {
                 return e
             }
         }
         if let phone {
-            return try Row.fetchOne(
-                db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE phone = ? AND status = 'inside' LIMIT 1",
-                arguments: [phone]
-            ).map(VisitRow.entry)
+            return try row("SELECT \(VisitRow.selectList) FROM visit WHERE phone = ? AND status = 'inside' LIMIT 1", [phone]).map(VisitRow.entry)
         }
         return nil
     }
 
     public func insideVisit(badge: String) throws -> Entry? {
-        try Row.fetchOne(
-            db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE badge = ? AND status = 'inside' LIMIT 1",
-            arguments: [badge]
-        ).map(VisitRow.entry)
+        try row("SELECT \(VisitRow.selectList) FROM visit WHERE badge = ? AND status = 'inside' LIMIT 1", [badge]).map(VisitRow.entry)
     }
 
     /// The latest visit that held a badge, open or not: a badge handed back twice is
     /// answered with the visit it closed.
     public func latestVisit(badge: String) throws -> Entry? {
-        try Row.fetchOne(
-            db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE badge = ? AND status != 'denied' ORDER BY checked_in_at DESC, id DESC LIMIT 1",
-            arguments: [badge]
-        ).map(VisitRow.entry)
+        try row("SELECT \(VisitRow.selectList) FROM visit WHERE badge = ? AND status != 'denied' ORDER BY checked_in_at DESC, id DESC LIMIT 1", [badge]).map(VisitRow.entry)
     }
 
     /// The most recent earlier visit of the same person, for "returning visitor".
     public func lastVisit(idHash: String?, phone: String?) throws -> Entry? {
         var candidates: [Entry] = []
         if let idHash {
-            candidates += try Row.fetchAll(
-                db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE id_hash = ? AND status != 'denied' ORDER BY checked_in_at DESC LIMIT 1",
-                arguments: [idHash]
-            ).map(VisitRow.entry)
+            candidates += try rows("SELECT \(VisitRow.selectList) FROM visit WHERE id_hash = ? AND status != 'denied' ORDER BY checked_in_at DESC LIMIT 1", [idHash]).map(VisitRow.entry)
         }
         if let phone {
-            candidates += try Row.fetchAll(
-                db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE phone = ? AND status != 'denied' ORDER BY checked_in_at DESC LIMIT 1",
-                arguments: [phone]
-            ).map(VisitRow.entry)
+            candidates += try rows("SELECT \(VisitRow.selectList) FROM visit WHERE phone = ? AND status != 'denied' ORDER BY checked_in_at DESC LIMIT 1", [phone]).map(VisitRow.entry)
         }
         return candidates.max { $0.checkedInAt < $1.checkedInAt }
     }
@@ -103,7 +100,7 @@ public struct StoreTransaction {
         e.autoClosedAt = nil
         for _ in 0..<32 {
             let code = EntryCode.random()
-            if try Int.fetchOne(db, sql: "SELECT 1 FROM visit WHERE code = ?", arguments: [code]) == nil {
+            if try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM visit WHERE code = ?"), arguments: [code]) == nil {
                 e.code = code
                 break
             }
@@ -114,9 +111,7 @@ public struct StoreTransaction {
         values.append(e.status.rawValue.databaseValue)
         values.append(.null)
         values.append(.null)
-        try db.execute(
-            sql: "INSERT INTO visit (\(VisitRow.selectList)) VALUES (\(placeholders))",
-            arguments: StatementArguments(values))
+        try execute("INSERT INTO visit (\(VisitRow.selectList)) VALUES (\(placeholders))", StatementArguments(values))
         try HashChain.append(db, kind: .checkin, code: e.code, payload: VisitRow.canonicalFixed(fixed), at: now)
         return e
     }
@@ -124,9 +119,7 @@ public struct StoreTransaction {
     /// Records a real exit. Returns the visit as it now is.
     public func checkOut(code: String, at now: Date) throws -> Entry {
         let millis = VisitRow.millis(now)
-        try db.execute(
-            sql: "UPDATE visit SET status = 'left', checked_out_at = ? WHERE code = ? AND status = 'inside'",
-            arguments: [millis, code])
+        try execute("UPDATE visit SET status = 'left', checked_out_at = ? WHERE code = ? AND status = 'inside'", [millis, code])
         try HashChain.append(
             db, kind: .checkout, code: code,
             payload: CanonicalJSON.object([("status", .string("left")), ("checked_out_at", .int(millis))]), at: now)

@@ -117,3 +117,14 @@ final class LockedCounter: @unchecked Sendable {
     func increment() { lock.lock(); count += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
+
+@Suite struct CanonicalJSONTests {
+    /// The chain hashes these bytes: the spelling must never change.
+    @Test func escapesAreFixed() {
+        let text = "x\"\\\n\r\t\u{1}\u{7F}\u{2028}\u{2029}é Đ"
+        #expect(CanonicalJSON.object([("b", .int(-3)), ("a", .string(text)), ("c", .null), ("d", .double(36.5))])
+            == #"{"a":"x\"\\\n\r\t\u0001\u007f\u2028\u2029é Đ","b":-3,"c":null,"d":36.5}"#)
+        let decoded = CanonicalJSON.decode(CanonicalJSON.object([("a", .string(text))])) as? [String: String]
+        #expect(decoded?["a"] == text)
+    }
+}
