@@ -13,13 +13,22 @@ struct BenchOptions {
     var visits = 1_000_000
     var exportRuns = 5
     var listRuns = 10
-    /// Benchmarks to run: checkins, export, inside.
-    var only: Set<String> = ["checkins", "export", "inside"]
+    /// The EU DCC test files (HC1 benchmark) and the Python reference verifier.
+    var fixtures = ""
+    var reference = ""
+    var python = "python3"
+    var qrencode = "qrencode"
+    /// Seconds each HC1 verifier runs.
+    var hc1Seconds = 5
+    /// Benchmarks to run.
+    static let all: Set<String> = ["checkins", "export", "inside", "hc1", "venue"]
+    var only: Set<String> = all
 
     static let usage = """
         usage: kiosk-bench --kiosk BIN --config BENCH.conf --work DIR --cache DIR --schema-key KEY
                            [--sqlite3 BIN] [--json FILE] [--checkins N] [--checkin-runs N]
-                           [--visits N] [--export-runs N] [--list-runs N] [--only checkins,export,inside]
+                           [--visits N] [--export-runs N] [--list-runs N] [--fixtures DIR --reference PY]
+                           [--python BIN] [--qrencode BIN] [--hc1-seconds N] [--only checkins,export,inside,hc1,venue]
         The config must set capacity = 0 and auto_export_at = off, with its database under --work
         (it is overwritten with a copy of the seeded one). Normally run by `make bench`.
         """
@@ -51,9 +60,14 @@ struct BenchOptions {
             case "--visits": o.visits = try number()
             case "--export-runs": o.exportRuns = try number()
             case "--list-runs": o.listRuns = try number()
+            case "--fixtures": o.fixtures = try value()
+            case "--reference": o.reference = try value()
+            case "--python": o.python = try value()
+            case "--qrencode": o.qrencode = try value()
+            case "--hc1-seconds": o.hc1Seconds = try number()
             case "--only":
                 o.only = Set(try value().split(separator: ",").map(String.init))
-                let unknown = o.only.subtracting(["checkins", "export", "inside"])
+                let unknown = o.only.subtracting(all)
                 guard unknown.isEmpty else { throw BenchFailure("--only: unknown benchmark \(unknown.sorted())") }
             case "-h", "--help": throw BenchFailure(usage)
             default: throw BenchFailure("unknown argument \(args[i])")

@@ -11,6 +11,12 @@ struct Machine: Encodable, Sendable {
     /// (a build, a test run) shared the machine and the spreads will show it.
     let loadAtStart: Double
 
+    /// results.json spells its keys in snake case throughout.
+    enum CodingKeys: String, CodingKey {
+        case cpu, cores, kernel, sqlite3
+        case loadAtStart = "load_at_start"
+    }
+
     static func current(sqlite3Version: String) -> Machine {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }

@@ -69,6 +69,19 @@ if !options.only.isDisjoint(with: ["export", "inside"]) {
     }
 }
 
+if options.only.contains("hc1") {
+    report.run("HC1 verification") {
+        try HC1Bench(fixtures: options.fixtures, reference: options.reference, python: options.python,
+            seconds: options.hc1Seconds, workDir: options.work).run()
+    }
+}
+
+if options.only.contains("venue") {
+    report.run("venue QR codes") {
+        try VenueCodeBench(qrencode: options.qrencode, workDir: options.work).run()
+    }
+}
+
 Progress.note("done")
 print(report.table, terminator: "")
 if let json = options.json {

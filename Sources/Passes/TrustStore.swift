@@ -71,6 +71,8 @@ public struct SignerCertificate: Sendable {
         }
         self.der = der
         kid = Array(SHA256.hash(data: der).prefix(8))
+        p256Key = try? P256.Signing.PublicKey(derRepresentation: publicKeyInfo)
+        rsaKey = p256Key == nil ? try? _RSA.Signing.PublicKey(derRepresentation: publicKeyInfo) : nil
     }
 
     static func date(_ node: ASN1Node) throws -> Date {
@@ -125,8 +127,9 @@ public struct SignerCertificate: Sendable {
         return types.isEmpty ? nil : types
     }
 
-    var p256Key: P256.Signing.PublicKey? { try? P256.Signing.PublicKey(derRepresentation: publicKeyInfo) }
-    var rsaKey: _RSA.Signing.PublicKey? { try? _RSA.Signing.PublicKey(derRepresentation: publicKeyInfo) }
+    /// Parsed once: a gate verifies many codes against few signers.
+    let p256Key: P256.Signing.PublicKey?
+    let rsaKey: _RSA.Signing.PublicKey?
 }
 
 /// The signer certificates this kiosk trusts, looked up by kid. Several DSCs may share a kid

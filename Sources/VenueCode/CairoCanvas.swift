@@ -50,9 +50,20 @@ struct CairoCanvas {
         try draw(cr)
         try check(cairo_status(cr), what)
         switch kind {
-        case .png:
+        case .png(let w, let h):
             cairo_surface_flush(surface)
-            try check(cairo_surface_write_to_png_stream(surface, appendToSink, context), what)
+            // Black on white: an 8-bit greyscale PNG of our own is a quarter of the data of
+            // cairo's RGB one and several times faster to encode at 300 dpi.
+            guard let data = cairo_image_surface_get_data(surface) else { throw .renderFailed(what: what, status: "no pixels") }
+            let stride = Int(cairo_image_surface_get_stride(surface))
+            return try PNGEncoder.greyscale(width: w, height: h, bitDepth: 8, rowBytes: w, level: 3) { y, line in
+                let row = data + y * stride
+                for x in 0..<w {
+                    // RGB24 is 32-bit xRGB in native order; on black-on-white art the green
+                    // channel is the grey level.
+                    line[x] = row[x * 4 + 1]
+                }
+            }
         case .pdf:
             cairo_show_page(cr)
             cairo_surface_finish(surface)
