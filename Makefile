@@ -7,7 +7,7 @@ CONFIG ?= kiosk.conf
 APT_PACKAGES = libsqlite3-dev sqlite3 libncurses-dev libqrencode-dev libcairo2-dev pkg-config \
 	fonts-dejavu-core zbar-tools poppler-utils qrencode tmux strace python3 ca-certificates
 
-.PHONY: setup build run test bench clean
+.PHONY: setup build run test bench clean fuzz
 
 setup:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -34,3 +34,14 @@ bench: setup
 
 clean:
 	rm -rf .build
+
+# Fuzzing (issue 4): libFuzzer + ASan, built outside the package's targets by Fuzz/run.sh into
+# .build-fuzz; never part of `make test`/CI. Each target runs FUZZ_SECONDS, one after another;
+# fails if any target crashes. See docs/FUZZING.md.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= Base45 CBOR COSE HC1 CCCD PersonalQR Inflate Invitation
+fuzz: setup
+	@failed=""; for t in $(FUZZ_TARGETS); do \
+	  bash Fuzz/run.sh $$t $(FUZZ_SECONDS) || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: crashes in:$$failed (see Tests/Fixtures/fuzz-crashes/)"; exit 1; fi
