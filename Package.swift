@@ -2,7 +2,8 @@
 import PackageDescription
 
 /// Module arrows point down only (see DESIGN.md):
-/// kiosk → Gate → Records, VenueCode → KioskCore; C libraries only behind the C* shims.
+/// kiosk → TerminalUI → Gate → Passes, Records, VenueCode → KioskCore; C libraries only
+/// behind the C* shims (curses only in TerminalUI).
 let package = Package(
     name: "kiosk",
     platforms: [.macOS(.v14)],
@@ -27,6 +28,10 @@ let package = Package(
             providers: [.apt(["libcairo2-dev"])]
         ),
         .target(name: "CTermSize"),
+        .systemLibrary(
+            name: "CNcursesw", pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "Passes",
@@ -61,10 +66,11 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .target(name: "TerminalUI", dependencies: ["Gate", "KioskCore", "CNcursesw"]),
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "Gate", "KioskCore", "CTermSize",
+                "Gate", "KioskCore", "CTermSize", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,6 +83,7 @@ let package = Package(
         .testTarget(name: "PassesTests", dependencies: ["Passes", "KioskCore"]),
         .testTarget(name: "VenueCodeTests", dependencies: ["VenueCode", "KioskCore"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "Records", "KioskCore", "Passes"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Gate", "Records", "KioskCore"]),
         .testTarget(name: "KioskE2ETests", dependencies: ["KioskCore"]),
     ]
 )

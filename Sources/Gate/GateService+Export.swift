@@ -100,3 +100,20 @@ extension GateService {
 func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
     HashChain.hex(digest)
 }
+
+extension GateService {
+    /// Saves the evacuation roll call (everyone inside, longest inside first) beside the
+    /// exports, 0600, and returns where it went and how many names it holds.
+    public func saveRollCall() throws -> (path: String, count: Int) {
+        let inside = try list(day: nil, insideOnly: true, search: nil)
+        let stamp = calendar.localTimestamp(clock.now()).filter { $0.isNumber }
+        let path = config.records.exportDir + "/rollcall-\(config.venue.id)-\(stamp).csv"
+        do {
+            try SecureFiles.makeDirectory(config.records.exportDir)
+            try SecureFiles.writeAtomically(Array(RollCall.csv(inside, calendar: calendar).utf8), to: path)
+        } catch let e as SecureFiles.Failure {
+            throw ExportFailure(path: path, reason: e.reason)
+        }
+        return (path, inside.count)
+    }
+}

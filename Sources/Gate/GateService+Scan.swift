@@ -36,6 +36,22 @@ public struct ScanReport: Sendable {
         self.kind = kind
         self.decision = decision
     }
+
+    /// The check-in this scan asks for, carrying the pass's verdict and identity; nil when
+    /// the code names nobody. The guard's form starts from it when it prefills.
+    public func checkInRequest(guardName: String) -> CheckInRequest? {
+        guard let details, let method else { return nil }
+        var request = CheckInRequest(details: details, guardName: guardName)
+        request.method = method
+        request.identityKey = identityKey
+        request.passDecision = decision
+        request.passSummary = passSummary
+        request.invitation = invitation
+        if method == .cccd || method == .personalQR {
+            request.declaration["self_declared"] = "yes"
+        }
+        return request
+    }
 }
 
 /// What `scan` did.
@@ -81,23 +97,17 @@ extension GateService {
 
     /// Does what the gate does: verify, decide, and record an admitted (or guard-checked)
     /// visit; a check-out code closes its visit. Refusals and unreadable codes record nothing.
-    public func scan(_ raw: String, guardName: String) throws -> ScanOutcome {
+    /// With `override`, a supervisor admits a denied code that names someone (recorded with
+    /// who and why).
+    public func scan(_ raw: String, guardName: String, override: CheckInRequest.Override? = nil) throws -> ScanOutcome {
         let report = verify(raw, at: nil, extra: [], lookUpInvitations: false)
         if report.kind == .checkout, let code = report.checkoutCode {
             return ScanOutcome(report: report, checkIn: nil, checkOut: try checkOut(code: code))
         }
-        guard report.decision.verdict != .deny, let details = report.details, let method = report.method else {
+        guard report.decision.verdict != .deny || override != nil, var request = report.checkInRequest(guardName: guardName) else {
             return ScanOutcome(report: report, checkIn: nil, checkOut: nil)
         }
-        var request = CheckInRequest(details: details, guardName: guardName)
-        request.method = method
-        request.identityKey = report.identityKey
-        request.passDecision = report.decision
-        request.passSummary = report.passSummary
-        request.invitation = report.invitation
-        if method == .cccd || method == .personalQR {
-            request.declaration["self_declared"] = "yes"
-        }
+        request.override = override
         do {
             return ScanOutcome(report: report, checkIn: try checkIn(request), checkOut: nil)
         } catch let refusal as RuleViolation {
@@ -107,6 +117,14 @@ extension GateService {
             refused.decision = Decision(verdict: .deny, reasons: [Reason(refusal.key, refusal.args)])
             return ScanOutcome(report: refused, checkIn: nil, checkOut: nil)
         }
+    }
+
+    /// The last visit of someone known by id number or phone, for "returning visitor".
+    public func lastVisit(idNumber: String?, phone: String?) throws -> Entry? {
+        let idHash = idNumber.flatMap { $0.isEmpty || Masking.isMasked($0) ? nil : hasher.hash($0) }
+        let phoneKey = phone.map(Validation.normalisePhone).flatMap { $0.isEmpty || Masking.isMasked($0) ? nil : $0 }
+        guard idHash != nil || phoneKey != nil else { return nil }
+        return try store.read { tx in try tx.lastVisit(idHash: idHash, phone: phoneKey) }
     }
 
     // MARK: Kinds

@@ -96,3 +96,15 @@ extension GateService {
         }
     }
 }
+
+extension GateService {
+    /// The on-screen code's slot now, and seconds until the next one: the terminal redraws
+    /// the code when the slot changes and shows the countdown.
+    public func screenTokenSlot() -> (slot: Int64, secondsLeft: Int) {
+        let token = venueToken
+        let now = clock.now()
+        let slot = token.slot(at: now)
+        let next = Double(slot + 1) * Double(token.slotSeconds)
+        return (slot, max(0, Int((next - now.timeIntervalSince1970).rounded(.up))))
+    }
+}

@@ -39,9 +39,7 @@ public struct GateService: Sendable {
             throw RuleViolation(.overrideNeedsReason)
         }
         let badge = request.badge.map(TextFolding.clean).flatMap { $0.isEmpty ? nil : $0 }
-        let idHash = details.idNumber.flatMap { Masking.isMasked($0) ? nil : hasher.hash($0) }
-            ?? request.identityKey.map { hasher.hash($0) }
-        let phoneKey = details.phone.flatMap { Masking.isMasked($0) ? nil : $0 }
+        let (idHash, phoneKey) = personKeys(details, identityKey: request.identityKey)
         let now = clock.now()
         let warnings = Validation.warnings(details, temperature: request.temperature, feverLimit: config.policy.temperatureLimit)
 
@@ -126,6 +124,22 @@ public struct GateService: Sendable {
             }
             return CheckInResult(decision: decision, recorded: recorded, alreadyInside: nil, previousVisit: previous, warnings: warnings)
         }
+    }
+
+    /// What recognises a person across visits: the keyed hash of the id number (or of the
+    /// scanned code's identity), and the phone.
+    private func personKeys(_ details: VisitorDetails, identityKey: String?) -> (idHash: String?, phone: String?) {
+        let idHash = details.idNumber.flatMap { Masking.isMasked($0) ? nil : hasher.hash($0) }
+            ?? identityKey.map { hasher.hash($0) }
+        return (idHash, details.phone.flatMap { Masking.isMasked($0) ? nil : $0 })
+    }
+
+    /// The visit this person has open now, if any: the terminal asks before opening a form
+    /// for a scanned ID card, so a second scan says "already inside since 08:41".
+    public func openVisit(for request: CheckInRequest) throws -> Entry? {
+        let keys = personKeys(request.details.cleaned(), identityKey: request.identityKey)
+        guard keys.idHash != nil || keys.phone != nil else { return nil }
+        return try store.read { tx in try tx.insideVisit(idHash: keys.idHash, phone: keys.phone) }
     }
 
     private func refused(_ reason: Reason, _ warnings: [Reason]) -> CheckInResult {

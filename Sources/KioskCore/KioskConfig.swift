@@ -45,6 +45,22 @@ public struct KioskConfig: Equatable, Sendable {
 
     public struct UI: Equatable, Sendable {
         public var language = Language.vi
+        /// The supervisor PIN's salted slow hash (written by `kiosk set-pin`).
+        public var pinFile = "data/supervisor.pin"
+        /// The guard terminal's log; the screen never shows log lines.
+        public var logFile = "data/kiosk.log"
+        /// Draw the venue QR and panels with Unicode blocks; off for consoles without them.
+        public var unicode = true
+    }
+
+    /// The code scanner (`[scanner]`).
+    public struct Scanner: Equatable, Sendable {
+        /// A serial scanner (e.g. /dev/ttyACM0) read beside the keyboard; nil: keyboard only.
+        public var device: String?
+        /// Longest pause between two keys of one scan; slower typing is a person.
+        public var maxKeyGapMilliseconds = 30
+        /// Shortest text that counts as a scan when it arrives that fast.
+        public var minScanLength = 6
     }
 
     public struct Records: Equatable, Sendable {
@@ -85,6 +101,7 @@ public struct KioskConfig: Equatable, Sendable {
     public var policy = Policy()
     public var passes = Passes()
     public var ui = UI()
+    public var scanner = Scanner()
     public var records = Records()
     /// The file this came from, for messages.
     public var source = "(defaults)"
@@ -200,6 +217,27 @@ extension KioskConfig {
             case ("ui", "language"):
                 guard let lang = Language(rawValue: v.lowercased()) else { throw fail("expected vi or en, got \"\(v)\"") }
                 config.ui.language = lang
+            case ("ui", "pin_file"):
+                guard !v.isEmpty else { throw fail("give a file path") }
+                config.ui.pinFile = resolve(v, base: baseDirectory)
+            case ("ui", "log_file"):
+                guard !v.isEmpty else { throw fail("give a file path") }
+                config.ui.logFile = resolve(v, base: baseDirectory)
+            case ("ui", "unicode"):
+                guard let b = parseBool(v) else { throw fail("expected true or false, got \"\(v)\"") }
+                config.ui.unicode = b
+            case ("scanner", "device"):
+                config.scanner.device = v.isEmpty ? nil : resolve(v, base: baseDirectory)
+            case ("scanner", "max_key_gap_ms"):
+                guard let n = Int(v), (5...200).contains(n) else {
+                    throw fail("expected milliseconds from 5 to 200, got \"\(v)\"")
+                }
+                config.scanner.maxKeyGapMilliseconds = n
+            case ("scanner", "min_scan_length"):
+                guard let n = Int(v), (2...64).contains(n) else {
+                    throw fail("expected a number of characters from 2 to 64, got \"\(v)\"")
+                }
+                config.scanner.minScanLength = n
             case ("records", "database"):
                 guard !v.isEmpty else { throw fail("give a file path") }
                 config.records.database = resolve(v, base: baseDirectory)
@@ -254,11 +292,12 @@ extension KioskConfig {
         return config
     }
 
-    public static let knownSections = ["venue", "ui", "records", "policy", "passes"]
+    public static let knownSections = ["venue", "ui", "scanner", "records", "policy", "passes"]
     static let knownKeys: [String: [String]] = [
         "venue": ["id", "name", "address", "gate", "gates", "timezone", "capacity", "checkin_url",
             "token_minutes", "poster_token"],
-        "ui": ["language"],
+        "ui": ["language", "pin_file", "log_file", "unicode"],
+        "scanner": ["device", "max_key_gap_ms", "min_scan_length"],
         "policy": ["admit", "hc1_types", "vaccination_complete", "test_max_hours", "unverified", "temperature_limit"],
         "passes": ["trust_dir"],
         "records": ["database", "export_dir", "key_file", "retention_days", "auto_checkout",

@@ -2,22 +2,33 @@ import ArgumentParser
 import Foundation
 import Gate
 import KioskCore
+import TerminalUI
 
-/// `kiosk` with no command. Until the full-screen guard terminal lands (its own issue), this
-/// is a plain line prompt over the same Gate service, so `make run` gives a working gate.
+/// `kiosk` with no command: the full-screen guard terminal on a TTY. With `--plain`, or when
+/// stdin is not a terminal (a script, a pipe), a line prompt over the same Gate service.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Start the guard terminal (the default).")
 
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("guard"), help: "The guard on duty (default: $KIOSK_GUARD or the login name).") var guardName: String?
+    @Flag(help: "A line prompt instead of the full-screen terminal.") var plain = false
 
     func run() throws {
         let context = try Context.make(global, autoCheckout: false)
-        let gate = context.gate
-        let lang = context.language
         let env = ProcessInfo.processInfo.environment
         let who = guardName ?? env["KIOSK_GUARD"] ?? env["USER"] ?? "guard"
+        if !plain, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
+            let status = GuardTerminal.run(gate: context.gate, guardName: who)
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
+        try linePrompt(context, who: who)
+    }
+
+    private func linePrompt(_ context: Context, who: String) throws {
+        let gate = context.gate
+        let lang = context.language
         var lastMaintenance = Date.distantPast
 
         func maintain() {

@@ -1,0 +1,46 @@
+import Foundation
+import Gate
+import Glibc
+import KioskCore
+
+/// Wires the guard terminal together: log file, curses, Gate worker, serial scanner, signals,
+/// the loop; and takes it all down again on every way out.
+public enum GuardTerminal {
+    /// Returns the process exit status (0, or 128+signal after SIGTERM/SIGHUP/SIGINT).
+    public static func run(gate: GateService, guardName: String) -> Int32 {
+        let config = gate.config
+        let log = TerminalLog(path: config.ui.logFile)
+        let write: @Sendable (String) -> Void = { log?.write($0) }
+        // Anything a library prints to stderr goes to the log, never over the screen.
+        let savedStderr = dup(STDERR_FILENO)
+        if let log { dup2(log.fileDescriptor, STDERR_FILENO) }
+        defer {
+            if savedStderr >= 0 {
+                dup2(savedStderr, STDERR_FILENO)
+                close(savedStderr)
+            }
+        }
+        write("start venue=\(config.venue.id) gate=\(config.venue.gate) pid=\(getpid())")
+        let maintenance = gate.runMaintenance()
+        for f in maintenance.failures { write("maintenance: \(f)") }
+
+        let wake = WakePipe()
+        let signals = SignalWatch(wake: wake)
+        defer { signals.cancel() }
+        let terminal = CursesTerminal(wakeFD: wake.readFD, unicode: config.ui.unicode)
+        defer { terminal.restore() }
+        let runner = ThreadRunner(gate: gate) { wake.wake() }
+        let app = TerminalApp(gate: gate, runner: runner, guardName: guardName, capabilities: terminal.capabilities, log: write)
+        let serial = config.scanner.device.map { SerialScanner(path: $0, wake: wake) }
+        defer { serial?.stop() }
+        var loop = TerminalLoop(
+            app: app, terminal: terminal,
+            assembler: InputAssembler(maxGapMilliseconds: config.scanner.maxKeyGapMilliseconds, minLength: config.scanner.minScanLength),
+            serial: serial, signals: signals, log: write)
+        let signal = loop.run()
+        // Let a write in flight finish: a visit the screen is about to show is on disk.
+        runner.drain()
+        write("stop" + (signal.map { " signal=\($0)" } ?? ""))
+        return signal.map { 128 + $0 } ?? 0
+    }
+}

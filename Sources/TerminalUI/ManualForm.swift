@@ -1,0 +1,167 @@
+import Foundation
+import Gate
+import KioskCore
+
+/// The guard's form (F2): what the visitor says, typed in, or filled from a scanned CCCD or
+/// PC-Covid QR. Pure state and rules; `TerminalApp` draws it and saves it through Gate.
+public struct ManualForm: Sendable {
+    public enum Field: Int, CaseIterable, Sendable {
+        case name, idNumber, phone, organisation, host, purpose, badge, temperature, symptoms, app, category
+
+        var label: UIKey {
+            switch self {
+            case .name: .fieldName
+            case .idNumber: .fieldId
+            case .phone: .fieldPhone
+            case .organisation: .fieldOrganisation
+            case .host: .fieldHost
+            case .purpose: .fieldPurpose
+            case .badge: .fieldBadge
+            case .temperature: .fieldTemperature
+            case .symptoms: .fieldSymptoms
+            case .app: .fieldApp
+            case .category: .fieldCategory
+            }
+        }
+
+        public var isChoice: Bool { self == .symptoms || self == .app || self == .category }
+    }
+
+    public var focus: Field = .name
+    public var texts: [Field: TextField]
+    /// nil: not asked.
+    public var symptoms: Bool?
+    public var app: AppStatus?
+    public var categoryIndex = 0
+    public let categories: [String]
+    /// Set when a scan filled the form: its method, pass verdict and identity go with the save.
+    public var scanned: CheckInRequest?
+    public var scannedKind: ScanKind?
+    /// A previous visit of the same person (by id or phone), offered with F8.
+    public var previous: Entry?
+
+    public init(categories: [String]) {
+        self.categories = categories.isEmpty ? ["visitor"] : categories
+        var t: [Field: TextField] = [:]
+        for f in Field.allCases where !f.isChoice {
+            t[f] = TextField("", limit: f == .name ? Validation.maxNameLength : f == .temperature ? 5 : Validation.maxFieldLength)
+        }
+        texts = t
+    }
+
+    public func text(_ f: Field) -> String { texts[f]?.text ?? "" }
+
+    public mutating func set(_ f: Field, _ value: String) { texts[f]?.set(value) }
+
+    /// Fills from a scanned identity code, keeping what the guard already typed elsewhere.
+    public mutating func prefill(from request: CheckInRequest, kind: ScanKind) {
+        scanned = request
+        scannedKind = kind
+        set(.name, request.details.name)
+        if let id = request.details.idNumber { set(.idNumber, id) }
+        if let p = request.details.phone { set(.phone, p) }
+        focus = text(.badge).isEmpty ? .badge : .name
+    }
+
+    /// Fills organisation, host, purpose and phone from the last visit (F8).
+    public mutating func reusePrevious() -> Bool {
+        guard let p = previous?.details else { return false }
+        if text(.organisation).isEmpty, let v = p.organisation { set(.organisation, v) }
+        if text(.host).isEmpty, let v = p.host { set(.host, v) }
+        if text(.purpose).isEmpty, let v = p.purpose { set(.purpose, v) }
+        if text(.phone).isEmpty, let v = p.phone, !Masking.isMasked(v) { set(.phone, v) }
+        return true
+    }
+
+    public enum Outcome: Equatable { case none, save, cancel }
+
+    /// Moves focus, edits the focused field, or asks to save/cancel.
+    public mutating func handle(_ key: Key) -> Outcome {
+        switch key {
+        case .enter: return .save
+        case .escape: return .cancel
+        case .tab, .down: move(1)
+        case .backTab, .up: move(-1)
+        default:
+            if focus.isChoice {
+                switch key {
+                case .left: cycle(-1)
+                case .right, .character(" "): cycle(1)
+                case .character(let c):
+                    // Quick answers: c/y = yes, k/n = no on the symptoms field.
+                    if focus == .symptoms {
+                        if "cCyY".contains(c) { symptoms = true } else if "kKnN".contains(c) { symptoms = false }
+                    }
+                default: break
+                }
+            } else {
+                texts[focus]?.edit(key)
+            }
+        }
+        return .none
+    }
+
+    private mutating func move(_ by: Int) {
+        let all = Field.allCases
+        focus = all[(focus.rawValue + by + all.count) % all.count]
+    }
+
+    private mutating func cycle(_ by: Int) {
+        switch focus {
+        case .symptoms:
+            let options: [Bool?] = [nil, false, true]
+            let i = options.firstIndex { $0 == symptoms } ?? 0
+            symptoms = options[(i + by + options.count) % options.count]
+        case .app:
+            let options: [AppStatus?] = [nil] + AppStatus.allCases.map { $0 }
+            let i = options.firstIndex { $0 == app } ?? 0
+            app = options[(i + by + options.count) % options.count]
+        case .category:
+            categoryIndex = (categoryIndex + by + categories.count) % categories.count
+        default: break
+        }
+    }
+
+    /// The temperature as typed (comma or point), nil when empty or not a number.
+    public var temperature: Double? {
+        let t = text(.temperature).replacingOccurrences(of: ",", with: ".").trimmingCharacters(in: .whitespaces)
+        return t.isEmpty ? nil : Double(t)
+    }
+
+    public var details: VisitorDetails {
+        func opt(_ f: Field) -> String? {
+            let v = text(f).trimmingCharacters(in: .whitespaces)
+            return v.isEmpty ? nil : v
+        }
+        var d = scanned?.details ?? VisitorDetails(name: "")
+        d.name = text(.name).trimmingCharacters(in: .whitespaces)
+        d.idNumber = opt(.idNumber)
+        d.phone = opt(.phone)
+        d.organisation = opt(.organisation)
+        d.host = opt(.host)
+        d.purpose = opt(.purpose)
+        return d
+    }
+
+    /// Inline warnings while typing: the same rules the Gate applies, plus a temperature
+    /// that is not a number.
+    public func warnings(feverLimit: Double) -> [Reason] {
+        var out = Validation.warnings(details, temperature: temperature, feverLimit: feverLimit)
+        if !text(.temperature).isEmpty, temperature == nil { out.append(Reason(.temperatureImplausible, [text(.temperature)])) }
+        return out
+    }
+
+    /// What to save. A scanned code's method, verdict and identity are kept; typed fields win.
+    public func request(guardName: String) -> CheckInRequest {
+        var r = scanned ?? CheckInRequest(details: details, guardName: guardName)
+        r.details = details
+        r.guardName = guardName
+        r.badge = text(.badge).isEmpty ? nil : text(.badge)
+        r.temperature = temperature
+        r.symptoms = symptoms
+        r.app = app
+        r.category = categories[categoryIndex]
+        if scanned == nil { r.method = .manual }
+        return r
+    }
+}

@@ -1,0 +1,483 @@
+import Foundation
+import Gate
+import KioskCore
+
+/// Drawing: every screen into a `CellGrid` of the terminal's size.
+extension TerminalApp {
+    public static let minimumSize = (columns: 80, rows: 24)
+
+    public func render(columns: Int, rows: Int) -> CellGrid {
+        var g = CellGrid(columns: columns, rows: rows)
+        guard columns >= Self.minimumSize.columns, rows >= Self.minimumSize.rows else {
+            // Below 80×24 nothing is laid out: one clear message until the window grows.
+            let words = t(.tooSmall, [String(columns), String(rows)])
+            var lines: [String] = []
+            var current = ""
+            for w in words.split(separator: " ") {
+                if CharacterWidth.of(current + " " + w) > max(10, columns - 2), !current.isEmpty {
+                    lines.append(current)
+                    current = String(w)
+                } else {
+                    current = current.isEmpty ? String(w) : current + " " + w
+                }
+            }
+            lines.append(current)
+            let top = max(0, (rows - lines.count) / 2)
+            for (i, l) in lines.enumerated() { g.centre(top + i, l, .warning, bold: true) }
+            return g
+        }
+        switch screen {
+        case .main: drawMain(&g)
+        case .help: drawHelp(&g)
+        case .manual: drawForm(&g)
+        case .checkOut: drawCheckOut(&g)
+        case .visits: drawVisits(&g)
+        case .visitDetail: drawDetail(&g)
+        case .venueQR: drawVenueQR(&g)
+        case .inside: drawInside(&g)
+        case .pin: drawPin(&g)
+        case .supervisor: drawSupervisor(&g)
+        case .quit:
+            drawMain(&g)
+            drawDialog(&g, t(.quitConfirm))
+        }
+        return g
+    }
+
+    // MARK: Frame
+
+    func drawTitle(_ g: inout CellGrid, _ title: String) {
+        g.fill(row: 0, role: .title)
+        g.put(0, 1, title, .title, bold: true, limit: g.columns - 24)
+        let clock = gate.calendar.localTimestamp(now)
+        g.put(0, g.columns - CharacterWidth.of(clock) - 1, clock, .title)
+    }
+
+    /// The function-key bar: "F1Help F2Manual …", shortened to fit (no "F", then short labels).
+    func drawKeyBar(_ g: inout CellGrid) {
+        let row = g.rows - 1
+        g.fill(row: row, role: .keyLabel)
+        let items = GlobalAction.allCases.map { (String($0.functionKey), label($0)) }
+        for variant in 0..<3 {
+            let keys = items.map { variant == 0 ? "F" + $0.0 : $0.0 }
+            let labels = items.map { variant == 2 ? String($0.1.prefix(4)) : $0.1 }
+            let width = zip(keys, labels).reduce(0) { $0 + CharacterWidth.of($1.0) + CharacterWidth.of($1.1) } + items.count - 1
+            if width <= g.columns || variant == 2 {
+                var col = 0
+                for (k, l) in zip(keys, labels) {
+                    col = g.put(row, col, k, .keyName, bold: true)
+                    col = g.put(row, col, l, .keyLabel) + 1
+                }
+                return
+            }
+        }
+    }
+
+    func label(_ a: GlobalAction) -> String {
+        switch a {
+        case .help: t(.keyHelp)
+        case .manualEntry: t(.keyManual)
+        case .checkOut: t(.keyCheckOut)
+        case .visits: t(.keyVisits)
+        case .venueQR: t(.keyVenueQR)
+        case .export: t(.keyExport)
+        case .insideNow: t(.keyInside)
+        case .supervisor: t(.keySupervisor)
+        case .quit: t(.keyQuit)
+        }
+    }
+
+    /// The line above the bottom bars: the last message, or the database wait.
+    func drawStatus(_ g: inout CellGrid, row: Int) {
+        if let since = busySince, now.timeIntervalSince(since) >= 1 {
+            g.put(row, 1, t(.busyRetrying, [String(Int(now.timeIntervalSince(since)))]), .warning, bold: true)
+        } else if let s = status {
+            g.put(row, 1, s.text, s.role, bold: s.role == .error)
+        }
+    }
+
+    func drawDialog(_ g: inout CellGrid, _ text: String) {
+        let w = min(g.columns - 4, CharacterWidth.of(text) + 6)
+        let top = g.rows / 2 - 2
+        let left = (g.columns - w) / 2
+        g.fill(row: top, column: left, width: w, height: 5, role: .selected)
+        g.put(top + 2, left + 3, text, .selected, bold: true, limit: w - 6)
+    }
+
+    func drawField(_ g: inout CellGrid, row: Int, column: Int, width: Int, _ field: TextField, focused: Bool, secret: Bool = false) {
+        g.fill(row: row, column: column, width: width, role: focused ? .focus : .field)
+        let shown = secret ? TextField(String(repeating: "•", count: field.characters.count)) : field
+        let v = shown.view(width: width - 1)
+        g.put(row, column, v.text, focused ? .focus : .field)
+        if focused { g.cursor = (row, column + min(v.cursorColumn, width - 1)) }
+    }
+
+    func statusName(_ s: Entry.Status) -> String {
+        switch s {
+        case .inside: t(.statusInside)
+        case .left: t(.statusLeft)
+        case .autoClosed: t(.statusAutoClosed)
+        case .denied: t(.statusDenied)
+        }
+    }
+
+    /// Names as they are; id numbers and phones never appear unmasked on any screen.
+    func masked(_ s: String?) -> String { s.map { Masking.isMasked($0) ? $0 : Masking.mask($0) } ?? "" }
+
+    /// "Nguyễn Văn An" → "Nguyễn V. A.": the recent list on the main screen is in view of the
+    /// next visitor at the desk, so it shows no more than the guard needs to recognise a visit.
+    static func shortName(_ name: String) -> String {
+        let words = name.split(separator: " ")
+        guard let first = words.first else { return "" }
+        return ([String(first)] + words.dropFirst().compactMap { $0.first.map { "\($0)." } }).joined(separator: " ")
+    }
+
+    func duration(since d: Date) -> String {
+        let m = max(0, Int(now.timeIntervalSince(d) / 60))
+        return m >= 60 ? "\(m / 60)h\(String(format: "%02d", m % 60))" : "\(m)m"
+    }
+
+    // MARK: Main
+
+    func drawMain(_ g: inout CellGrid) {
+        drawTitle(&g, "\(gate.config.venue.name) · \(gate.config.venue.gate)")
+        let cap = gate.config.venue.capacity
+        let inside = stats?.insideNow ?? 0
+        var col = g.put(1, 1, t(.insideNow, [String(inside), cap > 0 ? String(cap) : "∞"]), cap > 0 && inside >= cap ? .error : .normal, bold: true)
+        col = g.put(1, col + 3, t(.today, [String(stats?.visits ?? 0), String(stats?.denied ?? 0)]))
+        if isBusy { g.put(1, g.columns - CharacterWidth.of(t(.busy)) - 1, t(.busy), .dim) }
+
+        let panelTop = 2
+        let panelHeight = max(10, (g.rows - 8) / 2)
+        drawPanel(&g, top: panelTop, height: panelHeight)
+
+        let listTop = panelTop + panelHeight + 1
+        g.put(listTop - 1, 1, t(.recent), .dim, bold: true)
+        let listRows = g.rows - 3 - listTop
+        if recent.isEmpty {
+            g.put(listTop, 2, t(.noVisits), .dim)
+        }
+        for (i, e) in recent.prefix(max(0, listRows)).enumerated() {
+            let row = listTop + i
+            let time = gate.calendar.localTime(e.checkedOutAt ?? e.checkedInAt)
+            var c = g.put(row, 1, time, .dim)
+            c = g.put(row, c + 1, e.code)
+            c = g.put(row, c + 1, CharacterWidth.pad(Self.shortName(e.details.name), max(10, g.columns - 48)))
+            c = g.put(row, c + 1, CharacterWidth.pad(e.badge.map { "#" + $0 } ?? "", 7))
+            g.put(row, c + 1, statusName(e.status), e.status == .denied ? .error : e.status == .inside ? .normal : .dim)
+        }
+        drawStatus(&g, row: g.rows - 3)
+        let label = t(.scanOrType)
+        let c = g.put(g.rows - 2, 1, label, .normal, bold: true) + 1
+        drawField(&g, row: g.rows - 2, column: c, width: g.columns - c - 1, mainInput, focused: true)
+        drawKeyBar(&g)
+    }
+
+    func drawPanel(_ g: inout CellGrid, top: Int, height: Int) {
+        guard let v = verdict else {
+            g.fill(row: top, height: 3, role: .dim)
+            g.centre(top + 1, t(.ready), .dim, bold: true)
+            return
+        }
+        let role: Role
+        switch v.tone {
+        case .admit: role = .admit
+        case .deny: role = .deny
+        case .check: role = .check
+        case .neutral: role = .title
+        }
+        // A band three rows high in the verdict's colour, readable across the desk.
+        g.fill(row: top, height: 3, role: role)
+        g.centre(top + 1, v.headline, role, bold: true)
+        var row = top + 3
+        let who = [v.name, v.code.map { t(.entryCode, [$0]) }, v.badge.map { t(.badge, [$0]) }].compactMap { $0 }.joined(separator: "  ·  ")
+        g.put(row, 2, v.source, .dim)
+        row += 1
+        if !who.isEmpty {
+            g.put(row, 2, who, .normal, bold: true)
+            row += 1
+        }
+        for line in v.lines where row < top + height {
+            g.put(row, 2, "• " + line, v.tone == .deny ? .error : v.tone == .check ? .warning : .normal)
+            row += 1
+        }
+        if let tag = v.discreetTag {
+            // Small, dim, at the guard's edge of the screen: not for the visitor to read.
+            g.put(top + height - 1, g.columns - CharacterWidth.of(tag) - 1, tag, .dim)
+        }
+    }
+
+    // MARK: Help
+
+    func drawHelp(_ g: inout CellGrid) {
+        drawTitle(&g, t(.helpTitle))
+        var row = 2
+        g.put(row, 2, t(.helpMain), .normal, bold: true)
+        row += 1
+        for (keys, action) in KeyTable.bindings {
+            let names = keys.map { k -> String in
+                switch k {
+                case .function(let n): "F\(n)"
+                case .alt(let c): "Alt+\(c)"
+                default: ""
+                }
+            }.joined(separator: " / ")
+            g.put(row, 4, CharacterWidth.pad(names, 14), .keyName, bold: true)
+            g.put(row, 20, label(action))
+            row += 1
+        }
+        row += 1
+        for key in [UIKey.helpScan, .helpTyping, .formHelp] {
+            g.put(row, 2, t(key), .normal, limit: g.columns - 4)
+            row += 1
+        }
+        g.put(g.rows - 2, 2, t(.helpBack), .dim)
+        drawKeyBar(&g)
+    }
+
+    // MARK: Manual entry
+
+    func drawForm(_ g: inout CellGrid) {
+        drawTitle(&g, t(.formTitle))
+        guard let f = form else { return }
+        let labelWidth = 24
+        let valueWidth = min(60, g.columns - labelWidth - 4)
+        for (i, field) in ManualForm.Field.allCases.enumerated() {
+            let row = 2 + i
+            let focused = f.focus == field
+            g.put(row, 2, t(field.label), focused ? .normal : .dim, bold: focused, limit: labelWidth - 2)
+            if field.isChoice {
+                let value: String
+                switch field {
+                case .symptoms: value = f.symptoms.map { $0 ? t(.yes) : t(.no) } ?? t(.notAsked)
+                case .app:
+                    switch f.app {
+                    case .installed: value = t(.appInstalled)
+                    case .notInstalled: value = t(.appNotInstalled)
+                    case .noSmartphone: value = t(.appNoSmartphone)
+                    case nil: value = t(.notAsked)
+                    }
+                default: value = f.categories[f.categoryIndex]
+                }
+                g.fill(row: row, column: labelWidth, width: valueWidth, role: focused ? .focus : .field)
+                g.put(row, labelWidth, "‹ \(value) ›", focused ? .focus : .field, bold: focused)
+                if focused { g.cursor = nil }
+            } else if let tf = f.texts[field] {
+                drawField(&g, row: row, column: labelWidth, width: valueWidth, tf, focused: focused)
+            }
+        }
+        var row = 3 + ManualForm.Field.allCases.count
+        for w in f.warnings(feverLimit: gate.config.policy.temperatureLimit) where row < g.rows - 4 {
+            g.put(row, 2, "⚠ " + w.text(language), .warning)
+            row += 1
+        }
+        if let p = f.previous, row < g.rows - 4 {
+            g.put(row, 2, t(.returning, [p.details.name, gate.calendar.localTimestamp(p.checkedInAt)]), .normal, bold: true)
+        }
+        drawStatus(&g, row: g.rows - 3)
+        g.put(g.rows - 2, 1, t(.formHelp), .dim)
+        drawKeyBar(&g)
+    }
+
+    // MARK: Check-out
+
+    func drawCheckOut(_ g: inout CellGrid) {
+        drawTitle(&g, t(.checkoutTitle))
+        g.put(2, 2, t(.checkoutPrompt))
+        drawField(&g, row: 3, column: 2, width: min(60, g.columns - 4), checkOut.input, focused: checkOut.confirm == nil)
+        var row = 5
+        if let m = checkOut.message {
+            g.put(row, 2, m, .warning)
+            row += 1
+        }
+        if checkOut.matches.count > 1 {
+            g.put(row, 2, t(.checkoutPick), .dim)
+            row += 1
+        }
+        for (i, e) in checkOut.matches.enumerated() where row < g.rows - 4 {
+            let role: Role = i == checkOut.selected ? .selected : .normal
+            g.fill(row: row, column: 2, width: g.columns - 4, role: role)
+            let text = "\(gate.calendar.localTime(e.checkedInAt))  \(e.code)  \(e.badge.map { "#" + $0 } ?? "")  \(e.details.name)  \(e.details.host ?? "")"
+            g.put(row, 3, text, role, limit: g.columns - 6)
+            row += 1
+        }
+        if let who = checkOut.confirm {
+            let desc = "\(who.details.name) (\(who.badge.map { "#" + $0 + ", " } ?? "")\(who.code))"
+            drawDialog(&g, t(.checkoutConfirm, [desc]))
+        }
+        drawStatus(&g, row: g.rows - 3)
+        g.put(g.rows - 2, 1, t(.checkoutHelp), .dim)
+        drawKeyBar(&g)
+    }
+
+    // MARK: Visits
+
+    func drawVisits(_ g: inout CellGrid) {
+        drawTitle(&g, t(.visitsTitle) + " (\(visits.entries.count))")
+        let c = g.put(2, 2, t(.visitsSearch), .normal, bold: true) + 1
+        drawField(&g, row: 2, column: c, width: min(40, g.columns - c - 30), visits.search, focused: true)
+        g.put(2, g.columns - 28, "[" + (visits.insideOnly ? t(.visitsInsideOnly) : t(.visitsAll)) + "]", .dim, limit: 27)
+        let nameWidth = max(12, g.columns - 46)
+        let header = [CharacterWidth.pad(t(.colIn), 6), CharacterWidth.pad(t(.colOut), 6), CharacterWidth.pad(t(.colCode), 7),
+            CharacterWidth.pad(t(.colName), nameWidth), CharacterWidth.pad(t(.colBadge), 8), t(.colStatus)].joined()
+        g.put(4, 1, header, .dim, bold: true)
+        let top = 5
+        let height = g.rows - 3 - top
+        let first = max(0, visits.selected - height + 1)
+        for (offset, e) in visits.entries.dropFirst(first).prefix(max(0, height)).enumerated() {
+            let i = first + offset
+            let row = top + offset
+            let role: Role = i == visits.selected ? .selected : .normal
+            g.fill(row: row, column: 1, width: g.columns - 2, role: role)
+            let line = [CharacterWidth.pad(gate.calendar.localTime(e.checkedInAt), 6),
+                CharacterWidth.pad((e.checkedOutAt ?? e.autoClosedAt).map(gate.calendar.localTime) ?? "", 6),
+                CharacterWidth.pad(e.code, 7), CharacterWidth.pad(e.details.name, nameWidth),
+                CharacterWidth.pad(e.badge ?? "", 8), statusName(e.status)].joined()
+            g.put(row, 1, line, role)
+        }
+        if visits.entries.isEmpty { g.put(top, 2, t(.noVisits), .dim) }
+        drawStatus(&g, row: g.rows - 3)
+        g.put(g.rows - 2, 1, t(.visitsHelp, [visits.insideOnly ? t(.visitsAll) : t(.visitsInsideOnly)]), .dim)
+        drawKeyBar(&g)
+    }
+
+    func drawDetail(_ g: inout CellGrid) {
+        guard let e = visits.detail else { return drawVisits(&g) }
+        drawTitle(&g, t(.detailTitle, [e.code]))
+        let cal = gate.calendar
+        let rows: [(UIKey, String)] = [
+            (.fieldName, e.details.name), (.fieldId, masked(e.details.idNumber)), (.fieldPhone, masked(e.details.phone)),
+            (.fieldOrganisation, e.details.organisation ?? ""), (.fieldHost, e.details.host ?? ""), (.fieldPurpose, e.details.purpose ?? ""),
+            (.fieldBadge, e.badge ?? ""), (.fieldTemperature, e.temperature.map(Validation.format1) ?? ""),
+            (.fieldCategory, e.category), (.fieldTimeIn, cal.localTimestamp(e.checkedInAt)),
+            (.fieldTimeOut, (e.checkedOutAt ?? e.autoClosedAt).map(cal.localTimestamp) ?? ""),
+            (.colStatus, statusName(e.status)), (.fieldMethod, e.method.rawValue), (.fieldPass, e.passSummary ?? ""),
+            (.fieldDecision, e.decision + (e.overriddenBy.map { " (\($0): \(e.overrideReason ?? ""))" } ?? "")),
+            (.fieldGuard, e.guardName),
+        ]
+        for (i, (k, v)) in rows.enumerated() where 2 + i < g.rows - 4 {
+            g.put(2 + i, 2, t(k), .dim, limit: 22)
+            g.put(2 + i, 26, v, .normal, limit: g.columns - 28)
+        }
+        if visits.confirmCheckout { drawDialog(&g, t(.detailConfirm, [e.details.name])) }
+        drawStatus(&g, row: g.rows - 3)
+        g.put(g.rows - 2, 1, e.isInside ? t(.detailHelp) : t(.helpBack), .dim)
+        drawKeyBar(&g)
+    }
+
+    // MARK: Venue QR
+
+    func drawVenueQR(_ g: inout CellGrid) {
+        if venueQR == nil || venueQR?.slot != venueSlot { renderVenueQR() }
+        guard let qr = venueQR else { return }
+        if let error = qr.error {
+            drawTitle(&g, gate.config.venue.name)
+            g.put(2, 2, error, .error, limit: g.columns - 4)
+            return
+        }
+        let width = qr.lines.map(CharacterWidth.of).max() ?? 0
+        let height = qr.lines.count
+        guard width <= g.columns, height <= g.rows else {
+            drawTitle(&g, gate.config.venue.name)
+            g.put(2, 2, t(.venueTooSmall, [String(width), String(height), String(g.columns), String(g.rows)]), .warning, limit: g.columns - 4)
+            g.put(4, 2, t(.venueBack), .dim)
+            return
+        }
+        // Title and footer only where there is room: the code itself must stay whole.
+        let spare = g.rows - height
+        let top = spare >= 3 ? 1 + (spare - 3) / 2 + 1 : spare >= 1 ? 1 : 0
+        if spare >= 1 { g.centre(top - 1, gate.config.venue.name + " · " + t(.venueTitle), .normal, bold: true) }
+        let left = (g.columns - width) / 2
+        // Without colour the terminal's own (dark) background is the light part: draw the
+        // light modules as ink so the code still reads dark on light.
+        let invert = !capabilities.colour
+        for (i, line) in qr.lines.enumerated() {
+            let drawn = invert ? Self.invert(line) : line
+            g.put(top + i, left, drawn, .qr)
+        }
+        if spare >= 2 {
+            let left = gate.screenTokenSlot().secondsLeft
+            g.centre(top + height, t(.venueChanges, ["\(left / 60):" + String(format: "%02d", left % 60)]), .dim)
+        }
+    }
+
+    static func invert(_ line: String) -> String {
+        String(line.map { c -> Character in
+            switch c {
+            case "█": " "
+            case " ": "█"
+            case "▀": "▄"
+            case "▄": "▀"
+            case "#": " "
+            default: c == " " ? "#" : c
+            }
+        })
+    }
+
+    // MARK: Inside now
+
+    func drawInside(_ g: inout CellGrid) {
+        drawTitle(&g, t(.insideTitle, [String(insideList.count)]))
+        let nameWidth = max(12, g.columns - 50)
+        let header = [CharacterWidth.pad(t(.colIn), 6), CharacterWidth.pad(t(.colFor), 7), CharacterWidth.pad(t(.colBadge), 8),
+            CharacterWidth.pad(t(.colName), nameWidth), t(.colHost)].joined()
+        g.put(2, 1, header, .dim, bold: true)
+        let top = 3
+        let height = g.rows - 3 - top
+        for (offset, e) in insideList.dropFirst(insideScroll).prefix(max(0, height)).enumerated() {
+            let line = [CharacterWidth.pad(gate.calendar.localTime(e.checkedInAt), 6), CharacterWidth.pad(duration(since: e.checkedInAt), 7),
+                CharacterWidth.pad(e.badge ?? "", 8), CharacterWidth.pad(e.details.name, nameWidth), e.details.host ?? ""].joined()
+            g.put(top + offset, 1, line, .normal, limit: g.columns - 2)
+        }
+        drawStatus(&g, row: g.rows - 3)
+        g.put(g.rows - 2, 1, t(.insideHelp), .dim)
+        drawKeyBar(&g)
+    }
+
+    // MARK: PIN and supervisor
+
+    func drawPin(_ g: inout CellGrid) {
+        drawTitle(&g, t(.supervisorTitle))
+        let top = g.rows / 2 - 3
+        g.centre(top, t(.pinPrompt), .normal, bold: true)
+        let width = 16
+        drawField(&g, row: top + 2, column: (g.columns - width) / 2, width: width, pinField, focused: true, secret: true)
+        if let m = pinMessage { g.centre(top + 4, m.text, m.role, bold: true) }
+        drawKeyBar(&g)
+    }
+
+    func drawSupervisor(_ g: inout CellGrid) {
+        drawTitle(&g, t(.supervisorTitle) + " · " + guardName)
+        for (i, key) in Self.supervisorItems.enumerated() {
+            let role: Role = i == supervisor.selected && supervisor.ask == .none ? .selected : .normal
+            g.fill(row: 2 + i, column: 2, width: min(70, g.columns - 4), role: role)
+            let text = key == .supPurge ? t(key, [String(gate.config.records.retentionDays)]) : t(key)
+            g.put(2 + i, 3, "\(i + 1)  \(text)", role)
+        }
+        var row = 3 + Self.supervisorItems.count
+        if supervisor.ask != .none {
+            let prompt: String
+            switch supervisor.ask {
+            case .day: prompt = t(.askDate)
+            case .from: prompt = t(.askFrom)
+            case .to: prompt = t(.askTo)
+            case .overrideBy: prompt = t(.askOverrideBy)
+            case .reason: prompt = t(.askReason)
+            case .purgeConfirm: prompt = t(.purgeConfirm, [String(gate.config.records.retentionDays)])
+            case .none: prompt = ""
+            }
+            let c = g.put(row, 2, prompt, .normal, bold: true) + 1
+            if supervisor.ask != .purgeConfirm {
+                drawField(&g, row: row, column: c, width: min(50, g.columns - c - 2), supervisor.field, focused: true)
+            }
+            row += 2
+        }
+        for line in supervisor.lines where row < g.rows - 3 {
+            g.put(row, 2, line, .normal, limit: g.columns - 4)
+            row += 1
+        }
+        drawStatus(&g, row: g.rows - 3)
+        g.put(g.rows - 2, 1, t(.supHelp), .dim)
+        drawKeyBar(&g)
+    }
+}

@@ -1,0 +1,292 @@
+import Foundation
+import Gate
+import KioskCore
+
+// MARK: Manual entry (F2)
+
+extension TerminalApp {
+    func openForm() {
+        form = ManualForm(categories: gate.config.records.categories)
+        open(.manual)
+    }
+
+    func manualKey(_ key: Key) {
+        guard var f = form else { return pop() }
+        if key == .function(8) {
+            if f.reusePrevious() { say(t(.formReused)) }
+            form = f
+            return
+        }
+        let before = (f.text(.idNumber), f.text(.phone))
+        switch f.handle(key) {
+        case .cancel:
+            form = nil
+            status = nil
+            pop()
+            return
+        case .save:
+            form = f
+            saveForm()
+            return
+        case .none:
+            break
+        }
+        form = f
+        // Leaving the id or phone field: is this a returning visitor?
+        if (f.text(.idNumber), f.text(.phone)) != before, key == .tab || key == .down || key == .up || key == .backTab {
+            lookUpPrevious()
+        } else if [.tab, .down, .up, .backTab].contains(key) {
+            lookUpPrevious()
+        }
+    }
+
+    /// Offers the last visit of the same id number or phone (F8 fills it in).
+    func lookUpPrevious() {
+        guard let f = form else { return }
+        let id = f.text(.idNumber), phone = f.text(.phone)
+        guard !id.isEmpty || !phone.isEmpty else { return }
+        run({ gate in try gate.lastVisit(idNumber: id.isEmpty ? nil : id, phone: phone.isEmpty ? nil : phone) }, done: { [self] result in
+            guard case .success(let previous?) = result, form != nil, form?.previous?.code != previous.code else { return }
+            form?.previous = previous
+            say(t(.formReuse, [gate.calendar.localTimestamp(previous.checkedInAt)]))
+        })
+    }
+
+    func saveForm() {
+        guard let f = form else { return }
+        if f.text(.name).trimmingCharacters(in: .whitespaces).isEmpty {
+            form?.focus = .name
+            say(L10n.text(.nameRequired, language), .error)
+            return
+        }
+        let request = f.request(guardName: guardName)
+        let kind = f.scannedKind
+        say(t(.saving))
+        run({ gate in try gate.checkIn(request) }, done: { [self] result in
+            switch result {
+            case .success(let r):
+                log("manual method=\(request.method.rawValue) verdict=\(r.decision.verdict.rawValue) recorded=\(r.recorded != nil ? "yes" : "no")")
+                form = nil
+                goHome()
+                var panel = VerdictPanel.from(decision: r.decision, kind: kind, name: r.recorded?.details.name ?? request.details.name,
+                    recorded: r.recorded, warnings: r.warnings, lang: language)
+                if let previous = r.previousVisit {
+                    panel.lines.append(L10n.text(.returningVisitor, language, [gate.calendar.localTimestamp(previous.checkedInAt), previous.code]))
+                }
+                showPanel(panel)
+                if r.decision.verdict == .deny {
+                    alertsPending += 1
+                    lastDenied = .request(request, name: request.details.name)
+                }
+                refresh()
+            case .failure(let e):
+                // A rule refused it (badge in use, a field too long): stay in the form.
+                say(describe(e), .error)
+            }
+        })
+    }
+}
+
+// MARK: Check-out (F3)
+
+extension TerminalApp {
+    func checkOutKey(_ key: Key) {
+        if let who = checkOut.confirm {
+            if key == .enter {
+                run({ gate in try gate.checkOut(code: who.code) }, done: { [self] result in
+                    checkOut.confirm = nil
+                    switch result {
+                    case .success(let r):
+                        log("checkout by=guard")
+                        goHome()
+                        showPanel(VerdictPanel(tone: .neutral, headline: t(.keyCheckOut).uppercased(), source: t(.checkoutTitle),
+                            name: who.details.name, lines: [gate.message(for: r)], code: who.code, badge: who.badge, discreetTag: nil))
+                        refresh()
+                    case .failure(let e):
+                        checkOut.message = describe(e)
+                    }
+                })
+            } else if key == .escape {
+                checkOut.confirm = nil
+            }
+            return
+        }
+        switch key {
+        case .escape: pop()
+        case .up: checkOut.selected = max(0, checkOut.selected - 1)
+        case .down: checkOut.selected = min(max(0, checkOut.matches.count - 1), checkOut.selected + 1)
+        case .enter:
+            if !checkOut.matches.isEmpty, checkOut.matches.indices.contains(checkOut.selected), checkOut.message == nil {
+                checkOut.confirm = checkOut.matches[checkOut.selected]
+            } else {
+                searchCheckOut()
+            }
+        default:
+            if checkOut.input.edit(key) {
+                checkOut.matches = []
+                checkOut.message = nil
+            }
+        }
+    }
+
+    /// Finds who is leaving: a badge, an entry code, or a name among those inside.
+    func searchCheckOut() {
+        let text = checkOut.input.text.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return }
+        if text.uppercased().hasPrefix("KOUT:") {
+            handleScan(text)
+            return
+        }
+        run({ gate -> [Entry] in
+            let inside = try gate.list(day: nil, insideOnly: true, search: nil)
+            if let code = EntryCode.normalise(text), let e = inside.first(where: { $0.code == code }) { return [e] }
+            if let e = inside.first(where: { $0.badge == text }) { return [e] }
+            return try gate.list(day: nil, insideOnly: true, search: text)
+        }, done: { [self] result in
+            switch result {
+            case .success(let found):
+                checkOut.matches = found
+                checkOut.selected = 0
+                checkOut.message = found.isEmpty ? t(.checkoutNone, [TextFolding.clean(text)]) : nil
+                if found.count == 1 { checkOut.confirm = found[0] }
+            case .failure(let e):
+                checkOut.message = describe(e)
+            }
+        })
+    }
+}
+
+// MARK: Visits (F4)
+
+extension TerminalApp {
+    func openVisits(search: String) {
+        visits = VisitsState()
+        visits.search.set(search)
+        open(.visits)
+        reloadVisits()
+    }
+
+    func reloadVisits() {
+        let search = visits.search.text.trimmingCharacters(in: .whitespaces)
+        let insideOnly = visits.insideOnly
+        run({ gate in
+            try gate.list(day: insideOnly ? nil : gate.today(), insideOnly: insideOnly, search: search.isEmpty ? nil : search)
+        }, done: { [self] result in
+            switch result {
+            case .success(let entries):
+                visits.entries = entries.sorted { $0.checkedInAt > $1.checkedInAt }
+                visits.selected = min(visits.selected, max(0, entries.count - 1))
+                if let d = visits.detail { visits.detail = entries.first { $0.code == d.code } ?? d }
+            case .failure(let e):
+                say(describe(e), .error)
+            }
+        })
+    }
+
+    func visitsKey(_ key: Key) {
+        switch key {
+        case .escape:
+            if visits.search.isEmpty { pop() } else {
+                visits.search.clear()
+                reloadVisits()
+            }
+        case .up: visits.selected = max(0, visits.selected - 1)
+        case .down: visits.selected = min(max(0, visits.entries.count - 1), visits.selected + 1)
+        case .pageUp: visits.selected = max(0, visits.selected - 10)
+        case .pageDown: visits.selected = min(max(0, visits.entries.count - 1), visits.selected + 10)
+        case .tab:
+            visits.insideOnly.toggle()
+            reloadVisits()
+        case .enter:
+            guard visits.entries.indices.contains(visits.selected) else { return }
+            visits.detail = visits.entries[visits.selected]
+            visits.confirmCheckout = false
+            push(.visitDetail)
+        default:
+            if visits.search.edit(key) {
+                visits.selected = 0
+                reloadVisits()
+            }
+        }
+    }
+
+    func visitDetailKey(_ key: Key) {
+        guard let entry = visits.detail else { return pop() }
+        switch key {
+        case .escape:
+            visits.confirmCheckout = false
+            pop()
+        case .enter where entry.isInside:
+            if !visits.confirmCheckout {
+                visits.confirmCheckout = true
+                return
+            }
+            visits.confirmCheckout = false
+            run({ gate in try gate.checkOut(code: entry.code) }, done: { [self] result in
+                switch result {
+                case .success(let r):
+                    say(gate.message(for: r))
+                    refresh()
+                    reloadVisits()
+                case .failure(let e): say(describe(e), .error)
+                }
+            })
+        default: break
+        }
+    }
+}
+
+// MARK: Inside now (F7)
+
+extension TerminalApp {
+    func reloadInside() {
+        run({ gate in try gate.list(day: nil, insideOnly: true, search: nil) }, done: { [self] result in
+            switch result {
+            case .success(let e): insideList = e.sorted { $0.checkedInAt < $1.checkedInAt }
+            case .failure(let e): say(describe(e), .error)
+            }
+        })
+    }
+
+    func insideKey(_ key: Key) {
+        switch key {
+        case .escape: pop()
+        case .up: insideScroll = max(0, insideScroll - 1)
+        case .down: insideScroll = min(max(0, insideList.count - 1), insideScroll + 1)
+        case .pageUp: insideScroll = max(0, insideScroll - 10)
+        case .pageDown: insideScroll = min(max(0, insideList.count - 1), insideScroll + 10)
+        case .enter, .character("x"), .character("X"):
+            run({ gate in try gate.saveRollCall() }, done: { [self] result in
+                switch result {
+                case .success(let saved):
+                    log("rollcall count=\(saved.count)")
+                    say(t(.rollCallSaved, [saved.path]))
+                case .failure(let e): say(describe(e), .error)
+                }
+            })
+        default: break
+        }
+    }
+}
+
+// MARK: Venue QR (F5)
+
+extension TerminalApp {
+    func openVenueQR() {
+        open(.venueQR)
+        renderVenueQR()
+    }
+
+    /// The on-screen token changes every `token_minutes`; the code is redrawn when it does.
+    var venueSlot: Int64 { gate.screenTokenSlot().slot }
+
+    func renderVenueQR() {
+        let style: TerminalQR.Style = capabilities.unicode ? .halfBlocks : .ascii
+        do {
+            let matrix = try QRMatrix.encode(gate.screenPayload())
+            venueQR = VenueQRState(lines: TerminalQR.lines(matrix, style: style), slot: venueSlot, error: nil)
+        } catch {
+            venueQR = VenueQRState(lines: [], slot: venueSlot, error: describe(error))
+        }
+    }
+}

@@ -1,0 +1,243 @@
+import Foundation
+import Gate
+import KioskCore
+
+/// Where the guard is. Screens stack: Esc goes back to the one below.
+public enum ScreenID: Equatable, Sendable {
+    case main, help, manual, checkOut, visits, visitDetail, venueQR, inside, pin(next: PinTarget), supervisor, quit
+}
+
+public enum PinTarget: Equatable, Sendable { case export, supervisor }
+
+/// A denial the supervisor may override: a code to scan again, or a request to resubmit.
+enum DeniedAttempt: Sendable {
+    case scan(String, name: String)
+    case request(CheckInRequest, name: String)
+
+    var name: String {
+        switch self {
+        case .scan(_, let n), .request(_, let n): n
+        }
+    }
+}
+
+/// The guard terminal's state and behaviour, independent of curses: keys and scans in,
+/// a `CellGrid` out, Gate work handed to a `GateRunner`. The event loop owns one of these.
+public final class TerminalApp {
+    public let gate: GateService
+    let runner: any GateRunner
+    public let language: Language
+    let guardName: String
+    public var capabilities: TerminalCapabilities
+    let log: (String) -> Void
+
+    public private(set) var stack: [ScreenID] = [.main]
+    public var screen: ScreenID { stack.last ?? .main }
+    public private(set) var quitRequested = false
+    /// Denials since the loop last looked: it beeps and flashes once for each.
+    public var alertsPending = 0
+
+    // Main screen
+    public internal(set) var verdict: VerdictPanel?
+    var mainInput = TextField("", limit: 8192)
+    public internal(set) var status: (text: String, role: Role)?
+    var recent: [Entry] = []
+    var stats: DayStats?
+    var lastDenied: DeniedAttempt?
+
+    // Other screens
+    var form: ManualForm?
+    var checkOut = CheckOutState()
+    var visits = VisitsState()
+    var insideList: [Entry] = []
+    var insideScroll = 0
+    var pinField = TextField("", limit: 12)
+    var pinMessage: (text: String, role: Role)?
+    var supervisor = SupervisorState()
+    var venueQR: VenueQRState?
+
+    // Jobs
+    private var nextJob = 1
+    private var waiting: [Int: (Result<any Sendable, any Error>) -> Void] = [:]
+    var busySince: Date?
+    private var lastRefresh = Date.distantPast
+
+    public init(gate: GateService, runner: any GateRunner, guardName: String, capabilities: TerminalCapabilities, log: @escaping (String) -> Void = { _ in }) {
+        self.gate = gate
+        self.runner = runner
+        language = gate.language
+        self.guardName = guardName
+        self.capabilities = capabilities
+        self.log = log
+        refresh()
+    }
+
+    func t(_ key: UIKey, _ args: [String] = []) -> String { UIText.text(key, language, args) }
+    var now: Date { gate.clock.now() }
+
+    // MARK: Jobs
+
+    /// Hands work to the Gate runner; `done` runs on the loop's thread with the result.
+    func run<T: Sendable>(_ work: @escaping @Sendable (GateService) throws -> T, done: @escaping (Result<T, any Error>) -> Void) {
+        let id = nextJob
+        nextJob += 1
+        if waiting.isEmpty { busySince = now }
+        waiting[id] = { result in
+            done(result.flatMap { value in
+                if let v = value as? T { return .success(v) }
+                return .failure(CocoaError(.coderInvalidValue))
+            })
+        }
+        runner.submit(id) { gate in try work(gate) }
+        collect()
+    }
+
+    /// Applies finished jobs; the loop calls this on every wake-up.
+    public func collect() {
+        for (id, result) in runner.finished() {
+            guard let done = waiting.removeValue(forKey: id) else { continue }
+            if waiting.isEmpty { busySince = nil }
+            done(result)
+        }
+    }
+
+    public var isBusy: Bool { !waiting.isEmpty }
+
+    func describe(_ error: any Error) -> String { gate.describe(error) }
+
+    func say(_ text: String, _ role: Role = .normal) { status = (TextFolding.clean(text), role) }
+
+    /// Counts and recent visits for the main screen (after every change, and every 2 s so
+    /// that visits recorded elsewhere, such as self check-ins, appear).
+    func refresh() {
+        lastRefresh = now
+        run({ gate -> (DayStats, [Entry]) in
+            let day = gate.today()
+            let stats = try gate.stats(day: day)
+            let recent = try gate.list(day: day, insideOnly: false, search: nil)
+            return (stats, Array(recent.sorted { ($0.checkedOutAt ?? $0.checkedInAt) > ($1.checkedOutAt ?? $1.checkedInAt) }.prefix(20)))
+        }, done: { [self] result in
+            switch result {
+            case .success(let (s, r)):
+                stats = s
+                recent = r
+            case .failure(let e):
+                say(describe(e), .error)
+            }
+        })
+        if screen == .visits || screen == .visitDetail { reloadVisits() }
+        if screen == .inside { reloadInside() }
+    }
+
+    /// Called by the loop about once a second.
+    public func tick() {
+        if now.timeIntervalSince(lastRefresh) >= 2, !isBusy { refresh() }
+    }
+
+    // MARK: Input
+
+    public func handle(_ event: InputEvent) {
+        switch event {
+        case .scan(let raw): handleScan(raw)
+        case .key(let key): handleKey(key)
+        }
+    }
+
+    func handleKey(_ key: Key) {
+        if key == .resize { return }
+        if let action = KeyTable.action(for: key), acceptsGlobalKeys {
+            perform(action)
+            return
+        }
+        switch screen {
+        case .main: mainKey(key)
+        case .help: if key == .escape || key == .enter { pop() }
+        case .manual: manualKey(key)
+        case .checkOut: checkOutKey(key)
+        case .visits: visitsKey(key)
+        case .visitDetail: visitDetailKey(key)
+        case .venueQR: if key == .escape || key == .enter { pop() }
+        case .inside: insideKey(key)
+        case .pin(let next): pinKey(key, next: next)
+        case .supervisor: supervisorKey(key)
+        case .quit:
+            if key == .enter || key == .character("y") || key == .character("c") { quitRequested = true } else if key == .escape { pop() }
+        }
+    }
+
+    /// Function keys work everywhere except while a supervisor types a PIN or a reason
+    /// (where F8 is form-specific it is handled by the form).
+    private var acceptsGlobalKeys: Bool {
+        if case .pin = screen { return false }
+        return true
+    }
+
+    public func perform(_ action: GlobalAction) {
+        switch action {
+        case .help: open(.help)
+        case .manualEntry: openForm()
+        case .checkOut:
+            checkOut = CheckOutState()
+            open(.checkOut)
+        case .visits: openVisits(search: "")
+        case .venueQR: openVenueQR()
+        case .export: askPin(.export)
+        case .insideNow:
+            insideScroll = 0
+            open(.inside)
+            reloadInside()
+        case .supervisor: askPin(.supervisor)
+        case .quit: open(.quit)
+        }
+    }
+
+    /// Opens a screen on top of the main one (screens do not pile up: F-keys replace).
+    func open(_ s: ScreenID) {
+        stack = s == .main ? [.main] : [.main, s]
+    }
+
+    func push(_ s: ScreenID) { stack.append(s) }
+
+    func pop() {
+        if stack.count > 1 { stack.removeLast() }
+        if screen == .main { supervisor.unlocked = false }
+    }
+
+    public func goHome() { stack = [.main] }
+}
+
+/// The check-out screen (F3).
+struct CheckOutState: Equatable {
+    var input = TextField("", limit: 200)
+    var matches: [Entry] = []
+    var selected = 0
+    var confirm: Entry?
+    var message: String?
+}
+
+/// The visits screen (F4) and one visit's details.
+struct VisitsState: Equatable {
+    var search = TextField("", limit: 200)
+    var insideOnly = false
+    var entries: [Entry] = []
+    var selected = 0
+    var detail: Entry?
+    var confirmCheckout = false
+}
+
+/// The supervisor's menu (F6/F9), unlocked by the PIN until the guard leaves it.
+struct SupervisorState: Equatable {
+    enum Ask: Equatable { case none, day, from, to(from: String), overrideBy, reason(by: String), purgeConfirm }
+    var unlocked = false
+    var selected = 0
+    var ask: Ask = .none
+    var field = TextField("", limit: 200)
+    var lines: [String] = []
+}
+
+/// The venue QR (F5): lines of the code as drawn, and the token slot they belong to.
+struct VenueQRState: Equatable {
+    var lines: [String]
+    var slot: Int64
+    var error: String?
+}
