@@ -27,6 +27,8 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
     case passVerified, passUnverified, passDamaged, passUnknownSigner, passExpired, wrongKeyboardLayout,
         unrecognised, selfDeclared, vaccinationIncomplete, testTooOld, testPositive, recoveryNotValid,
         certificateTypeNotAccepted, kindNeedsGuard, temperatureOverLimit, trustImported, trustNothing
+    case pinNotDigits, pinLength, pinFileDamaged, pinFileUnwritable, pinSaved, pinMismatch, pinWrongCurrent,
+        pinLockedUntil, pinNoInput, pinAskCurrent, pinAskNew, pinAskAgain
 
     var vi: String {
         switch self {
@@ -109,6 +111,18 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .temperatureOverLimit: return "Nhiệt độ {0} °C vượt ngưỡng {1} °C."
         case .trustImported: return "Đã thêm {0} chứng thư vào {1}."
         case .trustNothing: return "Không tìm thấy chứng thư nào trong {0}: dùng PEM, DER, base64 DER hoặc tài liệu DID."
+        case .pinNotDigits: return "PIN chỉ được gồm các chữ số 0–9: nhập lại."
+        case .pinLength: return "PIN có {0} ký tự: cần từ 4 đến 12 chữ số."
+        case .pinFileDamaged: return "Tệp PIN {0} bị hỏng ({1}): coi như chưa đặt PIN; chạy `kiosk set-pin` để đặt PIN mới."
+        case .pinFileUnwritable: return "Không lưu được tệp PIN {0}: {1}"
+        case .pinSaved: return "Đã lưu PIN giám sát vào {0}."
+        case .pinMismatch: return "Hai lần nhập PIN mới không khớp: không thay đổi gì."
+        case .pinWrongCurrent: return "Sai PIN hiện tại: không thay đổi gì. Còn {0} lần thử trước khi bị khóa."
+        case .pinLockedUntil: return "Sai PIN quá nhiều lần: khóa đến {0}; không thay đổi gì."
+        case .pinNoInput: return "Không đọc được PIN từ đầu vào: không thay đổi gì."
+        case .pinAskCurrent: return "PIN hiện tại: "
+        case .pinAskNew: return "PIN mới (4–12 chữ số): "
+        case .pinAskAgain: return "Nhập lại PIN mới: "
         }
     }
 
@@ -193,6 +207,18 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .temperatureOverLimit: return "Temperature {0} °C is over the limit of {1} °C."
         case .trustImported: return "Added {0} certificates to {1}."
         case .trustNothing: return "No certificate found in {0}: use PEM, DER, base64 DER or a DID document."
+        case .pinNotDigits: return "The PIN may hold only the digits 0–9: type it again."
+        case .pinLength: return "The PIN has {0} characters: it needs 4 to 12 digits."
+        case .pinFileDamaged: return "The PIN file {0} is damaged ({1}): the PIN counts as not set; run `kiosk set-pin` to set a new one."
+        case .pinFileUnwritable: return "Cannot save the PIN file {0}: {1}"
+        case .pinSaved: return "Supervisor PIN saved in {0}."
+        case .pinMismatch: return "The two new PINs differ: nothing changed."
+        case .pinWrongCurrent: return "Wrong current PIN: nothing changed. {0} tries left before the lock."
+        case .pinLockedUntil: return "Too many wrong PINs: locked until {0}; nothing changed."
+        case .pinNoInput: return "No PIN could be read from the input: nothing changed."
+        case .pinAskCurrent: return "Current PIN: "
+        case .pinAskNew: return "New PIN (4–12 digits): "
+        case .pinAskAgain: return "New PIN again: "
         }
     }
 }
