@@ -44,4 +44,31 @@ enum CharacterWidth {
         let f = fit(s, columns)
         return f + String(repeating: " ", count: max(0, columns - of(f)))
     }
+
+    /// Breaks text into lines of at most `columns`, at spaces where possible.
+    static func wrap(_ s: String, _ columns: Int) -> [String] {
+        guard columns > 1 else { return [] }
+        var lines: [String] = []
+        var current = ""
+        for word in s.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if of(candidate) <= columns {
+                current = candidate
+                continue
+            }
+            if !current.isEmpty { lines.append(current) }
+            current = word
+            while of(current) > columns {
+                var head = ""
+                for c in current {
+                    if of(head) + of(c) > columns { break }
+                    head.append(c)
+                }
+                lines.append(head)
+                current = String(current.dropFirst(head.count))
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
 }

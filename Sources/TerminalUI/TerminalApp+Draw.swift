@@ -92,7 +92,11 @@ extension TerminalApp {
         if let since = busySince, now.timeIntervalSince(since) >= 1 {
             g.put(row, 1, t(.busyRetrying, [String(Int(now.timeIntervalSince(since)))]), .warning, bold: true)
         } else if let s = status {
-            g.put(row, 1, s.text, s.role, bold: s.role == .error)
+            // Two rows when the message needs them (the row above is blank on every screen).
+            let parts = CharacterWidth.wrap(s.text, g.columns - 2)
+            for (i, part) in parts.suffix(2).enumerated() {
+                g.put(row - min(1, parts.count - 1) + i, 1, part, s.role, bold: s.role == .error)
+            }
         }
     }
 
@@ -197,9 +201,11 @@ extension TerminalApp {
             g.put(row, 2, who, .normal, bold: true)
             row += 1
         }
-        for line in v.lines where row < top + height {
-            g.put(row, 2, "• " + line, v.tone == .deny ? .error : v.tone == .check ? .warning : .normal)
-            row += 1
+        for line in v.lines {
+            for (i, part) in CharacterWidth.wrap(line, g.columns - 6).enumerated() where row < top + height {
+                g.put(row, 2, (i == 0 ? "• " : "  ") + part, v.tone == .deny ? .error : v.tone == .check ? .warning : .normal)
+                row += 1
+            }
         }
         if let tag = v.discreetTag {
             // Small, dim, at the guard's edge of the screen: not for the visitor to read.
@@ -472,8 +478,8 @@ extension TerminalApp {
             }
             row += 2
         }
-        for line in supervisor.lines where row < g.rows - 3 {
-            g.put(row, 2, line, .normal, limit: g.columns - 4)
+        for line in supervisor.lines.flatMap({ CharacterWidth.wrap($0, g.columns - 4) }) where row < g.rows - 3 {
+            g.put(row, 2, line, .normal)
             row += 1
         }
         drawStatus(&g, row: g.rows - 3)
