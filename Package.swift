@@ -74,7 +74,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "KioskBench", dependencies: ["Gate", "Records", "KioskCore", "Passes", "VenueCode"]),
+        .executableTarget(name: "KioskBench", dependencies: ["Gate", "Records", "KioskCore", "Passes", "VenueCode", "TerminalUI"]),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"]),
         .testTarget(
             name: "RecordsTests",

@@ -60,4 +60,5 @@ SCHEMA_KEY="$(sha256sum "$ROOT/Sources/Records/Migrations.swift" | cut -c1-12)"
   --fixtures "$ROOT/Tests/Fixtures/dcc" \
   --reference "$ROOT/Benchmarks/reference/hc1_verify.py" \
   --qrencode "$(command -v qrencode)" \
+  --terminal-script "$ROOT/bench/terminal_start.py" \
   ${BENCH_ARGS:-}

@@ -191,8 +191,11 @@ public struct GateService: Sendable {
 
     // MARK: Reading
 
-    public func list(day: VenueDay?, insideOnly: Bool, search: String?) throws -> [Entry] {
-        var q = VisitQuery(insideOnly: insideOnly, search: search)
+    /// Visits of a day (nil: any day), oldest first; with `newest`, only the last that many,
+    /// newest first — what a screen shows without loading a busy day whole.
+    public func list(day: VenueDay?, insideOnly: Bool, search: String?, newest: Int? = nil) throws -> [Entry] {
+        var q = VisitQuery(insideOnly: insideOnly, search: search, limit: newest)
+        q.newestFirst = newest != nil
         if let day {
             let i = calendar.interval(of: day)
             q.from = i.start
@@ -202,6 +205,12 @@ public struct GateService: Sendable {
     }
 
     public func today() -> VenueDay { calendar.day(of: clock.now()) }
+
+    /// Visits, refusals and who is inside, without the breakdowns of `stats`.
+    public func counts(day: VenueDay) throws -> DayStats {
+        let i = calendar.interval(of: day)
+        return try store.counts(from: i.start, to: i.end)
+    }
 
     public func stats(day: VenueDay) throws -> DayStats {
         let i = calendar.interval(of: day)

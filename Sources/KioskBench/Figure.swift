@@ -10,6 +10,8 @@ struct Figure: Sendable {
         case perSecond = "per_second"
         /// Samples are seconds of wall time; lower is better.
         case seconds
+        /// Samples are bytes of memory; lower is better.
+        case bytes
     }
 
     /// Stable key in results.json, e.g. `export.kiosk`.

@@ -7,6 +7,7 @@ enum Format {
         switch unit {
         case .perSecond: return grouped(Int(v.rounded())) + "/s"
         case .seconds: return duration(v)
+        case .bytes: return String(format: "%.1f MB", v / 1_000_000)
         }
     }
 

@@ -51,7 +51,7 @@ struct Report {
             if f.role == .baseline {
                 vs = "baseline"
             } else if let r = ratioToBaseline(f) {
-                vs = Format.ratio(r) + (f.unit == .perSecond ? " rate" : " time")
+                vs = Format.ratio(r) + (f.unit == .perSecond ? " rate" : f.unit == .bytes ? " memory" : " time")
             } else {
                 vs = ""
             }
@@ -66,7 +66,7 @@ struct Report {
         out += Self.columns(rows, rightAligned: [2, 3, 5])
         if !goals.isEmpty {
             out += "\n"
-            var goalRows = [["goal (issue 2)", "measured", "result"]]
+            var goalRows = [["goal", "measured", "result"]]
             for g in goals { goalRows.append([g.text, g.measured, g.met ? "met" : "NOT MET"]) }
             out += Self.columns(goalRows, rightAligned: [1])
         }

@@ -31,7 +31,7 @@ if options.only.contains("checkins") {
     }
 }
 
-if !options.only.isDisjoint(with: ["export", "inside"]) {
+if !options.only.isDisjoint(with: ["export", "inside", "terminal"]) {
     let plan = SeedPlan(visits: options.visits, timeZone: config.venue.timeZone)
     let seeded = SeededDatabase(
         plan: plan, cacheDir: options.cache, schemaKey: options.schemaKey, venue: config.venue.id,
@@ -66,6 +66,22 @@ if !options.only.isDisjoint(with: ["export", "inside"]) {
                 ).run()
             }
         }
+        if options.only.contains("terminal") {
+            report.run("guard terminal start-up") {
+                try TerminalStartBench(
+                    kiosk: options.kiosk, sqlite3: options.sqlite3, python: options.python,
+                    script: options.terminalScript, config: options.config, logFile: config.ui.logFile,
+                    database: config.records.database, fixtures: options.fixtures, now: plan.nowISO,
+                    workDir: options.work, runs: options.listRuns
+                ).run()
+            }
+        }
+    }
+}
+
+if options.only.contains("terminal") {
+    report.run("scan to verdict") {
+        try ScanToVerdictBench(config: config, workDir: options.work, scans: 300).run()
     }
 }
 

@@ -90,6 +90,9 @@ public final class Store: Sendable {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(busyTimeout)
         config.label = "kiosk"
+        // One writer and at most two readers: the kiosk's reads are few and short (a worker
+        // thread, a CLI command), and each connection keeps its own page cache in memory.
+        config.maximumReaderCount = 2
         config.prepareDatabase { db in
             // Keep the WAL file when the last connection closes. Without it GRDB writes a
             // throwaway table at every start to recreate the file, and a read-only command

@@ -21,9 +21,6 @@ public enum GuardTerminal {
             }
         }
         write("start venue=\(config.venue.id) gate=\(config.venue.gate) pid=\(getpid())")
-        let maintenance = gate.runMaintenance()
-        for f in maintenance.failures { write("maintenance: \(f)") }
-
         let wake = WakePipe()
         let signals = SignalWatch(wake: wake)
         defer { signals.cancel() }

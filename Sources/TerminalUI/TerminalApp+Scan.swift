@@ -56,7 +56,8 @@ extension TerminalApp {
 
     func show(_ outcome: ScanOutcome, raw: String) {
         let report = outcome.report
-        let decoded = report.steps.prefix(4).allSatisfy { $0.status == .pass } ? "yes" : "no"
+        // An unrecognised code has no decoding steps: it was not decoded.
+        let decoded = !report.steps.isEmpty && report.steps.prefix(4).allSatisfy { $0.status == .pass } ? "yes" : "no"
         goHome()
         if let out = outcome.checkOut {
             log("scan kind=\(report.kind.rawValue) length=\(raw.count) outcome=checkout")

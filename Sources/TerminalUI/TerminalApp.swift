@@ -61,6 +61,8 @@ public final class TerminalApp {
     private var waiting: [Int: (Result<any Sendable, any Error>) -> Void] = [:]
     var busySince: Date?
     private var lastRefresh = Date.distantPast
+    private var announcedReady = false
+    private var lastMaintenance = Date.distantPast
 
     public init(gate: GateService, runner: any GateRunner, guardName: String, capabilities: TerminalCapabilities, log: @escaping (String) -> Void = { _ in }) {
         self.gate = gate
@@ -70,6 +72,25 @@ public final class TerminalApp {
         self.capabilities = capabilities
         self.log = log
         refresh()
+        maintain()
+    }
+
+    /// Daily jobs (automatic check-out at midnight, purge, the daily export), on the worker
+    /// after the first screen and then every minute, so a terminal left running all day
+    /// does them on time and start-up never waits for them.
+    func maintain() {
+        lastMaintenance = now
+        run({ gate in gate.runMaintenance() }, done: { [self] result in
+            guard case .success(let report) = result else { return }
+            for f in report.failures {
+                log("maintenance: \(f)")
+                say(f, .error)
+            }
+            if !report.autoClosed.isEmpty || report.purged > 0 || !report.exported.isEmpty {
+                log("maintenance auto-closed=\(report.autoClosed.count) purged=\(report.purged) exported=\(report.exported.count)")
+                refresh()
+            }
+        })
     }
 
     func t(_ key: UIKey, _ args: [String] = []) -> String { UIText.text(key, language, args) }
@@ -113,14 +134,18 @@ public final class TerminalApp {
         lastRefresh = now
         run({ gate -> (DayStats, [Entry]) in
             let day = gate.today()
-            let stats = try gate.stats(day: day)
-            let recent = try gate.list(day: day, insideOnly: false, search: nil)
-            return (stats, Array(recent.sorted { ($0.checkedOutAt ?? $0.checkedInAt) > ($1.checkedOutAt ?? $1.checkedInAt) }.prefix(20)))
+            let stats = try gate.counts(day: day)
+            return (stats, try gate.list(day: day, insideOnly: false, search: nil, newest: 20))
         }, done: { [self] result in
             switch result {
             case .success(let (s, r)):
                 stats = s
                 recent = r
+                if !announcedReady {
+                    // The first complete screen: start-up time is read from the log.
+                    announcedReady = true
+                    log("ready inside=\(s.insideNow) today=\(s.visits)")
+                }
             case .failure(let e):
                 say(describe(e), .error)
             }
@@ -131,6 +156,7 @@ public final class TerminalApp {
 
     /// Called by the loop about once a second.
     public func tick() {
+        if now.timeIntervalSince(lastMaintenance) >= 60, !isBusy { maintain() }
         if now.timeIntervalSince(lastRefresh) >= 2, !isBusy { refresh() }
     }
 
