@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Module arrows point down only (see DESIGN.md):
-/// kiosk → TerminalUI → Gate → Passes, Records, VenueCode → KioskCore; C libraries only
+/// kiosk → TerminalUI, CheckinWeb → Gate → Passes, Records, VenueCode → KioskCore; C libraries only
 /// behind the C* shims (curses only in TerminalUI).
 let package = Package(
     name: "kiosk",
@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .target(name: "KioskCore"),
@@ -67,10 +68,18 @@ let package = Package(
             ]
         ),
         .target(name: "TerminalUI", dependencies: ["Gate", "KioskCore", "CNcursesw"]),
+        .target(
+            name: "CheckinWeb",
+            dependencies: [
+                "Gate", "KioskCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "Gate", "KioskCore", "CTermSize", "TerminalUI",
+                "Gate", "KioskCore", "CTermSize", "TerminalUI", "CheckinWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,6 +93,13 @@ let package = Package(
         .testTarget(name: "VenueCodeTests", dependencies: ["VenueCode", "KioskCore"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "Records", "KioskCore", "Passes"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Gate", "Records", "KioskCore"]),
+        .testTarget(
+            name: "CheckinWebTests",
+            dependencies: [
+                "CheckinWeb", "Gate", "Records", "KioskCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "KioskE2ETests", dependencies: ["KioskCore"]),
     ]
 )

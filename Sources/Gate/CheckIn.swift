@@ -16,6 +16,8 @@ public struct CheckInRequest: Sendable {
     public var override: Override?
     /// Fill fields left empty from the visitor's last visit.
     public var reuseLastDetails = false
+    /// A self check-in waiting for the guard: recorded as pending when admitted.
+    public var pending = false
     /// For a scanned code without an id number (HC1, invitation): a stable key of the person
     /// or code, hashed like an id number, so a second scan finds the open visit.
     public var identityKey: String?

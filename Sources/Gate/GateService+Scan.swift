@@ -30,6 +30,7 @@ public struct ScanReport: Sendable {
     var identityKey: String?
     var passSummary: String?
     var invitation: CheckInRequest.InvitationUse?
+    /// The entry code of a `KOUT:` or `KIN:` scan.
     public var checkoutCode: String?
 
     init(kind: ScanKind, decision: Decision) {
@@ -89,6 +90,10 @@ extension GateService {
             var r = ScanReport(kind: .checkout, decision: Decision(verdict: .admit))
             r.checkoutCode = String(scan.dropFirst(5))
             return r
+        case .selfCheckIn:
+            var r = ScanReport(kind: .selfCheckIn, decision: Decision(verdict: .admit))
+            r.checkoutCode = String(scan.dropFirst(4))
+            return r
         case .unknown:
             let reason = ScanKind.looksLikeWrongKeyboardLayout(scan) ? Reason(.wrongKeyboardLayout) : Reason(.unrecognised)
             return ScanReport(kind: .unknown, decision: Decision(verdict: .deny, reasons: [reason]))
@@ -103,6 +108,17 @@ extension GateService {
         let report = verify(raw, at: nil, extra: [], lookUpInvitations: false)
         if report.kind == .checkout, let code = report.checkoutCode {
             return ScanOutcome(report: report, checkIn: nil, checkOut: try checkOut(code: code))
+        }
+        if report.kind == .selfCheckIn, let code = report.checkoutCode {
+            let entry = try confirmSelfCheckIn(code: code, guardName: guardName)
+            var confirmed = report
+            confirmed.holderName = entry.details.name
+            let decision = Decision(verdict: .admit, reasons: [Reason(.selfCheckInConfirmed, [entry.details.name, entry.code])])
+            confirmed.decision = decision
+            return ScanOutcome(
+                report: confirmed,
+                checkIn: CheckInResult(decision: decision, recorded: entry, alreadyInside: nil, previousVisit: nil, warnings: []),
+                checkOut: nil)
         }
         guard report.decision.verdict != .deny || override != nil, var request = report.checkInRequest(guardName: guardName) else {
             return ScanOutcome(report: report, checkIn: nil, checkOut: nil)

@@ -35,8 +35,7 @@ extension GateService {
         switch config.venue.posterToken {
         case .none: return checkinURL(gate: gate)
         case .daily:
-            let dayNumber = Int64((calendar.start(of: today()).timeIntervalSince1970 + Double(config.venue.timeZone.secondsFromGMT())) / 86400)
-            return VenuePayload.url(base: checkinURL(gate: gate), token: venueToken.dailyToken(dayNumber: dayNumber))
+            return VenuePayload.url(base: checkinURL(gate: gate), token: venueToken.dailyToken(dayNumber: posterDayNumber()))
         }
     }
 
@@ -106,5 +105,19 @@ extension GateService {
         let slot = token.slot(at: now)
         let next = Double(slot + 1) * Double(token.slotSeconds)
         return (slot, max(0, Int((next - now.timeIntervalSince1970).rounded(.up))))
+    }
+}
+
+extension GateService {
+    /// The day number a daily poster token is made for: days since the epoch in the venue's zone.
+    func posterDayNumber() -> Int64 {
+        Int64((calendar.start(of: today()).timeIntervalSince1970 + Double(config.venue.timeZone.secondsFromGMT())) / 86400)
+    }
+}
+
+extension GateService {
+    /// A QR code as SVG markup (the self check-in confirmation, drawn inline in the page).
+    public func qrSVG(_ payload: String, scale: Int = 8) throws -> String {
+        SVGQR.render(try QRMatrix.encode(payload), scale: scale)
     }
 }

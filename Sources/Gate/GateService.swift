@@ -115,7 +115,8 @@ public struct GateService: Sendable {
                 temperature: request.temperature, symptoms: request.symptoms,
                 declaration: request.declaration.mapValues(TextFolding.clean), app: request.app,
                 passSummary: request.passSummary.map(TextFolding.clean),
-                decision: decision.recordedValue, reasons: decision.reasons.map { $0.key.rawValue },
+                // A self check-in waiting for the guard is kept, but the visitor is not inside yet.
+                decision: request.pending && decision.verdict != .deny ? "pending" : decision.recordedValue, reasons: decision.reasons.map { $0.key.rawValue },
                 overriddenBy: decision.overriddenBy, overrideReason: decision.overrideReason,
                 watchMatch: watchNote, guardName: TextFolding.clean(request.guardName))
             let recorded = try tx.insert(entry, at: now)
@@ -167,6 +168,7 @@ public struct GateService: Sendable {
             switch visit.status {
             case .inside: return .checkedOut(try tx.checkOut(code: code, at: now))
             case .denied: throw RuleViolation(.visitWasDenied, [code])
+            case .pending: throw RuleViolation(.visitPending, [code])
             case .left, .autoClosed: return .alreadyClosed(visit)
             }
         }

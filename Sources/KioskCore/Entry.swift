@@ -11,6 +11,8 @@ public struct Entry: Equatable, Codable, Sendable {
         case autoClosed = "auto-closed"
         /// Refused at the gate; kept because the refusal itself must be on record.
         case denied
+        /// Checked in from the visitor's phone, waiting for the guard to confirm at the gate.
+        case pending
     }
 
     public var code: String

@@ -53,6 +53,30 @@ public struct KioskConfig: Equatable, Sendable {
         public var unicode = true
     }
 
+    /// The visitor's self check-in form (`[checkin_web]`).
+    public struct CheckinWeb: Equatable, Sendable {
+        public enum Mode: String, Equatable, Sendable {
+            /// The visit waits until the guard scans the confirmation or picks it on screen.
+            case guardConfirms = "guard-confirms"
+            /// Recorded as inside at once.
+            case autoAdmit = "auto-admit"
+        }
+        /// The guard terminal starts the server too.
+        public var enabled = false
+        public var host = "0.0.0.0"
+        public var port = 8080
+        /// The address phones reach the server at, if not `[venue] checkin_url`'s.
+        public var publicURL: String?
+        public var mode = Mode.guardConfirms
+        /// The health questions, each answered yes/no.
+        public var questions = [
+            "Sốt, ho hoặc khó thở trong 14 ngày qua? / Fever, cough or shortness of breath in the last 14 days?",
+            "Tiếp xúc với ca bệnh đã xác nhận? / Contact with a confirmed case?",
+        ]
+        /// Form submissions per address per minute.
+        public var rateLimit = 10
+    }
+
     /// The code scanner (`[scanner]`).
     public struct Scanner: Equatable, Sendable {
         /// A serial scanner (e.g. /dev/ttyACM0) read beside the keyboard; nil: keyboard only.
@@ -102,6 +126,7 @@ public struct KioskConfig: Equatable, Sendable {
     public var passes = Passes()
     public var ui = UI()
     public var scanner = Scanner()
+    public var checkinWeb = CheckinWeb()
     public var records = Records()
     /// The file this came from, for messages.
     public var source = "(defaults)"
@@ -226,6 +251,37 @@ extension KioskConfig {
             case ("ui", "unicode"):
                 guard let b = parseBool(v) else { throw fail("expected true or false, got \"\(v)\"") }
                 config.ui.unicode = b
+            case ("checkin_web", "enabled"):
+                guard let b = parseBool(v) else { throw fail("expected true or false, got \"\(v)\"") }
+                config.checkinWeb.enabled = b
+            case ("checkin_web", "listen"):
+                let parts = v.split(separator: ":", omittingEmptySubsequences: false)
+                guard parts.count == 2, !parts[0].isEmpty, let port = Int(parts[1]), (1...65535).contains(port) else {
+                    throw fail("expected HOST:PORT such as 0.0.0.0:8080, got \"\(v)\"")
+                }
+                config.checkinWeb.host = String(parts[0])
+                config.checkinWeb.port = port
+            case ("checkin_web", "public_url"):
+                guard v.isEmpty || v.hasPrefix("http://") || v.hasPrefix("https://") else {
+                    throw fail("expected an http:// or https:// address, got \"\(v)\"")
+                }
+                config.checkinWeb.publicURL = v.isEmpty ? nil : v
+            case ("checkin_web", "mode"):
+                guard let m = CheckinWeb.Mode(rawValue: v.lowercased()) else {
+                    throw fail("expected guard-confirms or auto-admit, got \"\(v)\"")
+                }
+                config.checkinWeb.mode = m
+            case ("checkin_web", "questions"):
+                let list = v.split(separator: ";").map { $0.iniTrimmed([" ", "\t"]) }.filter { !$0.isEmpty }
+                guard list.count <= 10, list.allSatisfy({ $0.count <= 300 }) else {
+                    throw fail("list at most 10 questions separated by ; (each up to 300 characters)")
+                }
+                config.checkinWeb.questions = list
+            case ("checkin_web", "rate_limit"):
+                guard let n = Int(v), (1...10000).contains(n) else {
+                    throw fail("expected submissions per minute per address, 1 to 10000, got \"\(v)\"")
+                }
+                config.checkinWeb.rateLimit = n
             case ("scanner", "device"):
                 config.scanner.device = v.isEmpty ? nil : resolve(v, base: baseDirectory)
             case ("scanner", "max_key_gap_ms"):
@@ -292,12 +348,13 @@ extension KioskConfig {
         return config
     }
 
-    public static let knownSections = ["venue", "ui", "scanner", "records", "policy", "passes"]
+    public static let knownSections = ["venue", "ui", "scanner", "checkin_web", "records", "policy", "passes"]
     static let knownKeys: [String: [String]] = [
         "venue": ["id", "name", "address", "gate", "gates", "timezone", "capacity", "checkin_url",
             "token_minutes", "poster_token"],
         "ui": ["language", "pin_file", "log_file", "unicode"],
         "scanner": ["device", "max_key_gap_ms", "min_scan_length"],
+        "checkin_web": ["enabled", "listen", "public_url", "mode", "questions", "rate_limit"],
         "policy": ["admit", "hc1_types", "vaccination_complete", "test_max_hours", "unverified", "temperature_limit"],
         "passes": ["trust_dir"],
         "records": ["database", "export_dir", "key_file", "retention_days", "auto_checkout",

@@ -29,6 +29,8 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         certificateTypeNotAccepted, kindNeedsGuard, temperatureOverLimit, trustImported, trustNothing
     case pinNotDigits, pinLength, pinFileDamaged, pinFileUnwritable, pinSaved, pinMismatch, pinWrongCurrent,
         pinLockedUntil, pinNoInput, pinAskCurrent, pinAskNew, pinAskAgain
+    case phoneRequired, consentRequired, selfCheckInWaiting, selfCheckInConfirmed, selfCheckInNotPending,
+        visitPending
 
     var vi: String {
         switch self {
@@ -120,6 +122,12 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .pinWrongCurrent: return "Sai PIN hiện tại: không thay đổi gì. Còn {0} lần thử trước khi bị khóa."
         case .pinLockedUntil: return "Sai PIN quá nhiều lần: khóa đến {0}; không thay đổi gì."
         case .pinNoInput: return "Không đọc được PIN từ đầu vào: không thay đổi gì."
+        case .phoneRequired: return "Thiếu số điện thoại: nhập số điện thoại để có thể liên hệ khi cần."
+        case .consentRequired: return "Cần đồng ý cho phép ghi nhận thông tin thì mới khai báo được."
+        case .selfCheckInWaiting: return "Đã khai báo: đưa mã này cho bảo vệ để được vào."
+        case .selfCheckInConfirmed: return "Khách tự khai báo đã được xác nhận: {0} (mã {1})."
+        case .selfCheckInNotPending: return "Lượt {0} không chờ xác nhận (đang {1})."
+        case .visitPending: return "Lượt {0} chưa được bảo vệ xác nhận: quét mã xác nhận của khách trước."
         case .pinAskCurrent: return "PIN hiện tại: "
         case .pinAskNew: return "PIN mới (4–12 chữ số): "
         case .pinAskAgain: return "Nhập lại PIN mới: "
@@ -216,6 +224,12 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .pinWrongCurrent: return "Wrong current PIN: nothing changed. {0} tries left before the lock."
         case .pinLockedUntil: return "Too many wrong PINs: locked until {0}; nothing changed."
         case .pinNoInput: return "No PIN could be read from the input: nothing changed."
+        case .phoneRequired: return "The phone number is missing: give one so that you can be reached if needed."
+        case .consentRequired: return "Consent to record these details is needed to check in."
+        case .selfCheckInWaiting: return "Checked in: show this code to the guard to enter."
+        case .selfCheckInConfirmed: return "Self check-in confirmed: {0} (code {1})."
+        case .selfCheckInNotPending: return "Visit {0} is not waiting for confirmation (it is {1})."
+        case .visitPending: return "Visit {0} has not been confirmed by the guard yet: scan the visitor's confirmation first."
         case .pinAskCurrent: return "Current PIN: "
         case .pinAskNew: return "New PIN (4–12 digits): "
         case .pinAskAgain: return "New PIN again: "

@@ -5,6 +5,8 @@ public enum ScanKind: String, Sendable, Codable {
     case personalQR = "personal-qr"
     case cccd
     case checkout
+    /// `KIN:` + entry code: the confirmation a visitor shows after checking in on the phone.
+    case selfCheckIn = "self-checkin"
     case unknown
 
     /// Longer scans are refused before any work (DESIGN: bounded sizes).
@@ -15,6 +17,7 @@ public enum ScanKind: String, Sendable, Codable {
         if scan.hasPrefix("HC1:") { return .hc1 }
         if scan.hasPrefix("KIV1:") { return .invite }
         if scan.uppercased().hasPrefix("KOUT:") { return .checkout }
+        if scan.uppercased().hasPrefix("KIN:") { return .selfCheckIn }
         if scan.contains("|") {
             if (try? IdentityQR.cccd(scan)) != nil { return .cccd }
             if (try? IdentityQR.personal(scan)) != nil { return .personalQR }

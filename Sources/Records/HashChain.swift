@@ -20,6 +20,8 @@ public enum HashChain {
         case watchRemove = "watch-remove"
         case inviteIssue = "invite-issue"
         case inviteRevoke = "invite-revoke"
+        /// A self check-in confirmed by the guard: pending → inside.
+        case confirm
     }
 
     static func sha256Hex(_ text: String) -> String {

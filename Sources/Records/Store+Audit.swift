@@ -106,8 +106,8 @@ extension Store {
                     guard let payload, let obj = CanonicalJSON.decode(payload) as? [String: Any] else { continue }
                     let decision = obj["decision"] as? String ?? ""
                     expected[code] = Expected(
-                        fixedHash: payloadHash, status: decision == "denied" ? "denied" : "inside", seq: seq)
-                case HashChain.Kind.checkout.rawValue, HashChain.Kind.autoClose.rawValue:
+                        fixedHash: payloadHash, status: VisitRow.initialStatus(decision: decision).rawValue, seq: seq)
+                case HashChain.Kind.checkout.rawValue, HashChain.Kind.autoClose.rawValue, HashChain.Kind.confirm.rawValue:
                     guard let payload, let obj = CanonicalJSON.decode(payload) as? [String: Any] else { continue }
                     if var e = expected[code] {
                         e.status = obj["status"] as? String ?? e.status

@@ -12,6 +12,8 @@ public struct VisitQuery: Sendable {
     public var search: String?
     public var includeDenied = true
     public var limit: Int?
+    /// Only self check-ins waiting for the guard.
+    public var pendingOnly = false
     /// Latest check-ins first (with `limit`: the last N, read straight off the index).
     public var newestFirst = false
 
@@ -52,6 +54,7 @@ extension Store {
             var clauses: [String] = []
             var args: [any DatabaseValueConvertible] = []
             if query.insideOnly { clauses.append("status = 'inside'") }
+            if query.pendingOnly { clauses.append("status = 'pending'") }
             if !query.includeDenied { clauses.append("status != 'denied'") }
             if let from = query.from {
                 clauses.append("checked_in_at >= ?")

@@ -95,7 +95,7 @@ public struct StoreTransaction {
     /// The entry's `code` is ignored and replaced by the one allocated here.
     public func insert(_ entry: Entry, at now: Date) throws -> Entry {
         var e = entry
-        e.status = entry.decision == "denied" ? .denied : .inside
+        e.status = VisitRow.initialStatus(decision: entry.decision)
         e.checkedOutAt = nil
         e.autoClosedAt = nil
         for _ in 0..<32 {
@@ -127,18 +127,34 @@ public struct StoreTransaction {
         return e
     }
 
+    /// A self check-in the guard has seen: it becomes an ordinary visit inside.
+    public func confirm(code: String, by guardName: String, at now: Date) throws -> Entry {
+        try execute("UPDATE visit SET status = 'inside' WHERE code = ? AND status = 'pending'", [code])
+        try HashChain.append(
+            db, kind: .confirm, code: code,
+            payload: CanonicalJSON.object([("status", .string("inside")), ("confirmed_by", .string(guardName))]), at: now)
+        guard let e = try visit(code: code) else { throw RuleViolation(.noSuchVisit, [code]) }
+        return e
+    }
+
+    /// A self check-in of this phone still waiting for the guard (a second submission from
+    /// the same phone returns it rather than queueing the visitor twice).
+    public func pendingVisit(phone: String) throws -> Entry? {
+        try row("SELECT \(VisitRow.selectList) FROM visit WHERE phone = ? AND status = 'pending' LIMIT 1", [phone]).map(VisitRow.entry)
+    }
+
     /// Closes visits still open at their automatic check-out time. `closeTime` gives, for
     /// each open visit's check-in, when it should be closed (nil: not yet).
     public func autoClose(now: Date, closeTime: (Date) -> Date?) throws -> [Entry] {
         let open = try Row.fetchAll(
-            db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE status = 'inside' ORDER BY checked_in_at"
+            db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE status IN ('inside', 'pending') ORDER BY checked_in_at"
         ).map(VisitRow.entry)
         var closed: [Entry] = []
         for var e in open {
             guard let at = closeTime(e.checkedInAt), at <= now else { continue }
             let millis = VisitRow.millis(at)
             try db.execute(
-                sql: "UPDATE visit SET status = 'auto-closed', auto_closed_at = ? WHERE code = ? AND status = 'inside'",
+                sql: "UPDATE visit SET status = 'auto-closed', auto_closed_at = ? WHERE code = ? AND status IN ('inside', 'pending')",
                 arguments: [millis, e.code])
             try HashChain.append(
                 db, kind: .autoClose, code: e.code,

@@ -30,6 +30,16 @@ enum VisitRow {
                 .joined(separator: " "))
     }
 
+    /// The status a visit starts with, from its recorded decision (the audit derives it the
+    /// same way from the check-in event).
+    static func initialStatus(decision: String) -> Entry.Status {
+        switch decision {
+        case "denied": .denied
+        case "pending": .pending
+        default: .inside
+        }
+    }
+
     static func fixedValues(_ e: Entry) -> [DatabaseValue] {
         func text(_ s: String?) -> DatabaseValue { s.map { $0.databaseValue } ?? .null }
         let declaration = e.declaration.isEmpty ? nil : CanonicalJSON.object(e.declaration.mapValues { .string($0) })

@@ -7,7 +7,9 @@ import KioskCore
 /// the loop; and takes it all down again on every way out.
 public enum GuardTerminal {
     /// Returns the process exit status (0, or 128+signal after SIGTERM/SIGHUP/SIGINT).
-    public static func run(gate: GateService, guardName: String) -> Int32 {
+    /// - Parameter startServices: called once the log is set up and before the screen opens
+    ///   (the self check-in server); returns how to stop them.
+    public static func run(gate: GateService, guardName: String, startServices: (@escaping @Sendable (String) -> Void) -> (() -> Void)? = { _ in nil }) -> Int32 {
         let config = gate.config
         let log = TerminalLog(path: config.ui.logFile)
         let write: @Sendable (String) -> Void = { log?.write($0) }
@@ -21,6 +23,8 @@ public enum GuardTerminal {
             }
         }
         write("start venue=\(config.venue.id) gate=\(config.venue.gate) pid=\(getpid())")
+        let stopServices = startServices(write)
+        defer { stopServices?() }
         let wake = WakePipe()
         let signals = SignalWatch(wake: wake)
         defer { signals.cancel() }

@@ -122,6 +122,7 @@ extension TerminalApp {
         case .left: t(.statusLeft)
         case .autoClosed: t(.statusAutoClosed)
         case .denied: t(.statusDenied)
+        case .pending: t(.statusPending)
         }
     }
 

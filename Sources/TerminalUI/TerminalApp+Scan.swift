@@ -113,7 +113,9 @@ extension TerminalApp {
     /// badge (or an id number) to look up; an entry code checks out; words search.
     func submitMainLine(_ text: String) {
         guard !text.isEmpty else { return }
-        if ScanKind.classify(text) != .unknown {
+        // A scanner slower than max_key_gap_ms lands here; on a non-US layout its HC1 still
+        // needs the "set it to US" answer, as at the line prompt.
+        if ScanKind.classify(text) != .unknown || ScanKind.looksLikeWrongKeyboardLayout(text) {
             handleScan(text)
             return
         }

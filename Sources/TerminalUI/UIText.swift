@@ -12,7 +12,7 @@ public enum UIKey: String, CaseIterable, Sendable {
     case appInstalled, appNotInstalled, appNoSmartphone, formPrefilled, formReuse, formReused, saving
     case checkoutTitle, checkoutPrompt, checkoutConfirm, checkoutHelp, checkoutNone, checkoutPick
     case visitsTitle, visitsSearch, visitsInsideOnly, visitsAll, visitsHelp, detailHelp, detailConfirm
-    case statusInside, statusLeft, statusAutoClosed, statusDenied
+    case statusInside, statusLeft, statusAutoClosed, statusDenied, statusPending, kindSelfCheckIn, pendingBanner
     case colIn, colOut, colCode, colName, colBadge, colStatus, colHost, colFor
     case venueTitle, venueChanges, venueBack, venueTooSmall
     case insideTitle, insideHelp, rollCallSaved
@@ -106,6 +106,9 @@ public enum UIText {
         case .statusLeft: return "đã ra"
         case .statusAutoClosed: return "tự đóng"
         case .statusDenied: return "từ chối"
+        case .statusPending: return "chờ xác nhận"
+        case .kindSelfCheckIn: return "Tự khai báo trên điện thoại"
+        case .pendingBanner: return "{0} khách tự khai báo chờ xác nhận: F4, Tab"
         case .colIn: return "Vào"
         case .colOut: return "Ra"
         case .colCode: return "Mã"
@@ -237,6 +240,9 @@ public enum UIText {
         case .statusLeft: return "left"
         case .statusAutoClosed: return "auto-closed"
         case .statusDenied: return "denied"
+        case .statusPending: return "waiting"
+        case .kindSelfCheckIn: return "Self check-in on a phone"
+        case .pendingBanner: return "{0} self check-ins waiting: F4, Tab"
         case .colIn: return "In"
         case .colOut: return "Out"
         case .colCode: return "Code"

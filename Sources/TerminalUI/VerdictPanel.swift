@@ -39,6 +39,7 @@ public struct VerdictPanel: Equatable, Sendable {
         case .personalQR: UIText.text(.kindPersonalQR, lang)
         case .cccd: UIText.text(.kindCCCD, lang)
         case .checkout: UIText.text(.kindCheckout, lang)
+        case .selfCheckIn: UIText.text(.kindSelfCheckIn, lang)
         case .unknown: UIText.text(.kindUnknown, lang)
         case nil: UIText.text(.kindManual, lang)
         }

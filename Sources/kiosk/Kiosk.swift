@@ -13,7 +13,7 @@ struct Kiosk: ParsableCommand {
             RunCommand.self, CheckinCommand.self, CheckoutCommand.self, ListCommand.self,
             ExportCommand.self, TraceCommand.self, PurgeCommand.self, AuditCommand.self,
             StatsCommand.self, WatchlistCommand.self, VenueQRCommand.self, VerifyCommand.self, ScanCommand.self,
-            InviteCommand.self, TrustCommand.self, MaintenanceCommand.self, SetPinCommand.self,
+            InviteCommand.self, TrustCommand.self, MaintenanceCommand.self, SetPinCommand.self, ServeCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Gate
 import KioskCore
+import CheckinWeb
 import TerminalUI
 
 /// `kiosk` with no command: the full-screen guard terminal on a TTY. With `--plain`, or when
@@ -19,7 +20,15 @@ struct RunCommand: ParsableCommand {
         let env = ProcessInfo.processInfo.environment
         let who = guardName ?? env["KIOSK_GUARD"] ?? env["USER"] ?? "guard"
         if !plain, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
-            let status = GuardTerminal.run(gate: context.gate, guardName: who)
+            let gate = context.gate
+            let status = GuardTerminal.run(gate: gate, guardName: who) { log in
+                // In-process: one Gate, one database pool; see docs/DECISIONS.md.
+                guard gate.config.checkinWeb.enabled else { return nil }
+                let web = WebService()
+                web.start(gate: gate, handleSignals: false, log: log)
+                log("web: serving on \(gate.config.checkinWeb.host):\(gate.config.checkinWeb.port)")
+                return { web.stop() }
+            }
             if status != 0 { throw ExitCode(status) }
             return
         }

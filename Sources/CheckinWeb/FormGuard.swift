@@ -1,0 +1,69 @@
+import Crypto
+import Foundation
+
+/// One CSRF token per form served: issue time, a random nonce and an HMAC under a key only
+/// this building has. A token is good for an hour and for one submission; a form sent back
+/// with errors gets a new one.
+actor FormTokens {
+    private let key: SymmetricKey
+    private var used: [String: Date] = [:]
+    static let lifetime: TimeInterval = 3600
+
+    init(key: [UInt8]) { self.key = SymmetricKey(data: key) }
+
+    func issue(now: Date) -> String {
+        var rng = SystemRandomNumberGenerator()
+        let nonce = (0..<12).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+        let body = "\(Int64(now.timeIntervalSince1970)).\(nonce)"
+        return body + "." + mac(body)
+    }
+
+    /// Checks and spends a token.
+    func redeem(_ token: String?, now: Date) -> Bool {
+        guard let token, token.utf8.count < 200 else { return false }
+        let parts = token.split(separator: ".")
+        guard parts.count == 3, let issued = Int64(parts[0]) else { return false }
+        let body = "\(parts[0]).\(parts[1])"
+        guard constantTimeEqual(Array(mac(body).utf8), Array(parts[2].utf8)) else { return false }
+        let age = now.timeIntervalSince1970 - Double(issued)
+        guard age >= -60, age <= Self.lifetime else { return false }
+        guard used[body] == nil else { return false }
+        used[body] = now
+        if used.count > 50_000 { used = used.filter { now.timeIntervalSince($0.value) <= Self.lifetime } }
+        return true
+    }
+
+    private func mac(_ body: String) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: key)
+        return Data(code).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var d: UInt8 = 0
+        for (x, y) in zip(a, b) { d |= x ^ y }
+        return d == 0
+    }
+}
+
+/// Submissions per address per minute (a sliding window), so one phone or script cannot
+/// flood the log. Memory is bounded: old addresses are forgotten.
+actor RateLimiter {
+    let perMinute: Int
+    private var recent: [String: [Date]] = [:]
+
+    init(perMinute: Int) { self.perMinute = perMinute }
+
+    func allow(_ address: String, now: Date) -> Bool {
+        var times = (recent[address] ?? []).filter { now.timeIntervalSince($0) < 60 }
+        guard times.count < perMinute else {
+            recent[address] = times
+            return false
+        }
+        times.append(now)
+        recent[address] = times
+        if recent.count > 10_000 { recent = recent.filter { $0.value.last.map { now.timeIntervalSince($0) < 60 } ?? false } }
+        return true
+    }
+}

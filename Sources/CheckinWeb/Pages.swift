@@ -1,0 +1,106 @@
+import Foundation
+import Gate
+import KioskCore
+
+/// The pages a phone sees. Everything interpolated is escaped.
+struct Pages {
+    let gate: GateService
+
+    var config: KioskConfig { gate.config }
+
+    func t(_ k: WebText.Key, _ lang: Language, _ args: [String] = []) -> String { WebText.text(k, lang, args) }
+
+    /// A short page with a title and one message (expired code, too many submissions, …).
+    func message(_ title: WebText.Key, _ body: WebText.Key, _ lang: Language, extra: String = "") -> String {
+        HTML.page(title: t(title, lang), lang: lang.rawValue, body: """
+            <h1>\(HTML.escape(t(title, lang)))</h1>
+            <p class="venue">\(HTML.escape(config.venue.name))</p>
+            <p class="bad">\(HTML.escape(t(body, lang)))</p>\(extra)
+            """)
+    }
+
+    struct FormState {
+        var values: [String: String] = [:]
+        var errors: [String: String] = [:]
+    }
+
+    func form(venue: String, token: String?, gateName: String, csrf: String, lang: Language, state: FormState = FormState()) -> String {
+        func field(_ name: String, _ label: WebText.Key, type: String = "text", required: Bool = false, extra: String = "") -> String {
+            let err = state.errors[name]
+            return """
+                <div\(err != nil ? " class=\"err\"" : "")><label for="\(name)">\(HTML.escape(t(label, lang)))\(required ? " <span class=\"req\">*</span>" : " <small>(\(HTML.escape(t(.optional, lang))))</small>")</label>
+                <input type="\(type)" id="\(name)" name="\(name)" value="\(HTML.escape(state.values[name] ?? ""))" maxlength="200"\(required ? " required" : "")\(extra)>\(err.map { "<p class=\"msg\">\(HTML.escape($0))</p>" } ?? "")</div>
+                """
+        }
+        var questions = ""
+        for (i, q) in config.checkinWeb.questions.enumerated() {
+            let name = "answer_\(i)"
+            let v = state.values[name]
+            let err = state.errors[name]
+            questions += """
+                <fieldset\(err != nil ? " class=\"err\"" : "")><legend>\(HTML.escape(q))</legend>
+                <label class="choice"><input type="radio" name="\(name)" value="yes"\(v == "yes" ? " checked" : "") required> \(HTML.escape(t(.yes, lang)))</label>
+                <label class="choice"><input type="radio" name="\(name)" value="no"\(v == "no" ? " checked" : "")> \(HTML.escape(t(.no, lang)))</label>\(err.map { "<p class=\"msg\">\(HTML.escape($0))</p>" } ?? "")
+                </fieldset>
+                """
+        }
+        let other: Language = lang == .vi ? .en : .vi
+        var switchQuery = "g=\(percent(gateName))&lang=\(other.rawValue)"
+        if let token { switchQuery += "&t=\(percent(token))" }
+        let consentErr = state.errors["consent"]
+        let body = """
+            <a class="lang" href="/c/\(percent(venue))?\(HTML.escape(switchQuery))">\(HTML.escape(t(.switchLanguage, lang)))</a>
+            <h1>\(HTML.escape(t(.title, lang)))</h1>
+            <p class="venue">\(HTML.escape(config.venue.name)) · \(HTML.escape(t(.gateLabel, lang, [gateName])))</p>
+            <p>\(HTML.escape(t(.intro, lang)))</p>
+            \(state.errors.isEmpty ? "" : "<p class=\"bad\">\(HTML.escape(t(.fixErrors, lang)))</p>")
+            <form method="post" action="/c/\(percent(venue))" accept-charset="utf-8">
+            <input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
+            <input type="hidden" name="g" value="\(HTML.escape(gateName))">
+            <input type="hidden" name="lang" value="\(lang.rawValue)">
+            \(field("name", .name, required: true, extra: " autocomplete=\"name\""))
+            \(field("phone", .phone, type: "tel", required: true, extra: " autocomplete=\"tel\" inputmode=\"tel\""))
+            \(field("id_number", .idNumber, extra: " inputmode=\"numeric\""))
+            \(field("organisation", .organisation, extra: " autocomplete=\"organization\""))
+            \(field("host", .host))
+            \(field("purpose", .purpose))
+            \(questions)
+            <div class="consent\(consentErr != nil ? " err" : "")"><strong>\(HTML.escape(t(.consentTitle, lang)))</strong>
+            <label><input type="checkbox" name="consent" value="yes"\(state.values["consent"] == "yes" ? " checked" : "") required> <span>\(HTML.escape(t(.consent, lang, [config.venue.name, String(config.records.retentionDays)])))</span></label>\(consentErr.map { "<p class=\"msg\">\(HTML.escape($0))</p>" } ?? "")
+            </div>
+            <button type="submit">\(HTML.escape(t(.submit, lang)))</button>
+            </form>
+            """
+        return HTML.page(title: t(.title, lang), lang: lang.rawValue, body: body)
+    }
+
+    /// What the visitor shows the guard: a large code, its QR, a shortened name; no other
+    /// details (a phone left on the desk shows nothing more).
+    func confirmation(_ entry: Entry, lang: Language) -> String {
+        let pending = entry.status == .pending
+        // Inline SVG (an element, not a loaded resource, so CSP default-src 'self' allows it),
+        // without the XML declaration a standalone file has.
+        let svg = ((try? gate.qrSVG(gate.confirmationPayload(entry), scale: 6)) ?? "")
+            .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("<?xml") }.joined(separator: "\n")
+        let body = """
+            <h1>\(HTML.escape(t(.doneTitle, lang)))</h1>
+            <p class="venue">\(HTML.escape(config.venue.name))</p>
+            <p class="\(pending ? "wait" : "ok")">\(HTML.escape(t(pending ? .waitGuard : .admitted, lang)))</p>
+            <p class="code" id="code">\(HTML.escape(entry.code))</p>
+            <div class="qr">\(svg)</div>
+            <p><strong>\(HTML.escape(Pages.shortName(entry.details.name)))</strong></p>
+            <p>\(HTML.escape(t(.showGuard, lang)))</p>
+            """
+        return HTML.page(title: t(.doneTitle, lang), lang: lang.rawValue, body: body)
+    }
+
+    static func shortName(_ name: String) -> String {
+        let words = name.split(separator: " ")
+        guard let first = words.first else { return "" }
+        return ([String(first)] + words.dropFirst().compactMap { $0.first.map { "\($0)." } }).joined(separator: " ")
+    }
+
+    func percent(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~"))) ?? ""
+    }
+}

@@ -1,0 +1,106 @@
+import KioskCore
+
+/// The form's words in Vietnamese (default) and English.
+enum WebText {
+    enum Key {
+        case title, intro, name, phone, idNumber, organisation, host, purpose, yes, no, consentTitle, consent
+        case submit, switchLanguage, expiredTitle, expired, notFoundTitle, notFound, tooManyTitle, tooMany
+        case tooLargeTitle, tooLarge, badFormTitle, badForm, staleTitle, stale, doneTitle, showGuard, waitGuard
+        case admitted, seeGuardTitle, seeGuard, fixErrors, required, answerRequired, serverErrorTitle, serverError
+        case optional, gateLabel
+    }
+
+    static func text(_ key: Key, _ lang: Language, _ args: [String] = []) -> String {
+        var s = lang == .vi ? vi(key) : en(key)
+        for (i, a) in args.enumerated() { s = s.replacingOccurrences(of: "{\(i)}", with: a) }
+        return s
+    }
+
+    static func vi(_ key: Key) -> String {
+        switch key {
+        case .title: return "Khai báo vào tòa nhà"
+        case .intro: return "Điền thông tin rồi đưa mã xác nhận cho bảo vệ ở cổng."
+        case .name: return "Họ và tên"
+        case .phone: return "Số điện thoại"
+        case .idNumber: return "Số CCCD/CMND"
+        case .organisation: return "Đơn vị / công ty"
+        case .host: return "Gặp ai / bộ phận nào"
+        case .purpose: return "Mục đích"
+        case .yes: return "Có"
+        case .no: return "Không"
+        case .consentTitle: return "Đồng ý xử lý dữ liệu cá nhân"
+        case .consent: return "Tôi đồng ý để {0} ghi nhận các thông tin trên nhằm kiểm soát ra vào và truy vết khi có yêu cầu của cơ quan y tế. Thông tin được lưu {1} ngày rồi tự động xóa, không dùng cho mục đích khác."
+        case .submit: return "Gửi khai báo"
+        case .switchLanguage: return "English"
+        case .expiredTitle: return "Mã đã thay đổi"
+        case .expired: return "Mã QR bạn quét đã được thay mới. Hãy quét lại mã đang hiển thị ở cổng."
+        case .notFoundTitle: return "Không tìm thấy"
+        case .notFound: return "Trang này không có. Hãy quét lại mã QR ở cổng."
+        case .tooManyTitle: return "Gửi quá nhiều lần"
+        case .tooMany: return "Bạn đã gửi quá nhiều lần trong một phút. Đợi một lát rồi thử lại."
+        case .tooLargeTitle: return "Nội dung quá dài"
+        case .tooLarge: return "Thông tin gửi lên quá dài. Rút gọn rồi gửi lại."
+        case .badFormTitle: return "Biểu mẫu không đọc được"
+        case .badForm: return "Biểu mẫu gửi lên không đọc được. Hãy quét lại mã QR ở cổng và điền lại."
+        case .staleTitle: return "Biểu mẫu đã hết hạn"
+        case .stale: return "Biểu mẫu này đã cũ hoặc đã được gửi. Hãy quét lại mã QR ở cổng."
+        case .doneTitle: return "Đã khai báo"
+        case .showGuard: return "Đưa màn hình này cho bảo vệ."
+        case .waitGuard: return "Chờ bảo vệ xác nhận: bảo vệ quét mã này."
+        case .admitted: return "Bạn đã được ghi nhận vào tòa nhà."
+        case .seeGuardTitle: return "Cần gặp bảo vệ"
+        case .seeGuard: return "Không thể tự khai báo lúc này. Vui lòng gặp bảo vệ ở cổng."
+        case .fixErrors: return "Kiểm tra lại các ô được đánh dấu."
+        case .required: return "Bắt buộc"
+        case .answerRequired: return "Chọn Có hoặc Không."
+        case .serverErrorTitle: return "Có lỗi"
+        case .serverError: return "Chưa ghi nhận được. Hãy thử lại hoặc gặp bảo vệ ở cổng."
+        case .optional: return "không bắt buộc"
+        case .gateLabel: return "Cổng {0}"
+        }
+    }
+
+    static func en(_ key: Key) -> String {
+        switch key {
+        case .title: return "Building check-in"
+        case .intro: return "Fill this in, then show the confirmation to the guard at the gate."
+        case .name: return "Full name"
+        case .phone: return "Phone number"
+        case .idNumber: return "ID card number"
+        case .organisation: return "Organisation / company"
+        case .host: return "Visiting (person or department)"
+        case .purpose: return "Purpose"
+        case .yes: return "Yes"
+        case .no: return "No"
+        case .consentTitle: return "Consent to personal data processing"
+        case .consent: return "I agree that {0} records the details above to control entry and, if health authorities ask, to trace contacts. They are kept {1} days and then deleted automatically, and used for nothing else."
+        case .submit: return "Check in"
+        case .switchLanguage: return "Tiếng Việt"
+        case .expiredTitle: return "The code has changed"
+        case .expired: return "The QR code you scanned has been replaced. Scan the one shown at the gate again."
+        case .notFoundTitle: return "Not found"
+        case .notFound: return "There is no such page. Scan the QR code at the gate again."
+        case .tooManyTitle: return "Too many submissions"
+        case .tooMany: return "You sent this form too many times in a minute. Wait a moment and try again."
+        case .tooLargeTitle: return "Too long"
+        case .tooLarge: return "What was sent is too long. Shorten it and send it again."
+        case .badFormTitle: return "The form could not be read"
+        case .badForm: return "The form could not be read. Scan the QR code at the gate and fill it in again."
+        case .staleTitle: return "The form has expired"
+        case .stale: return "This form is old or was already sent. Scan the QR code at the gate again."
+        case .doneTitle: return "Checked in"
+        case .showGuard: return "Show this screen to the guard."
+        case .waitGuard: return "Waiting for the guard: they scan this code."
+        case .admitted: return "You are recorded as inside the building."
+        case .seeGuardTitle: return "Please see the guard"
+        case .seeGuard: return "You cannot check yourself in right now. Please see the guard at the gate."
+        case .fixErrors: return "Check the marked fields."
+        case .required: return "Required"
+        case .answerRequired: return "Choose Yes or No."
+        case .serverErrorTitle: return "Something went wrong"
+        case .serverError: return "Nothing was recorded. Try again or see the guard at the gate."
+        case .optional: return "optional"
+        case .gateLabel: return "Gate {0}"
+        }
+    }
+}
