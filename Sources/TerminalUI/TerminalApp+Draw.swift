@@ -126,6 +126,14 @@ extension TerminalApp {
         }
     }
 
+    func filterName(_ f: VisitsState.Filter) -> String {
+        switch f {
+        case .all: t(.visitsAll)
+        case .inside: t(.visitsInsideOnly)
+        case .pending: t(.visitsPending)
+        }
+    }
+
     /// Names as they are; id numbers and phones never appear unmasked on any screen.
     func masked(_ s: String?) -> String { s.map { Masking.isMasked($0) ? $0 : Masking.mask($0) } ?? "" }
 
@@ -150,7 +158,12 @@ extension TerminalApp {
         let inside = stats?.insideNow ?? 0
         var col = g.put(1, 1, t(.insideNow, [String(inside), cap > 0 ? String(cap) : "∞"]), cap > 0 && inside >= cap ? .error : .normal, bold: true)
         col = g.put(1, col + 3, t(.today, [String(stats?.visits ?? 0), String(stats?.denied ?? 0)]))
-        if isBusy { g.put(1, g.columns - CharacterWidth.of(t(.busy)) - 1, t(.busy), .dim) }
+        if pendingCount > 0 {
+            let banner = t(.pendingBanner, [String(pendingCount)])
+            g.put(1, g.columns - CharacterWidth.of(banner) - 1, banner, .warning, bold: true)
+        } else if isBusy {
+            g.put(1, g.columns - CharacterWidth.of(t(.busy)) - 1, t(.busy), .dim)
+        }
 
         let panelTop = 2
         let panelHeight = max(10, (g.rows - 8) / 2)
@@ -323,7 +336,7 @@ extension TerminalApp {
         drawTitle(&g, t(.visitsTitle) + " (\(visits.entries.count))")
         let c = g.put(2, 2, t(.visitsSearch), .normal, bold: true) + 1
         drawField(&g, row: 2, column: c, width: min(40, g.columns - c - 30), visits.search, focused: true)
-        g.put(2, g.columns - 28, "[" + (visits.insideOnly ? t(.visitsInsideOnly) : t(.visitsAll)) + "]", .dim, limit: 27)
+        g.put(2, g.columns - 28, "[" + filterName(visits.filter) + "]", visits.filter == .pending ? .warning : .dim, limit: 27)
         let nameWidth = max(12, g.columns - 46)
         let header = [CharacterWidth.pad(t(.colIn), 6), CharacterWidth.pad(t(.colOut), 6), CharacterWidth.pad(t(.colCode), 7),
             CharacterWidth.pad(t(.colName), nameWidth), CharacterWidth.pad(t(.colBadge), 8), t(.colStatus)].joined()
@@ -344,7 +357,9 @@ extension TerminalApp {
         }
         if visits.entries.isEmpty { g.put(top, 2, t(.noVisits), .dim) }
         drawStatus(&g, row: g.rows - 3)
-        g.put(g.rows - 2, 1, t(.visitsHelp, [visits.insideOnly ? t(.visitsAll) : t(.visitsInsideOnly)]), .dim)
+        let all = VisitsState.Filter.allCases
+        let next = all[((all.firstIndex(of: visits.filter) ?? 0) + 1) % all.count]
+        g.put(g.rows - 2, 1, t(.visitsHelp, [filterName(next)]), .dim)
         drawKeyBar(&g)
     }
 
@@ -368,7 +383,7 @@ extension TerminalApp {
         }
         if visits.confirmCheckout { drawDialog(&g, t(.detailConfirm, [e.details.name])) }
         drawStatus(&g, row: g.rows - 3)
-        g.put(g.rows - 2, 1, e.isInside ? t(.detailHelp) : t(.helpBack), .dim)
+        g.put(g.rows - 2, 1, e.status == .pending ? t(.detailConfirmHelp) : e.isInside ? t(.detailHelp) : t(.helpBack), .dim)
         drawKeyBar(&g)
     }
 

@@ -168,10 +168,19 @@ extension TerminalApp {
 
     func reloadVisits() {
         let search = visits.search.text.trimmingCharacters(in: .whitespaces)
-        let insideOnly = visits.insideOnly
+        let filter = visits.filter
         run({ gate in
-            // The newest 1,000: a screenful at a time is all a guard reads; search narrows it.
-            try gate.list(day: insideOnly ? nil : gate.today(), insideOnly: insideOnly, search: search.isEmpty ? nil : search, newest: 1000)
+            switch filter {
+            case .pending:
+                let waiting = try gate.pendingSelfCheckIns()
+                guard !search.isEmpty else { return waiting }
+                let folded = TextFolding.fold(search)
+                return waiting.filter { TextFolding.fold($0.details.name).contains(folded) }
+            case .inside, .all:
+                // The newest 1,000: a screenful at a time is all a guard reads; search narrows it.
+                return try gate.list(day: filter == .inside ? nil : gate.today(), insideOnly: filter == .inside,
+                    search: search.isEmpty ? nil : search, newest: 1000)
+            }
         }, done: { [self] result in
             switch result {
             case .success(let entries):
@@ -196,7 +205,9 @@ extension TerminalApp {
         case .pageUp: visits.selected = max(0, visits.selected - 10)
         case .pageDown: visits.selected = min(max(0, visits.entries.count - 1), visits.selected + 10)
         case .tab:
-            visits.insideOnly.toggle()
+            let all = VisitsState.Filter.allCases
+            visits.filter = all[((all.firstIndex(of: visits.filter) ?? 0) + 1) % all.count]
+            visits.selected = 0
             reloadVisits()
         case .enter:
             guard visits.entries.indices.contains(visits.selected) else { return }
@@ -217,6 +228,20 @@ extension TerminalApp {
         case .escape:
             visits.confirmCheckout = false
             pop()
+        case .enter where entry.status == .pending:
+            // The guard lets in a visitor who checked in on the phone.
+            let who = guardName
+            run({ gate in try gate.confirmSelfCheckIn(code: entry.code, guardName: who) }, done: { [self] result in
+                switch result {
+                case .success(let e):
+                    log("self check-in confirmed")
+                    say(L10n.text(.selfCheckInConfirmed, language, [e.details.name, e.code]))
+                    visits.detail = e
+                    refresh()
+                    reloadVisits()
+                case .failure(let e): say(describe(e), .error)
+                }
+            })
         case .enter where entry.isInside:
             if !visits.confirmCheckout {
                 visits.confirmCheckout = true

@@ -43,6 +43,8 @@ public final class TerminalApp {
     public internal(set) var status: (text: String, role: Role)?
     var recent: [Entry] = []
     var stats: DayStats?
+    /// Self check-ins waiting for the guard (the main screen says how many).
+    var pendingCount = 0
     var lastDenied: DeniedAttempt?
 
     // Other screens
@@ -132,13 +134,19 @@ public final class TerminalApp {
     /// that visits recorded elsewhere, such as self check-ins, appear).
     func refresh() {
         lastRefresh = now
-        run({ gate -> (DayStats, [Entry]) in
+        run({ gate -> (DayStats, [Entry], Int) in
             let day = gate.today()
             let stats = try gate.counts(day: day)
-            return (stats, try gate.list(day: day, insideOnly: false, search: nil, newest: 20))
+            return (stats, try gate.list(day: day, insideOnly: false, search: nil, newest: 20), try gate.pendingSelfCheckIns().count)
         }, done: { [self] result in
             switch result {
-            case .success(let (s, r)):
+            case .success(let (s, r, p)):
+                if p > pendingCount {
+                    // A visitor checked in on the phone: a beep, and the count on screen.
+                    alertsPending += 1
+                    log("self check-ins pending=\(p)")
+                }
+                pendingCount = p
                 stats = s
                 recent = r
                 if !announcedReady {
@@ -244,7 +252,8 @@ struct CheckOutState: Equatable {
 /// The visits screen (F4) and one visit's details.
 struct VisitsState: Equatable {
     var search = TextField("", limit: 200)
-    var insideOnly = false
+    enum Filter: CaseIterable, Equatable { case all, inside, pending }
+    var filter = Filter.all
     var entries: [Entry] = []
     var selected = 0
     var detail: Entry?

@@ -13,6 +13,7 @@ public enum UIKey: String, CaseIterable, Sendable {
     case checkoutTitle, checkoutPrompt, checkoutConfirm, checkoutHelp, checkoutNone, checkoutPick
     case visitsTitle, visitsSearch, visitsInsideOnly, visitsAll, visitsHelp, detailHelp, detailConfirm
     case statusInside, statusLeft, statusAutoClosed, statusDenied, statusPending, kindSelfCheckIn, pendingBanner
+    case visitsPending, detailConfirmHelp
     case colIn, colOut, colCode, colName, colBadge, colStatus, colHost, colFor
     case venueTitle, venueChanges, venueBack, venueTooSmall
     case insideTitle, insideHelp, rollCallSaved
@@ -107,8 +108,10 @@ public enum UIText {
         case .statusAutoClosed: return "tự đóng"
         case .statusDenied: return "từ chối"
         case .statusPending: return "chờ xác nhận"
+        case .visitsPending: return "tự khai báo chờ xác nhận"
+        case .detailConfirmHelp: return "Enter: xác nhận cho khách vào · Esc: quay lại"
         case .kindSelfCheckIn: return "Tự khai báo trên điện thoại"
-        case .pendingBanner: return "{0} khách tự khai báo chờ xác nhận: F4, Tab"
+        case .pendingBanner: return "{0} tự khai báo chờ: F4 Tab"
         case .colIn: return "Vào"
         case .colOut: return "Ra"
         case .colCode: return "Mã"
@@ -241,6 +244,8 @@ public enum UIText {
         case .statusAutoClosed: return "auto-closed"
         case .statusDenied: return "denied"
         case .statusPending: return "waiting"
+        case .visitsPending: return "self check-ins waiting"
+        case .detailConfirmHelp: return "Enter: confirm and let in · Esc: back"
         case .kindSelfCheckIn: return "Self check-in on a phone"
         case .pendingBanner: return "{0} self check-ins waiting: F4, Tab"
         case .colIn: return "In"

@@ -359,6 +359,52 @@ import Testing
         #expect(app.screen == .manual)
     }
 
+    func selfCheckIn(_ s: Screen, _ name: String, phone: String) throws -> Entry {
+        let outcome = try s.gate.selfCheckIn(SelfCheckInForm(
+            name: name, phone: phone, answers: s.gate.config.checkinWeb.questions.map { _ in false }, consent: true, gate: "main"))
+        guard case .recorded(let e) = outcome else {
+            Issue.record("not recorded: \(outcome)")
+            throw CancellationError()
+        }
+        return e
+    }
+
+    @Test func aSelfCheckInShowsWithinARefreshAndIsConfirmedFromTheVisitsScreen() throws {
+        let s = try Screen()
+        let e = try selfCheckIn(s, "Đỗ Minh Quân", phone: "0912345678")
+        #expect(e.status == .pending)
+        #expect(!s.contains("tự khai báo chờ"))
+        s.clock.advance(2)
+        s.app.tick()
+        #expect(s.contains("1 tự khai báo chờ"))
+        #expect(s.app.alertsPending == 1)
+        #expect(s.contains("Trong nhà 0/"))
+        s.key(.function(4))
+        s.key(.tab)
+        s.key(.tab)
+        #expect(s.contains("[tự khai báo chờ xác nhận]"))
+        #expect(s.contains("Đỗ Minh Quân"))
+        s.key(.enter)
+        #expect(s.contains("chờ xác nhận"))
+        s.key(.enter)
+        #expect(try s.gate.list(day: nil, insideOnly: true, search: nil).map(\.code) == [e.code])
+        s.app.goHome()
+        #expect(s.contains("Trong nhà 1/"))
+    }
+
+    @Test func scanningTheVisitorsConfirmationLetsThemIn() throws {
+        let s = try Screen()
+        let e = try selfCheckIn(s, "Bùi Thị Lan", phone: "0987654321")
+        s.scan("KIN:" + e.code)
+        #expect(s.contains("ĐƯỢC VÀO"))
+        #expect(s.contains("Bùi Thị Lan"))
+        #expect(try s.gate.list(day: nil, insideOnly: true, search: nil).count == 1)
+        // A second scan of the same confirmation changes nothing.
+        s.scan("KIN:" + e.code)
+        #expect(try s.gate.list(day: nil, insideOnly: false, search: nil).count == 1)
+        #expect(try s.gate.audit().ok)
+    }
+
     @Test func englishScreensSpeakEnglish() throws {
         let s = try Screen(language: .en)
         fillManual(s, name: "John Smith")
