@@ -21,7 +21,9 @@ extension GateService {
 
     /// `checkin_url` with the gate, before any token.
     public func checkinURL(gate: String) -> String {
-        let base = config.venue.checkinURL ?? "http://kiosk.local:8080/c/\(config.venue.id)"
+        // [checkin_web] public_url: where phones reach this kiosk's own form server.
+        let base = config.checkinWeb.publicURL.map { $0.hasSuffix("/") ? $0 + "c/" + config.venue.id : $0 + "/c/" + config.venue.id }
+            ?? config.venue.checkinURL ?? "http://kiosk.local:8080/c/\(config.venue.id)"
         return base + (base.contains("?") ? "&" : "?") + "g=" + gate
     }
 

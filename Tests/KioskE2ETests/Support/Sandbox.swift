@@ -36,6 +36,9 @@ final class Sandbox {
         configPath = dir + "/kiosk.conf"
         var all = settings
         all["ui.language"] = language
+        // The sample serves the self check-in form on :8080; tests that want it say so and
+        // pick their own port, so parallel tests never fight over one.
+        if all["checkin_web.enabled"] == nil { all["checkin_web.enabled"] = "false" }
         try writeConfig(Sandbox.rewrite(try KioskBinary.sampleConfigText(), all))
     }
 
