@@ -21,7 +21,7 @@ struct BenchOptions {
     /// Seconds each HC1 verifier runs.
     var hc1Seconds = 5
     /// Benchmarks to run.
-    static let all: Set<String> = ["checkins", "export", "inside", "terminal", "hc1", "venue"]
+    static let all: Set<String> = ["checkins", "export", "inside", "terminal", "web", "hc1", "venue"]
     /// bench/terminal_start.py: the guard terminal on a pseudo-terminal.
     var terminalScript = ""
     var only: Set<String> = all
@@ -30,7 +30,7 @@ struct BenchOptions {
         usage: kiosk-bench --kiosk BIN --config BENCH.conf --work DIR --cache DIR --schema-key KEY
                            [--sqlite3 BIN] [--json FILE] [--checkins N] [--checkin-runs N]
                            [--visits N] [--export-runs N] [--list-runs N] [--fixtures DIR --reference PY]
-                           [--python BIN] [--qrencode BIN] [--hc1-seconds N] [--terminal-script PY] [--only checkins,export,inside,terminal,hc1,venue]
+                           [--python BIN] [--qrencode BIN] [--hc1-seconds N] [--terminal-script PY] [--only checkins,export,inside,terminal,web,hc1,venue]
         The config must set capacity = 0 and auto_export_at = off, with its database under --work
         (it is overwritten with a copy of the seeded one). Normally run by `make bench`.
         """

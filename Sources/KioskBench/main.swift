@@ -85,6 +85,13 @@ if options.only.contains("terminal") {
     }
 }
 
+if options.only.contains("web") {
+    report.run("self check-in") {
+        try WebBench(kiosk: options.kiosk, config: options.config, venue: config.venue.id, workDir: options.work,
+            submissions: 2000, clients: 8).run()
+    }
+}
+
 if options.only.contains("hc1") {
     report.run("HC1 verification") {
         try HC1Bench(fixtures: options.fixtures, reference: options.reference, python: options.python,
