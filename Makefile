@@ -3,9 +3,13 @@
 
 SWIFT ?= swift
 CONFIG ?= kiosk.conf
-# System libraries (headers for the C shims) and the tools the end-to-end tests drive.
+# System libraries (headers for the C shims) and the tools the end-to-end tests drive
+# (chromium + chromium-driver: the real-browser test of the self check-in form).
 APT_PACKAGES = libsqlite3-dev sqlite3 libncurses-dev libqrencode-dev libcairo2-dev pkg-config \
-	fonts-dejavu-core zbar-tools poppler-utils qrencode tmux strace python3 ca-certificates
+	fonts-dejavu-core zbar-tools poppler-utils qrencode tmux strace python3 python3-pip ca-certificates \
+	chromium chromium-driver
+# PyPI packages the end-to-end tests import (Tests/Browser/checkin_form.py drives Chromium).
+PIP_PACKAGES = selenium
 
 .PHONY: setup build run test bench clean fuzz
 
@@ -18,6 +22,12 @@ setup:
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+	@for m in $(PIP_PACKAGES); do \
+	  python3 -c "import $$m" 2>/dev/null && continue; \
+	  echo "Installing (pip): $$m"; \
+	  python3 -m pip install -q $$m 2>/dev/null || python3 -m pip install -q --break-system-packages $$m || exit 1; \
+	  python3 -c "import $$m" || { echo "setup: python3 still cannot import $$m"; exit 1; }; \
+	done
 
 build: setup
 	$(SWIFT) build
