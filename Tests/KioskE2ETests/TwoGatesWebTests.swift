@@ -8,7 +8,7 @@ import Testing
 /// serves its own self check-in form, and every submission to either lands in the one log.
 @Suite(.serialized) struct TwoGatesWebTests {
     /// GET the form, POST it back; returns the status and page.
-    func submit(port: Int, gate: String, name: String, phone: String) throws -> (Int, String) {
+    static func submit(port: Int, gate: String, name: String, phone: String) throws -> (Int, String) {
         let base = "http://127.0.0.1:\(port)/c/demo-hq"
         let (status, form) = try http(URLRequest(url: URL(string: base + "?g=" + gate)!))
         guard status == 200, let r = form.range(of: "name=\"csrf\" value=\"") else { throw E2EError("form: HTTP \(status)") }
@@ -26,7 +26,7 @@ import Testing
         return try http(post)
     }
 
-    func http(_ request: URLRequest) throws -> (Int, String) {
+    static func http(_ request: URLRequest) throws -> (Int, String) {
         let done = DispatchSemaphore(value: 0)
         final class Box: @unchecked Sendable { var status = 0; var body = ""; var error: (any Error)? }
         let box = Box()
@@ -47,7 +47,7 @@ import Testing
             throw E2EError("kiosk serve did not start: \(p.stderr)")
         }
         for _ in 0..<100 {
-            if (try? http(URLRequest(url: URL(string: "http://127.0.0.1:\(port)/healthz")!)))?.0 == 200 { return p }
+            if (try? Self.http(URLRequest(url: URL(string: "http://127.0.0.1:\(port)/healthz")!)))?.0 == 200 { return p }
             usleep(100_000)
         }
         throw E2EError("kiosk serve on \(port) does not answer: \(p.stderr)")
@@ -74,7 +74,7 @@ import Testing
         DispatchQueue.concurrentPerform(iterations: 40) { i in
             let (port, gate) = i % 2 == 0 ? (base, "main") : (base + 1, "north")
             do {
-                let (status, page) = try submit(port: port, gate: gate, name: "Khách Cổng \(gate) \(i)", phone: String(format: "09123%05d", i))
+                let (status, page) = try Self.submit(port: port, gate: gate, name: "Khách Cổng \(gate) \(i)", phone: String(format: "09123%05d", i))
                 if status != 200 || !page.contains("id=\"code\"") { failures.lock.withLock { failures.list.append("\(i): HTTP \(status)") } }
             } catch {
                 failures.lock.withLock { failures.list.append("\(i): \(error)") }
@@ -88,5 +88,35 @@ import Testing
         #expect(Set(visits.compactMap { $0["code"] as? String }).count == 40)
         #expect(visits.allSatisfy { $0["status"] as? String == "inside" && $0["method"] as? String == "self-service" })
         #expect(try main.audit().status == 0)
+    }
+}
+
+/// The guard terminal serving the form in-process: a phone's check-in appears on the guard's
+/// screen, and scanning the phone's confirmation lets the visitor in.
+@Suite(.serialized) struct GuardTerminalWebTests {
+    @Test func aPhoneCheckInShowsOnTheTerminalAndTheGuardsScanConfirmsIt() throws {
+        let port = 23000 + Int(getpid() % 2000)
+        let s = try GuardSession(settings: ["checkin_web.enabled": "true", "checkin_web.listen": "127.0.0.1:\(port)"])
+        defer { s.close() }
+        try s.start()
+        _ = try s.waitFor("the main screen", timeout: 60) { GuardTerminalTests.isMain($0) }
+        var page = ""
+        for attempt in 0..<50 {
+            if let r = try? TwoGatesWebTests.submit(port: port, gate: "main", name: "Phan Thị Hồng Nhung", phone: "0912000111"), r.0 == 200 {
+                page = r.1
+                break
+            }
+            _ = attempt
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        let code = try #require(page.range(of: "id=\"code\">").map { String(page[$0.upperBound...].prefix(6)) }, "no confirmation: \(page.prefix(300))")
+        try s.waitFor(texts: ["1 tự khai báo chờ"], timeout: 10)
+        #expect(try s.box.list().first?["status"] as? String == "pending")
+        try s.scan("KIN:" + code)
+        try s.waitFor(texts: ["ĐƯỢC VÀO", "Phan Thị Hồng Nhung"], timeout: 10)
+        let visit = try #require(try s.box.list().first)
+        #expect(visit["status"] as? String == "inside")
+        #expect(visit["method"] as? String == "self-service")
+        #expect(try s.box.audit().status == 0)
     }
 }
