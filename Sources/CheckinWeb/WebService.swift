@@ -2,11 +2,13 @@ import Dispatch
 import Foundation
 import Gate
 import Logging
+import ServiceLifecycle
 
 /// The check-in server running beside something else (the guard terminal) or alone
 /// (`kiosk serve`), on its own task, stopped on request.
 public final class WebService: @unchecked Sendable {
     private var task: Task<Void, Never>?
+    private var group: ServiceGroup?
     private let done = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var failure: String?
@@ -16,10 +18,15 @@ public final class WebService: @unchecked Sendable {
     /// Starts serving. `signals`: let the server stop itself on SIGTERM/SIGINT (alone), or
     /// leave signals to the host (the guard terminal restores the screen first).
     public func start(gate: GateService, host: String? = nil, port: Int? = nil, handleSignals: Bool, log: @escaping @Sendable (String) -> Void) {
-        let app = CheckinServer(gate: gate).application(host: host, port: port)
+        var logger = Logger(label: "kiosk.web")
+        logger.logLevel = .notice
+        let app = CheckinServer(gate: gate).application(host: host, port: port, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [app], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
+        self.group = group
         task = Task { [self] in
             do {
-                try await app.runService(gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [])
+                try await group.run()
             } catch {
                 lock.withLock { failure = "\(error)" }
                 log("web: stopped: \(error)")
@@ -38,8 +45,10 @@ public final class WebService: @unchecked Sendable {
     /// Blocks until the server ends (`kiosk serve`).
     public func wait() { done.wait() }
 
+    /// A graceful shutdown: requests in flight finish, then the listener closes.
     public func stop() {
-        task?.cancel()
-        _ = done.wait(timeout: .now() + 5)
+        guard let group else { return }
+        Task { await group.triggerGracefulShutdown() }
+        if done.wait(timeout: .now() + 5) == .timedOut { task?.cancel() }
     }
 }

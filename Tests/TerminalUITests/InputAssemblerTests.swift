@@ -93,4 +93,19 @@ import TerminalUI
         let events = a.feed([TimedKey(.character("a"), at: 0), TimedKey(.function(3), at: 5)])
         #expect(events == [.key(.character("a")), .key(.function(3))])
     }
+
+    @Test func escapeSequencesCursesDidNotKnowAreKeysNotTyping() {
+        var a = InputAssembler(maxGapMilliseconds: 30, minLength: 6)
+        // vt100's terminfo has no F5–F10: xterm's sequences arrive as characters.
+        let f10: [TimedKey] = [TimedKey(.escape, at: 0)] + "[21~".enumerated().map { TimedKey(.character($1), at: 0.1 * Double($0 + 1)) }
+        #expect(a.feed(f10) == [.key(.function(10))])
+        let f5: [TimedKey] = [TimedKey(.escape, at: 100)] + "[15~".map { TimedKey(.character($0), at: 100.1) }
+        #expect(a.feed(f5) == [.key(.function(5))])
+        let unknown: [TimedKey] = [TimedKey(.escape, at: 200)] + "[99~".map { TimedKey(.character($0), at: 200.1) }
+        #expect(a.feed(unknown).isEmpty)
+        #expect(a.feed([TimedKey(.escape, at: 300), TimedKey(.character("O"), at: 300.1), TimedKey(.character("P"), at: 300.2)]) == [.key(.function(1))])
+        // Typing after it is typing again.
+        #expect(a.feed(TimedKey(.character("x"), at: 400)).isEmpty)
+        #expect(a.flush(now: 500) == [.key(.character("x"))])
+    }
 }

@@ -39,5 +39,17 @@ struct Tmux {
         return screen
     }
 
-    func kill() { _ = try? run(["kill-server"]) }
+    /// Ends the server and what runs in it. `kill-server` alone is not enough: the server
+    /// inherits the test runner's blocked signals, so the SIGTERM it sends itself never
+    /// arrives; the pane's processes are killed first, then the server with SIGKILL.
+    func kill() {
+        let pids = (try? run(["list-panes", "-a", "-F", "#{pane_pid}"]))?.stdout.split(separator: "\n").compactMap { Int32($0) } ?? []
+        let server = (try? run(["display-message", "-p", "#{pid}"]))?.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        for pid in pids {
+            // The pane's shell and its children (the kiosk).
+            _ = try? ProcessRunner.run(try Tool.path("bash"), ["-c", "pkill -KILL -P \(pid); kill -KILL \(pid)"], timeout: 5)
+        }
+        _ = try? run(["kill-server"], timeout: 5)
+        if let server, let pid = Int32(server), pid > 1 { Foundation.kill(pid, SIGKILL) }
+    }
 }
