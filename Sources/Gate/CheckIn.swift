@@ -18,6 +18,9 @@ public struct CheckInRequest: Sendable {
     public var reuseLastDetails = false
     /// A self check-in waiting for the guard: recorded as pending when admitted.
     public var pending = false
+    /// The gate the visitor came through when it is not this terminal's (a phone that scanned
+    /// another gate's venue code); nil: `[venue] gate`.
+    public var gate: String?
     /// For a scanned code without an id number (HC1, invitation): a stable key of the person
     /// or code, hashed like an id number, so a second scan finds the open visit.
     public var identityKey: String?
@@ -57,7 +60,8 @@ public struct CheckInResult: Sendable {
     public var decision: Decision
     /// The visit as written (admitted, flagged, or denied by the watch list).
     public var recorded: Entry?
-    /// The open visit of the same person: no second visit was opened.
+    /// The open visit of the same person (for a self check-in, also the same phone's visit
+    /// still waiting for the guard): no second visit was opened.
     public var alreadyInside: Entry?
     /// The visitor's previous visit, offered for reuse.
     public var previousVisit: Entry?

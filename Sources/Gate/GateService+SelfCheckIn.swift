@@ -79,11 +79,9 @@ extension GateService {
         }
         if !problems.isEmpty { throw SelfCheckInRefusal(fields: problems) }
 
-        if let phone = details.phone, let waiting = try store.read({ tx in try tx.pendingVisit(phone: phone) }) {
-            return .existing(waiting)
-        }
         var request = CheckInRequest(details: details, guardName: "self-service")
         request.method = .selfService
+        request.gate = form.gate
         request.symptoms = form.answers.first.flatMap { $0 }
         for i in questions.indices {
             request.declaration["q\(i + 1)"] = (form.answers.count > i ? form.answers[i] : nil) == true ? "yes" : "no"
@@ -91,6 +89,7 @@ extension GateService {
         request.declaration["consent"] = "yes"
         request.pending = config.checkinWeb.mode == .guardConfirms
         let result = try checkIn(request)
+        // Inside already, or (guard-confirms) this phone's earlier self check-in still waiting.
         if let open = result.alreadyInside { return .existing(open) }
         guard let entry = result.recorded, entry.status != .denied else { return .refused(result.decision) }
         return .recorded(entry)

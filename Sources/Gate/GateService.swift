@@ -38,6 +38,7 @@ public struct GateService: Sendable {
         if let o = request.override, TextFolding.clean(o.by).isEmpty || TextFolding.clean(o.reason).isEmpty {
             throw RuleViolation(.overrideNeedsReason)
         }
+        if let gate = request.gate { try validateGate(gate) }
         let badge = request.badge.map(TextFolding.clean).flatMap { $0.isEmpty ? nil : $0 }
         let (idHash, phoneKey) = personKeys(details, identityKey: request.identityKey)
         let now = clock.now()
@@ -49,6 +50,13 @@ public struct GateService: Sendable {
                 return CheckInResult(
                     decision: Decision(verdict: .check, reasons: [Reason(.alreadyInside, [since, open.code])]),
                     recorded: nil, alreadyInside: open, previousVisit: nil, warnings: warnings)
+            }
+            // Looked up in the same transaction as the insert: two submissions from one phone
+            // at once must not both queue the visitor.
+            if request.method == .selfService, let phoneKey, let waiting = try tx.pendingVisit(phone: phoneKey) {
+                return CheckInResult(
+                    decision: Decision(verdict: .check, reasons: [Reason(.selfCheckInWaiting, [waiting.code])]),
+                    recorded: nil, alreadyInside: waiting, previousVisit: nil, warnings: warnings)
             }
             if let badge, let holder = try tx.insideVisit(badge: badge) {
                 throw RuleViolation(.badgeInUse, [badge, holder.code])
@@ -109,7 +117,7 @@ public struct GateService: Sendable {
             var stored = details
             stored.idNumber = storedId
             let entry = Entry(
-                code: "", venue: config.venue.id, gate: config.venue.gate, category: category,
+                code: "", venue: config.venue.id, gate: request.gate ?? config.venue.gate, category: category,
                 method: request.method, status: .inside, checkedInAt: now, details: stored,
                 idStorage: config.records.idStorage, idHash: idHash, badge: badge,
                 temperature: request.temperature, symptoms: request.symptoms,
