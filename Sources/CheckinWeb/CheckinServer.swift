@@ -36,6 +36,8 @@ public struct CheckinServer: Sendable {
         router.get("/c/:venue") { request, context in try await showForm(request, context) }
         router.post("/c/:venue") { request, context in try await submit(request, context) }
         router.get("/healthz") { _, _ in Self.response("ok", type: "text/plain", status: .ok) }
+        // Browsers ask for it on every page; no icon, and no 404 in the phone's console.
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         return router
     }
 
@@ -100,7 +102,17 @@ public struct CheckinServer: Sendable {
             return Self.html(pages.message(.badFormTitle, .badForm, lang), status: .badRequest)
         }
         if form["lang"] == "en" { lang = .en } else if form["lang"] == "vi" { lang = .vi }
-        guard await tokens.redeem(form["csrf"], now: gate.clock.now()) else {
+        switch await tokens.redeem(form["csrf"], now: gate.clock.now()) {
+        case .fresh:
+            break
+        case .resent(let code):
+            // The same browser sending the same page again (a reload): its own confirmation.
+            let gate = self.gate
+            if let entry = try? await blockingCall({ try gate.visit(code: code) }) ?? nil {
+                return Self.html(pages.confirmation(entry, lang: lang), status: .ok)
+            }
+            return Self.html(pages.message(.staleTitle, .stale, lang), status: .forbidden)
+        case .invalid:
             return Self.html(pages.message(.staleTitle, .stale, lang), status: .forbidden)
         }
         let gateName = form["g"] ?? gate.config.venue.gate
@@ -127,9 +139,15 @@ public struct CheckinServer: Sendable {
             blocking.async { done.resume(returning: Result { try gate.selfCheckIn(submission) }) }
         }
         switch outcome {
-        case .success(.recorded(let entry)), .success(.existing(let entry)):
+        case .success(.recorded(let entry)):
             context.logger.info("self check-in \(entry.code) \(entry.status.rawValue)")
+            await tokens.remember(form["csrf"], code: entry.code, now: gate.clock.now())
             return Self.html(pages.confirmation(entry, lang: lang), status: .ok)
+        case .success(.existing):
+            // Someone with this phone (or id) is already waiting or inside. Whoever typed it may
+            // not be that person: no code, no name, only the way to the guard.
+            context.logger.info("self check-in: already checked in")
+            return Self.html(pages.message(.alreadyTitle, .already, lang), status: .ok)
         case .success(.refused):
             context.logger.info("self check-in refused")
             return Self.html(pages.message(.seeGuardTitle, .seeGuard, lang), status: .ok)
@@ -143,12 +161,21 @@ public struct CheckinServer: Sendable {
             }
             let csrf = await tokens.issue(now: gate.clock.now())
             return Self.html(
-                pages.form(venue: venue, token: nil, gateName: gateName, csrf: csrf, lang: lang, state: state),
+                pages.form(venue: venue, token: form["t"], gateName: gateName, csrf: csrf, lang: lang, state: state),
                 status: .unprocessableContent)
         case .failure(let e):
-            // Database trouble: the visitor is told to try again; the log says what happened.
+            // Database trouble: the visitor is told to try again (the same page works again);
+            // the log says what happened.
+            await tokens.release(form["csrf"], now: gate.clock.now())
             context.logger.error("self check-in failed: \(gate.describe(e))")
             return Self.html(pages.message(.serverErrorTitle, .serverError, lang), status: .serviceUnavailable)
+        }
+    }
+
+    /// A Gate call off Swift's cooperative threads.
+    func blockingCall<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { done in
+            blocking.async { done.resume(with: Result { try work() }) }
         }
     }
 

@@ -7,6 +7,9 @@ import Foundation
 actor FormTokens {
     private let key: SymmetricKey
     private var used: [String: Date] = [:]
+    /// The visit each spent token produced: the browser that sent it may send it again (a
+    /// reload of the confirmation) and is shown its own confirmation, nobody else's.
+    private var produced: [String: String] = [:]
     static let lifetime: TimeInterval = 3600
 
     init(key: [UInt8]) { self.key = SymmetricKey(data: key) }
@@ -18,19 +21,49 @@ actor FormTokens {
         return body + "." + mac(body)
     }
 
+    enum Redemption: Equatable {
+        case fresh
+        /// Sent before and it produced this visit.
+        case resent(code: String)
+        case invalid
+    }
+
     /// Checks and spends a token.
-    func redeem(_ token: String?, now: Date) -> Bool {
-        guard let token, token.utf8.count < 200 else { return false }
-        let parts = token.split(separator: ".")
-        guard parts.count == 3, let issued = Int64(parts[0]) else { return false }
-        let body = "\(parts[0]).\(parts[1])"
-        guard constantTimeEqual(Array(mac(body).utf8), Array(parts[2].utf8)) else { return false }
-        let age = now.timeIntervalSince1970 - Double(issued)
-        guard age >= -60, age <= Self.lifetime else { return false }
-        guard used[body] == nil else { return false }
+    func redeem(_ token: String?, now: Date) -> Redemption {
+        guard let body = verifiedBody(token, now: now) else { return .invalid }
+        if used[body] != nil {
+            return produced[body].map { .resent(code: $0) } ?? .invalid
+        }
         used[body] = now
-        if used.count > 50_000 { used = used.filter { now.timeIntervalSince($0.value) <= Self.lifetime } }
-        return true
+        if used.count > 50_000 {
+            used = used.filter { now.timeIntervalSince($0.value) <= Self.lifetime }
+            produced = produced.filter { used[$0.key] != nil }
+        }
+        return .fresh
+    }
+
+    /// The visit a spent token produced.
+    func remember(_ token: String?, code: String, now: Date) {
+        guard let body = verifiedBody(token, now: now) else { return }
+        produced[body] = code
+    }
+
+    /// Gives a spent token back (nothing was recorded: the database failed), so sending the
+    /// same page again works.
+    func release(_ token: String?, now: Date) {
+        guard let body = verifiedBody(token, now: now) else { return }
+        used[body] = nil
+    }
+
+    private func verifiedBody(_ token: String?, now: Date) -> String? {
+        guard let token, token.utf8.count < 200 else { return nil }
+        let parts = token.split(separator: ".")
+        guard parts.count == 3, let issued = Int64(parts[0]) else { return nil }
+        let body = "\(parts[0]).\(parts[1])"
+        guard constantTimeEqual(Array(mac(body).utf8), Array(parts[2].utf8)) else { return nil }
+        let age = now.timeIntervalSince1970 - Double(issued)
+        guard age >= -60, age <= Self.lifetime else { return nil }
+        return body
     }
 
     private func mac(_ body: String) -> String {

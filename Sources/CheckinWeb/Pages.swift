@@ -57,6 +57,7 @@ struct Pages {
             <form method="post" action="/c/\(percent(venue))" accept-charset="utf-8">
             <input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
             <input type="hidden" name="g" value="\(HTML.escape(gateName))">
+            <input type="hidden" name="t" value="\(HTML.escape(token ?? ""))">
             <input type="hidden" name="lang" value="\(lang.rawValue)">
             \(field("name", .name, required: true, extra: " autocomplete=\"name\""))
             \(field("phone", .phone, type: "tel", required: true, extra: " autocomplete=\"tel\" inputmode=\"tel\""))

@@ -110,14 +110,18 @@ extension GateService {
             return ScanOutcome(report: report, checkIn: nil, checkOut: try checkOut(code: code))
         }
         if report.kind == .selfCheckIn, let code = report.checkoutCode {
+            let wasInside = try EntryCode.normalise(code).flatMap { try visit(code: $0) }?.status == .inside
             let entry = try confirmSelfCheckIn(code: code, guardName: guardName)
             var confirmed = report
             confirmed.holderName = entry.details.name
-            let decision = Decision(verdict: .admit, reasons: [Reason(.selfCheckInConfirmed, [entry.details.name, entry.code])])
+            // The same confirmation scanned again: say since when, as for any second scan.
+            let decision = wasInside
+                ? Decision(verdict: .check, reasons: [Reason(.alreadyInside, [calendar.localTime(entry.checkedInAt), entry.code])])
+                : Decision(verdict: .admit, reasons: [Reason(.selfCheckInConfirmed, [entry.details.name, entry.code])])
             confirmed.decision = decision
             return ScanOutcome(
                 report: confirmed,
-                checkIn: CheckInResult(decision: decision, recorded: entry, alreadyInside: nil, previousVisit: nil, warnings: []),
+                checkIn: CheckInResult(decision: decision, recorded: wasInside ? nil : entry, alreadyInside: wasInside ? entry : nil, previousVisit: nil, warnings: []),
                 checkOut: nil)
         }
         guard report.decision.verdict != .deny || override != nil, var request = report.checkInRequest(guardName: guardName) else {

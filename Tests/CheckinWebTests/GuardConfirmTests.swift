@@ -38,8 +38,10 @@ import Testing
         #expect(outcome.checkIn?.recorded?.status == .inside)
         #expect(outcome.checkIn?.decision.verdict == .admit)
         #expect(try web.gate.visit(code: codes[0])?.status == .inside)
-        // Scanned twice: still one visit, still inside.
-        #expect(try web.gate.scan("KIN:" + codes[0], guardName: "Bảo vệ An").checkIn?.recorded?.status == .inside)
+        // Scanned twice: still one visit, still inside, and the guard is told since when.
+        let twice = try web.gate.scan("KIN:" + codes[0], guardName: "Bảo vệ An")
+        #expect(twice.checkIn?.alreadyInside?.status == .inside)
+        #expect(twice.checkIn?.decision.reasons.first?.key == .alreadyInside)
         // Typed in lower case from the screen.
         #expect(try web.gate.confirmSelfCheckIn(code: codes[1].lowercased(), guardName: "Bảo vệ Bình").status == .inside)
         #expect(try web.gate.pendingSelfCheckIns().map(\.code) == [codes[2]])
@@ -55,6 +57,7 @@ import Testing
         try await web.app().test(.router) { client in
             var s = Submission()
             s.phone = "0900000099"
+            s.idNumber = "001099099999"
             let code = try #require(Page.code(String(buffer: try await Visitor(client: client).submit(s).body)))
             _ = try web.gate.scan("KIN:\(code)", guardName: "Bảo vệ An")
             #expect(try web.gate.visit(code: code)?.status == .inside)
