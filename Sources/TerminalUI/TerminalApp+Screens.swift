@@ -17,7 +17,7 @@ extension TerminalApp {
             form = f
             return
         }
-        let before = (f.text(.idNumber), f.text(.phone))
+        let leaving = f.focus
         switch f.handle(key) {
         case .cancel:
             form = nil
@@ -33,11 +33,7 @@ extension TerminalApp {
         }
         form = f
         // Leaving the id or phone field: is this a returning visitor?
-        if (f.text(.idNumber), f.text(.phone)) != before, key == .tab || key == .down || key == .up || key == .backTab {
-            lookUpPrevious()
-        } else if [.tab, .down, .up, .backTab].contains(key) {
-            lookUpPrevious()
-        }
+        if leaving != f.focus, leaving == .idNumber || leaving == .phone { lookUpPrevious() }
     }
 
     /// Offers the last visit of the same id number or phone (F8 fills it in).
