@@ -109,6 +109,11 @@ enum Migrations {
                 CREATE INDEX invitation_use_invitation ON invitation_use(invitation);
                 """)
         }
+        m.registerMigration("v3-pending-visits") { db in
+            // Self check-ins waiting for the guard: the terminal counts them every two
+            // seconds, which must not scan a million visits.
+            try db.execute(sql: "CREATE INDEX visit_pending ON visit(checked_in_at) WHERE status = 'pending'")
+        }
         return m
     }
 }

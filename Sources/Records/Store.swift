@@ -84,6 +84,12 @@ public final class Store: Sendable {
         try Store.migrateIfNeeded(writer)
     }
 
+    /// Copies the write-ahead log into the database and empties it. The WAL file itself stays
+    /// (PERSIST_WAL); this is for handing a finished file on, as the benchmark's seed does.
+    public func checkpoint() throws {
+        try writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+
     static func configuration(readOnly: Bool, durable: Bool = true) -> Configuration {
         var config = Configuration()
         config.readonly = readOnly
@@ -126,6 +132,9 @@ public final class Store: Sendable {
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(StoreTransaction(db: db))
+                    // In WAL mode SQLite goes on committing into a database file that was
+                    // deleted or replaced under it: the visit would be shown as recorded and lost.
+                    if Store.fileHasMoved(db) { throw StoreError.moved(path: path) }
                     return .commit
                 }
                 guard let result else { throw StoreError.other(path: path, detail: "transaction produced nothing") }
@@ -134,6 +143,13 @@ public final class Store: Sendable {
         } catch {
             throw StoreError.from(error, path: path)
         }
+    }
+
+    /// True when the database file at the opened path is gone or is another file now.
+    static func fileHasMoved(_ db: Database) -> Bool {
+        guard let connection = db.sqliteConnection else { return false }
+        var moved: Int32 = 0
+        return sqlite3_file_control(connection, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved != 0
     }
 
     /// Runs `body` on a consistent snapshot.

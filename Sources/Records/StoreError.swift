@@ -9,6 +9,9 @@ public enum StoreError: LocalizedKioskError, Equatable {
     case corrupt(path: String)
     case cannotOpen(path: String)
     case diskFull(path: String)
+    /// The file at `path` is no longer the one this store opened (deleted, or a copy renamed
+    /// over it): a commit would land in the unlinked file and be lost.
+    case moved(path: String)
     case other(path: String, detail: String)
 
     public var key: MessageKey {
@@ -18,13 +21,14 @@ public enum StoreError: LocalizedKioskError, Equatable {
         case .corrupt: return .dbCorrupt
         case .cannotOpen: return .dbCannotOpen
         case .diskFull: return .dbFull
+        case .moved: return .dbMoved
         case .other: return .dbFailed
         }
     }
 
     public var args: [String] {
         switch self {
-        case .readOnly(let p), .locked(let p), .corrupt(let p), .cannotOpen(let p), .diskFull(let p):
+        case .readOnly(let p), .locked(let p), .corrupt(let p), .cannotOpen(let p), .diskFull(let p), .moved(let p):
             return [p]
         case .other(_, let detail):
             return [detail]

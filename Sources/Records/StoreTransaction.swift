@@ -33,6 +33,11 @@ public struct StoreTransaction {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM visit WHERE status = 'inside'")) ?? 0
     }
 
+    /// The latest check-in time in the log (indexed): a clock set back shows up as before it.
+    public func latestCheckIn() throws -> Date? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(checked_in_at) FROM visit")).map(VisitRow.date)
+    }
+
     /// An open visit of the same person: same id hash, or same phone.
     public func insideVisit(idHash: String?, phone: String?) throws -> Entry? {
         if let idHash {
