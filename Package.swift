@@ -31,7 +31,9 @@ let package = Package(
         ),
         .target(name: "CTermSize"),
         .systemLibrary(
-            name: "CNcursesw", pkgConfig: "ncursesw",
+            // No pkgConfig: ncursesw's .pc only adds feature macros SwiftPM refuses (and warns
+            // about on every build); the shim defines what the wide API needs itself.
+            name: "CNcursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
