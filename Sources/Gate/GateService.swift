@@ -127,6 +127,12 @@ public struct GateService: Sendable {
                 decision: request.pending && decision.verdict != .deny ? "pending" : decision.recordedValue, reasons: decision.reasons.map { $0.key.rawValue },
                 overriddenBy: decision.overriddenBy, overrideReason: decision.overrideReason,
                 watchMatch: watchNote, guardName: TextFolding.clean(request.guardName))
+            // A clock set back (a dead RTC battery, a bad NTP step) is recorded as it reads, and
+            // said: the chain keeps the order things happened, the times are what the clock said.
+            var warnings = warnings
+            if let latest = try tx.latestCheckIn(), now < latest.addingTimeInterval(-60) {
+                warnings.append(Reason(.clockBehind, [calendar.localTimestamp(now), calendar.localTimestamp(latest)]))
+            }
             let recorded = try tx.insert(entry, at: now)
             if let inv = request.invitation, recorded.status != .denied {
                 try tx.recordInvitationUse(id: inv.id, visitCode: recorded.code, at: now)
@@ -174,7 +180,9 @@ public struct GateService: Sendable {
         return try store.write { tx in
             guard let visit = try tx.visit(code: code) else { throw RuleViolation(.noSuchVisit, [code]) }
             switch visit.status {
-            case .inside: return .checkedOut(try tx.checkOut(code: code, at: now))
+            case .inside:
+                try refuseExitBeforeEntry(visit, now)
+                return .checkedOut(try tx.checkOut(code: code, at: now))
             case .denied: throw RuleViolation(.visitWasDenied, [code])
             case .pending: throw RuleViolation(.visitPending, [code])
             case .left, .autoClosed: return .alreadyClosed(visit)
@@ -188,6 +196,7 @@ public struct GateService: Sendable {
         let now = clock.now()
         return try store.write { tx in
             if let visit = try tx.insideVisit(badge: badge) {
+                try refuseExitBeforeEntry(visit, now)
                 return .checkedOut(try tx.checkOut(code: visit.code, at: now))
             }
             // Handed back again (a double scan, a second press): say when it already left,
@@ -197,6 +206,12 @@ public struct GateService: Sendable {
             }
             throw RuleViolation(.noVisitWithBadge, [badge])
         }
+    }
+
+    /// A clock set back would record an exit before the entry: refused, with the reason.
+    private func refuseExitBeforeEntry(_ visit: Entry, _ now: Date) throws {
+        guard now < visit.checkedInAt else { return }
+        throw RuleViolation(.clockBeforeCheckIn, [calendar.localTimestamp(now), visit.code, calendar.localTimestamp(visit.checkedInAt)])
     }
 
     // MARK: Reading

@@ -12,7 +12,8 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
     case admitted, alreadyInside, capacityFull, watchDeny, watchAlert, overridden, badgeInUse
     case checkedOut, alreadyCheckedOut, noSuchVisit, noVisitWithBadge, visitWasDenied
     case returningVisitor, autoClosedYesterday
-    case dbReadOnly, dbLocked, dbCorrupt, dbCannotOpen, dbFull, dbFailed
+    case dbReadOnly, dbLocked, dbCorrupt, dbCannotOpen, dbFull, dbFailed, dbMoved
+    case clockBehind, clockBeforeCheckIn
     case exportWritten, exportFailed, unmaskedAudited
     case auditOK, auditBad
     case purged
@@ -60,6 +61,9 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .dbCannotOpen: return "Không mở được cơ sở dữ liệu {0}: kiểm tra đường dẫn và quyền."
         case .dbFull: return "Hết chỗ trên đĩa khi ghi {0}: giải phóng dung lượng rồi thử lại; chưa có gì bị ghi dở."
         case .dbFailed: return "Lỗi cơ sở dữ liệu ({0}): chưa có gì bị ghi dở; thử lại hoặc báo kỹ thuật."
+        case .dbMoved: return "Tệp cơ sở dữ liệu {0} đã bị xóa hoặc thay thế khi kiosk đang chạy: chưa ghi gì; hãy khởi động lại kiosk."
+        case .clockBehind: return "Đồng hồ đang là {0}, sớm hơn lượt vào gần nhất ({1}): kiểm tra giờ hệ thống."
+        case .clockBeforeCheckIn: return "Đồng hồ đang là {0}, sớm hơn giờ vào của lượt {1} ({2}): kiểm tra giờ hệ thống; không thay đổi gì."
         case .exportWritten: return "Đã xuất {0} lượt vào {1}."
         case .exportFailed: return "Không xuất được vào {0}: {1}"
         case .unmaskedAudited: return "Xuất dữ liệu đầy đủ (không che) đã được ghi vào nhật ký."
@@ -162,6 +166,9 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .dbCannotOpen: return "Cannot open the database {0}: check the path and permissions."
         case .dbFull: return "The disk is full while writing {0}: free some space and try again; nothing was half-written."
         case .dbFailed: return "Database error ({0}): nothing was half-written; try again or call support."
+        case .dbMoved: return "The database file {0} was deleted or replaced while the kiosk ran: nothing was recorded; restart the kiosk."
+        case .clockBehind: return "The clock says {0}, earlier than the last check-in ({1}): check the system time."
+        case .clockBeforeCheckIn: return "The clock says {0}, earlier than the check-in of visit {1} ({2}): check the system time; nothing was changed."
         case .exportWritten: return "Exported {0} visits to {1}."
         case .exportFailed: return "Could not export to {0}: {1}"
         case .unmaskedAudited: return "An unmasked export was recorded in the audit log."
