@@ -11,7 +11,7 @@ APT_PACKAGES = libsqlite3-dev sqlite3 libncurses-dev libqrencode-dev libcairo2-d
 # PyPI packages the end-to-end tests import (Tests/Browser/checkin_form.py drives Chromium).
 PIP_PACKAGES = selenium
 
-.PHONY: setup build run test bench clean fuzz
+.PHONY: setup build run test faults bench clean fuzz
 
 setup:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -37,6 +37,14 @@ run: build
 
 test: build
 	$(SWIFT) test
+
+# Fault injection (Tests/KioskE2ETests/FaultInjectionTests.swift): kill -9 at random moments
+# of a batch, the guard terminal and kiosk serve, a full disk, a database locked, deleted,
+# replaced or read-only, the clock set back, signals. `make test` runs them with 5 rounds;
+# this runs FAULT_ROUNDS (100) of each kill. Needs root (tmpfs mounts), as CI has.
+FAULT_ROUNDS ?= 100
+faults: build
+	KIOSK_FAULT_ROUNDS=$(FAULT_ROUNDS) $(SWIFT) test --filter FaultInjection
 
 bench: setup
 	$(SWIFT) build -c release
