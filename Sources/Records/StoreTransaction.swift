@@ -174,9 +174,14 @@ public struct StoreTransaction {
 }
 
 /// Short entry codes for receipts and `KOUT:` codes: six characters from an alphabet without
-/// look-alikes (no 0/O, 1/I/L), about a billion possibilities, checked for uniqueness.
+/// look-alikes (no 0/O, 1/I/L) nor E (see `alphabet`), about 590 million possibilities, checked for uniqueness.
 public enum EntryCode {
-    static let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+    /// New codes draw from these 29 characters (about 590 million codes). No E: a code such
+    /// as `6E8228` is a number in scientific notation to every spreadsheet, and the daily
+    /// export is read in one (the soak found LibreOffice turning it into 1.8E+308).
+    static let alphabet = Array("23456789ABCDFGHJKMNPQRSTUVWXYZ")
+    /// Codes accepted when typed or scanned: also those issued before E was dropped.
+    static let accepted = Set("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
 
     public static func random() -> String {
         var rng = SystemRandomNumberGenerator()
@@ -186,7 +191,7 @@ public enum EntryCode {
     /// Upper-cases and trims what a guard types; nil if it cannot be a code.
     public static func normalise(_ text: String) -> String? {
         let t = text.uppercased().filter { !$0.isWhitespace }
-        guard t.count == 6, t.allSatisfy({ alphabet.contains($0) }) else { return nil }
+        guard t.count == 6, t.allSatisfy({ accepted.contains($0) }) else { return nil }
         return t
     }
 }

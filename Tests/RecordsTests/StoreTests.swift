@@ -5,6 +5,18 @@ import KioskCore
 @testable import Records
 
 @Suite struct StoreTests {
+    /// A code of digits around an E ("6E8228") is a number to a spreadsheet: the soak saw
+    /// LibreOffice turn one into 1.8E+308 in the daily export.
+    @Test func newEntryCodesNeverReadAsNumbersInScientificNotation() throws {
+        for _ in 0..<20_000 {
+            let code = EntryCode.random()
+            #expect(code.count == 6 && !code.contains("E"), "\(code)")
+        }
+        // Codes issued before E was dropped are still taken at the desk.
+        #expect(EntryCode.normalise("6e8228") == "6E8228")
+        #expect(EntryCode.normalise("6O8228") == nil)
+    }
+
     @Test func roundTripKeepsEveryField() throws {
         let store = try Store(inMemoryNamed: UUID().uuidString)
         let t = at("2026-11-29T01:00:00Z")
