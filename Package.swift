@@ -70,7 +70,9 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .target(name: "TerminalUI", dependencies: ["Gate", "KioskCore", "CNcursesw"]),
+        // glibc's malloc.h (no library to link): the terminal's heap figures.
+        .systemLibrary(name: "CMalloc"),
+        .target(name: "TerminalUI", dependencies: ["Gate", "KioskCore", "CNcursesw", "CMalloc"]),
         .target(
             name: "CheckinWeb",
             dependencies: [

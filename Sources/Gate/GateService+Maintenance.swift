@@ -103,3 +103,9 @@ extension GateService {
         }
     }
 }
+
+extension GateService {
+    /// Bytes the log's database engine holds in this process (its page caches, bounded):
+    /// front ends report it beside their own memory.
+    public static var databaseMemoryInUse: Int64 { Store.memoryInUse }
+}

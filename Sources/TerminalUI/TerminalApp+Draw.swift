@@ -89,13 +89,19 @@ extension TerminalApp {
 
     /// The line above the bottom bars: the last message, or the database wait.
     func drawStatus(_ g: inout CellGrid, row: Int) {
-        if let since = busySince, now.timeIntervalSince(since) >= 1 {
-            g.put(row, 1, t(.busyRetrying, [String(Int(now.timeIntervalSince(since)))]), .warning, bold: true)
+        if let since = busySince, uptime() - since >= 1 {
+            g.put(row, 1, t(.busyRetrying, [String(Int(uptime() - since))]), .warning, bold: true)
         } else if let s = status {
             // Two rows when the message needs them (the row above is blank on every screen).
-            let parts = CharacterWidth.wrap(s.text, g.columns - 2)
-            for (i, part) in parts.suffix(2).enumerated() {
-                g.put(row - min(1, parts.count - 1) + i, 1, part, s.role, bold: s.role == .error)
+            // A longer one keeps its start, where the message says what happened, and ends
+            // in "…" (a long path at the end is what gives way).
+            let width = g.columns - 2
+            var parts = CharacterWidth.wrap(s.text, width)
+            if parts.count > 2 {
+                parts = [parts[0], CharacterWidth.fit(parts[1...].joined(separator: " "), width)]
+            }
+            for (i, part) in parts.enumerated() {
+                g.put(row - (parts.count - 1) + i, 1, part, s.role, bold: s.role == .error)
             }
         }
     }

@@ -7,6 +7,7 @@ extension TerminalApp {
     /// fills the guard's form; everything else is verified, decided and recorded, and the
     /// verdict shown on the main screen.
     func handleScan(_ raw: String) {
+        countHandled()
         let kind = ScanKind.classify(raw)
         if kind == .cccd || kind == .personalQR {
             let who = guardName

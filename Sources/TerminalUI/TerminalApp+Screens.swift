@@ -62,6 +62,7 @@ extension TerminalApp {
             switch result {
             case .success(let r):
                 log("manual method=\(request.method.rawValue) verdict=\(r.decision.verdict.rawValue) recorded=\(r.recorded != nil ? "yes" : "no")")
+                countHandled()
                 form = nil
                 goHome()
                 var panel = VerdictPanel.from(decision: r.decision, kind: kind, name: r.recorded?.details.name ?? request.details.name,

@@ -36,6 +36,9 @@ public final class TerminalApp {
     public private(set) var quitRequested = false
     /// Denials since the loop last looked: it beeps and flashes once for each.
     public var alertsPending = 0
+    /// Scans and entries handled since start: every `ProcessMemory.every` of them the
+    /// process's memory goes to the log.
+    private var handled = 0
 
     // Main screen
     public internal(set) var verdict: VerdictPanel?
@@ -61,13 +64,23 @@ public final class TerminalApp {
     // Jobs
     private var nextJob = 1
     private var waiting: [Int: (Result<any Sendable, any Error>) -> Void] = [:]
-    var busySince: Date?
-    private var lastRefresh = Date.distantPast
+    /// When the oldest job still waiting was sent, in seconds of `uptime`.
+    var busySince: Double?
+    /// When the last refresh and daily jobs ran, in seconds of `uptime`: intervals are timed
+    /// on the monotonic clock, so a wall clock set back an hour (an NTP correction) does not
+    /// freeze the counts and the daily jobs for that hour.
+    private var lastRefresh = -Double.infinity
     private var announcedReady = false
-    private var lastMaintenance = Date.distantPast
+    private var lastMaintenance = -Double.infinity
+    /// Seconds on a clock that only moves forward (tests pass their own).
+    let uptime: @Sendable () -> Double
 
-    public init(gate: GateService, runner: any GateRunner, guardName: String, capabilities: TerminalCapabilities, log: @escaping (String) -> Void = { _ in }) {
+    public init(
+        gate: GateService, runner: any GateRunner, guardName: String, capabilities: TerminalCapabilities,
+        uptime: @escaping @Sendable () -> Double = { Monotonic.milliseconds() / 1000 }, log: @escaping (String) -> Void = { _ in }
+    ) {
         self.gate = gate
+        self.uptime = uptime
         self.runner = runner
         language = gate.language
         self.guardName = guardName
@@ -81,7 +94,7 @@ public final class TerminalApp {
     /// after the first screen and then every minute, so a terminal left running all day
     /// does them on time and start-up never waits for them.
     func maintain() {
-        lastMaintenance = now
+        lastMaintenance = uptime()
         run({ gate in gate.runMaintenance() }, done: { [self] result in
             guard case .success(let report) = result else { return }
             for f in report.failures {
@@ -95,6 +108,11 @@ public final class TerminalApp {
         })
     }
 
+    func countHandled() {
+        handled += 1
+        if handled % ProcessMemory.every == 0, let m = ProcessMemory.trimmedNow() { log(m.logLine) }
+    }
+
     func t(_ key: UIKey, _ args: [String] = []) -> String { UIText.text(key, language, args) }
     var now: Date { gate.clock.now() }
 
@@ -104,7 +122,7 @@ public final class TerminalApp {
     func run<T: Sendable>(_ work: @escaping @Sendable (GateService) throws -> T, done: @escaping (Result<T, any Error>) -> Void) {
         let id = nextJob
         nextJob += 1
-        if waiting.isEmpty { busySince = now }
+        if waiting.isEmpty { busySince = uptime() }
         waiting[id] = { result in
             done(result.flatMap { value in
                 if let v = value as? T { return .success(v) }
@@ -133,7 +151,7 @@ public final class TerminalApp {
     /// Counts and recent visits for the main screen (after every change, and every 2 s so
     /// that visits recorded elsewhere, such as self check-ins, appear).
     func refresh() {
-        lastRefresh = now
+        lastRefresh = uptime()
         run({ gate -> (DayStats, [Entry], Int) in
             let day = gate.today()
             let stats = try gate.counts(day: day)
@@ -164,8 +182,9 @@ public final class TerminalApp {
 
     /// Called by the loop about once a second.
     public func tick() {
-        if now.timeIntervalSince(lastMaintenance) >= 60, !isBusy { maintain() }
-        if now.timeIntervalSince(lastRefresh) >= 2, !isBusy { refresh() }
+        let t = uptime()
+        if t - lastMaintenance >= 60, !isBusy { maintain() }
+        if t - lastRefresh >= 2, !isBusy { refresh() }
     }
 
     // MARK: Input

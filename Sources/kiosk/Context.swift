@@ -19,7 +19,7 @@ struct Context {
             guard let date = ISOTime.parse(pinned) else {
                 throw usage("KIOSK_NOW=\(pinned): expected ISO 8601 such as 2026-11-29T08:00:00+07:00")
             }
-            clock = FixedClock(date)
+            clock = try pinnedClock(date, rate: ProcessInfo.processInfo.environment["KIOSK_CLOCK_RATE"])
         } else {
             clock = SystemClock()
         }
@@ -33,6 +33,16 @@ struct Context {
             do { try context.gate.autoCheckout() } catch { throw context.fail(error) }
         }
         return context
+    }
+
+    /// `KIOSK_NOW` alone stops the clock there; with `KIOSK_CLOCK_RATE=R` it starts there and
+    /// runs R times as fast (the soak's compressed day).
+    private static func pinnedClock(_ start: Date, rate: String?) throws -> any KioskClock {
+        guard let rate, !rate.isEmpty else { return FixedClock(start) }
+        guard let r = Double(rate), r.isFinite, r > 0 else {
+            throw usage("KIOSK_CLOCK_RATE=\(rate): expected a positive number such as 60 (one minute per second)")
+        }
+        return AcceleratedClock(start: start, rate: r)
     }
 
     static func loadConfig(_ options: GlobalOptions) throws -> KioskConfig {

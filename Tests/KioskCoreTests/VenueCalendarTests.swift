@@ -32,3 +32,14 @@ import Testing
         #expect(TimeOfDay("7:00") == nil)
     }
 }
+
+@Test func acceleratedClockStartsAtItsStartAndRunsAtItsRate() throws {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+    let clock = AcceleratedClock(start: start, rate: 3600)
+    let first = clock.now()
+    #expect(first >= start && first < start.addingTimeInterval(3600), "\(first)")
+    Thread.sleep(forTimeInterval: 0.05)
+    // 50 ms of machine time at one hour per second: at least 180 s on the clock.
+    let later = clock.now().timeIntervalSince(first)
+    #expect(later >= 180, "\(later)")
+}

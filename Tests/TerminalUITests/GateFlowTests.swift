@@ -345,7 +345,8 @@ import Testing
         let s = try Screen()
         let slow = SlowRunner()
         slow.gateForRelease = s.gate
-        let app = TerminalApp(gate: s.gate, runner: slow, guardName: "B", capabilities: .init(colour: true, unicode: true))
+        let app = TerminalApp(
+            gate: s.gate, runner: slow, guardName: "B", capabilities: .init(colour: true, unicode: true), uptime: { [clock = s.clock] in clock.uptime() })
         app.handle(.scan("079203001234|123456789|Nguyễn Văn An|01011990|Nam|1 Tràng Tiền|01012021"))
         #expect(app.isBusy)
         s.clock.advance(3)
@@ -390,6 +391,38 @@ import Testing
         #expect(try s.gate.list(day: nil, insideOnly: true, search: nil).map(\.code) == [e.code])
         s.app.goHome()
         #expect(s.contains("Trong nhà 1/"))
+    }
+
+    @Test func theProcessMemoryIsLoggedEvery250ScansAndEntries() throws {
+        let s = try Screen()
+        for i in 0..<(ProcessMemory.every - 1) { s.app.handle(.scan("NOT-A-PASS-\(i)")) }
+        #expect(!s.log.contains { $0.hasPrefix("memory ") })
+        s.app.handle(.scan("NOT-A-PASS-LAST"))
+        let lines = s.log.filter { $0.hasPrefix("memory ") }
+        try #require(lines.count == 1, "\(s.log.suffix(3))")
+        var fields: [String: Int] = [:]
+        for part in lines[0].split(separator: " ").dropFirst() {
+            let kv = part.split(separator: "=")
+            if kv.count == 2 { fields[String(kv[0])] = Int(kv[1]) }
+        }
+        let rss = try #require(fields["rss_kib"]), own = try #require(fields["own_kib"])
+        let heap = try #require(fields["heap_kib"]), sqlite = try #require(fields["sqlite_kib"])
+        #expect(rss >= own && own > 0, "\(lines[0])")
+        // The test's store is open, so SQLite holds at least its schema and a page or two,
+        // inside the heap malloc counts.
+        #expect(sqlite > 0 && sqlite < heap, "\(lines[0])")
+    }
+
+    @Test func theWallClockSetBackAnHourDoesNotFreezeTheCounts() throws {
+        let s = try Screen()
+        s.clock.setWall(by: -3600)
+        _ = try selfCheckIn(s, "Ngô Thị Lan", phone: "0912345679")
+        #expect(!s.contains("tự khai báo chờ"))
+        // Two seconds later on the monotonic clock; the wall clock is still an hour behind
+        // the last refresh.
+        s.clock.advance(2)
+        s.app.tick()
+        #expect(s.contains("1 tự khai báo chờ"))
     }
 
     @Test func scanningTheVisitorsConfirmationLetsThemIn() throws {

@@ -39,6 +39,16 @@ import Testing
         }
     }
 
+    @Test func aLongStatusMessageKeepsItsStartAndEndsInAnEllipsis() throws {
+        let s = try Screen()
+        let path = "/var/lib/kiosk/" + String(repeating: "exports/", count: 30) + "entries-demo-hq-2026-11-29.csv"
+        s.app.say("Không ghi được tệp xuất: ổ đĩa đầy. Giải phóng chỗ rồi thử lại: " + path, .error)
+        let rows = s.app.render(columns: 80, rows: 24).text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let first = try #require(rows.firstIndex { $0.contains("Không ghi được tệp xuất") }, "the start of the message is not on screen")
+        #expect(rows[first].contains("ổ đĩa đầy"))
+        #expect(rows[first + 1].trimmingCharacters(in: .whitespaces).hasSuffix("…"), "\(rows[first + 1])")
+    }
+
     @Test func belowEightyByTwentyFourSaysTheWindowIsTooSmall() throws {
         let s = try Screen(columns: 79, rows: 24)
         #expect(s.contains("quá nhỏ"))

@@ -5,12 +5,17 @@ import Records
 import TerminalUI
 
 /// A clock the test moves by hand.
+/// `advance` moves both the wall clock and the monotonic one; `setWall` moves only the wall
+/// clock, as an NTP correction does.
 final class TestClock: KioskClock, @unchecked Sendable {
     private let lock = NSLock()
     private var current: Date
+    private var monotonic = 1000.0
     init(_ iso: String) { current = ISOTime.parse(iso)! }
     func now() -> Date { lock.lock(); defer { lock.unlock() }; return current }
-    func advance(_ seconds: TimeInterval) { lock.lock(); current += seconds; lock.unlock() }
+    func uptime() -> Double { lock.lock(); defer { lock.unlock() }; return monotonic }
+    func advance(_ seconds: TimeInterval) { lock.lock(); current += seconds; monotonic += seconds; lock.unlock() }
+    func setWall(by seconds: TimeInterval) { lock.lock(); current += seconds; lock.unlock() }
 }
 
 /// The guard terminal over an in-memory log, drawn on a fake terminal; Gate jobs run at once.
@@ -40,7 +45,8 @@ final class Screen {
         self.rows = rows
         let box = LogBox()
         app = TerminalApp(gate: gate, runner: ImmediateRunner(gate: gate), guardName: "Bảo vệ Bình",
-            capabilities: TerminalCapabilities(colour: colour, unicode: true), log: { box.lines.append($0) })
+            capabilities: TerminalCapabilities(colour: colour, unicode: true), uptime: { [clock] in clock.uptime() },
+            log: { box.lines.append($0) })
         logBox = box
     }
 
