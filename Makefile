@@ -4,14 +4,16 @@
 SWIFT ?= swift
 CONFIG ?= kiosk.conf
 # System libraries (headers for the C shims) and the tools the end-to-end tests drive
-# (chromium + chromium-driver: the real-browser test of the self check-in form).
+# (chromium + chromium-driver: the real-browser test of the self check-in form;
+# libreoffice-calc-nogui: the soak opens the day's export in LibreOffice).
 APT_PACKAGES = libsqlite3-dev sqlite3 libncurses-dev libqrencode-dev libcairo2-dev pkg-config \
 	fonts-dejavu-core zbar-tools poppler-utils qrencode tmux strace python3 python3-pip ca-certificates \
-	chromium chromium-driver
-# PyPI packages the end-to-end tests import (Tests/Browser/checkin_form.py drives Chromium).
-PIP_PACKAGES = selenium
+	chromium chromium-driver libreoffice-calc-nogui
+# PyPI packages the end-to-end tests import: selenium (Tests/Browser/checkin_form.py drives
+# Chromium); cbor2 and cryptography (Tests/Soak/make_hc1.py signs the soak's HC1 codes).
+PIP_PACKAGES = selenium cbor2 cryptography
 
-.PHONY: setup build run test faults bench clean fuzz
+.PHONY: setup build run test faults soak bench clean fuzz
 
 setup:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -45,6 +47,13 @@ test: build
 FAULT_ROUNDS ?= 100
 faults: build
 	KIOSK_FAULT_ROUNDS=$(FAULT_ROUNDS) $(SWIFT) test --filter FaultInjection
+
+# The soak (Tests/KioskE2ETests/SoakTests.swift): a compressed day at the gate driven through
+# tmux and HTTP. `make test` runs a 300-visit day; this runs SOAK_VISITS (5,000), about
+# 10 minutes. What it measured: .build/test-artifacts/soak.txt.
+SOAK_VISITS ?= 5000
+soak: build
+	KIOSK_SOAK_VISITS=$(SOAK_VISITS) $(SWIFT) test --filter SoakTests
 
 bench: setup
 	$(SWIFT) build -c release

@@ -35,7 +35,8 @@ extension Store {
     ]
 
     /// Streams the visits of a range to `sink` in chunks of about 64 KiB, oldest first.
-    /// CSV is RFC 4180 with a UTF-8 BOM (so Excel and LibreOffice read Vietnamese right),
+    /// CSV is RFC 4180 with a UTF-8 BOM (so Excel reads Vietnamese right; LibreOffice needs
+    /// UTF-8 chosen on import, as the soak does with `--infilter`),
     /// formula-leading cells neutralised and control characters removed. Returns the row count.
     public func export(_ options: ExportOptions, timeZone: TimeZone, sink: ([UInt8]) throws -> Void) throws -> Int {
         try read { tx in
