@@ -45,6 +45,11 @@ sed -E \
   -e 's/^auto_export_at[[:space:]]*=.*/auto_export_at = off/' \
   "$ROOT/kiosk.conf" > "$WORK/kiosk.conf"
 
+# HC1 codes that admit, for the scan → verdict figure: signed by a signer of our own (the
+# official test files' signers expired years ago), with the soak's generator.
+mkdir -p "$WORK/hc1"
+python3 "$ROOT/Tests/Soak/make_hc1.py" "$WORK/hc1" 700 "$(date +%F)"
+
 # The seeded database is cached under a key of the schema: the migrations as written.
 SCHEMA_KEY="$(sha256sum "$ROOT/Sources/Records/Migrations.swift" | cut -c1-12)"
 
@@ -61,4 +66,5 @@ SCHEMA_KEY="$(sha256sum "$ROOT/Sources/Records/Migrations.swift" | cut -c1-12)"
   --reference "$ROOT/Benchmarks/reference/hc1_verify.py" \
   --qrencode "$(command -v qrencode)" \
   --terminal-script "$ROOT/bench/terminal_start.py" \
+  --hc1-codes "$WORK/hc1" \
   ${BENCH_ARGS:-}

@@ -24,6 +24,9 @@ struct Report {
         }
     }
 
+    /// A figure measured outside a suite (the machine-noise probe).
+    mutating func add(_ figure: Figure) { figures.append(figure) }
+
     mutating func fail(_ name: String, _ why: String) { failures.append("\(name): \(why)") }
 
     mutating func note(_ text: String) { notes.append(text) }
@@ -42,7 +45,14 @@ struct Report {
     var table: String {
         var out = "kiosk benchmarks — \(machine.summary)\n"
         out += "median of the runs after one warm-up run; spread = (max − min) / median; "
-        out += "ratio = median ÷ the baseline's median\n\n"
+        out += "ratio = median ÷ the baseline's median\n"
+        if let probe = figures.first(where: { $0.id == "noise.cpu" }) {
+            let s = probe.samples
+            let verdict = s.spread < 0.10 ? "quiet" : s.spread < 0.30 ? "somewhat noisy" : "noisy: read the figures with care"
+            out += "machine noise: the same CPU work took \(Format.value(s.min, .seconds)) … \(Format.value(s.max, .seconds)) "
+            out += "over the run (spread \(Format.percent(s.spread)), \(verdict))\n"
+        }
+        out += "\n"
         var rows = [["benchmark", "what", "runs", "median", "min … max", "spread", "vs baseline"]]
         var lastGroup = ""
         for f in figures {

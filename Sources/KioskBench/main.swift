@@ -21,6 +21,8 @@ let sqliteVersion = (try? Spawn.output(
     Command(program: options.sqlite3, arguments: ["--version"]), scratch: options.work + "/sqlite3-version"))?
     .split(separator: " ").first.map(String.init) ?? "missing"
 var report = Report(machine: Machine.current(sqlite3Version: sqliteVersion))
+var noise = NoiseProbe()
+noise.sample("start")
 
 if options.only.contains("checkins") {
     report.run("durable check-ins") {
@@ -31,7 +33,7 @@ if options.only.contains("checkins") {
     }
 }
 
-if !options.only.isDisjoint(with: ["export", "inside", "terminal"]) {
+if !options.only.isDisjoint(with: ["export", "inside", "search", "terminal"]) {
     let plan = SeedPlan(visits: options.visits, timeZone: config.venue.timeZone)
     let seeded = SeededDatabase(
         plan: plan, cacheDir: options.cache, schemaKey: options.schemaKey, venue: config.venue.id,
@@ -66,6 +68,14 @@ if !options.only.isDisjoint(with: ["export", "inside", "terminal"]) {
                 ).run()
             }
         }
+        if options.only.contains("search") {
+            report.run("list --search") {
+                try SearchBench(
+                    kiosk: options.kiosk, sqlite3: options.sqlite3, config: options.config,
+                    database: config.records.database, plan: plan, workDir: options.work, runs: options.listRuns
+                ).run()
+            }
+        }
         if options.only.contains("terminal") {
             report.run("guard terminal start-up") {
                 try TerminalStartBench(
@@ -79,9 +89,14 @@ if !options.only.isDisjoint(with: ["export", "inside", "terminal"]) {
     }
 }
 
+noise.sample("middle")
+
 if options.only.contains("terminal") {
     report.run("scan to verdict") {
-        try ScanToVerdictBench(config: config, workDir: options.work, scans: 300).run()
+        try ScanToVerdictBench(
+            config: config, workDir: options.work, scans: 300, hc1Codes: options.hc1Codes + "/hc1.jsonl",
+            hc1Signer: options.hc1Codes + "/signer.pem"
+        ).run()
     }
 }
 
@@ -104,6 +119,9 @@ if options.only.contains("venue") {
         try VenueCodeBench(qrencode: options.qrencode, workDir: options.work).run()
     }
 }
+
+noise.sample("end")
+if let figure = noise.figure { report.add(figure) }
 
 Progress.note("done")
 print(report.table, terminator: "")
