@@ -52,8 +52,11 @@ struct ScanToVerdictBench {
         c.records.exportDir = dir + "/exports"
         c.passes.trustDir = dir + "/trust"
         c.venue.capacity = 0
+        if let signer {
+            // The trust store is read when the service opens: import, then open the one measured.
+            _ = try GateService.open(config: c, clock: SystemClock()).importTrust(file: signer)
+        }
         let gate = try GateService.open(config: c, clock: SystemClock())
-        if let signer { _ = try gate.importTrust(file: signer) }
         let codes = try make(gate)
 
         var direct: [Double] = []
