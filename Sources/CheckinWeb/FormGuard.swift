@@ -10,7 +10,14 @@ actor FormTokens {
     /// The visit each spent token produced: the browser that sent it may send it again (a
     /// reload of the confirmation) and is shown its own confirmation, nobody else's.
     private var produced: [String: String] = [:]
+    /// When spent tokens past their lifetime were last forgotten (about once a minute): a
+    /// spent token need only be remembered while it could still be accepted, so memory holds
+    /// the last hour's submissions, not every submission since start.
+    private var lastPrune = Date.distantPast
     static let lifetime: TimeInterval = 3600
+
+    /// Spent tokens remembered now (for tests).
+    var spentCount: Int { used.count }
 
     init(key: [UInt8]) { self.key = SymmetricKey(data: key) }
 
@@ -35,7 +42,9 @@ actor FormTokens {
             return produced[body].map { .resent(code: $0) } ?? .invalid
         }
         used[body] = now
-        if used.count > 50_000 {
+        // The clock may be set back: a prune "in the future" is redone.
+        if abs(now.timeIntervalSince(lastPrune)) >= 60 {
+            lastPrune = now
             used = used.filter { now.timeIntervalSince($0.value) <= Self.lifetime }
             produced = produced.filter { used[$0.key] != nil }
         }
@@ -85,8 +94,14 @@ actor FormTokens {
 actor RateLimiter {
     let perMinute: Int
     private var recent: [String: [Date]] = [:]
+    /// Addresses silent for a minute are forgotten about once a minute: every phone on the
+    /// mobile network has its own, and a busy day would otherwise keep them all.
+    private var lastPrune = Date.distantPast
 
     init(perMinute: Int) { self.perMinute = perMinute }
+
+    /// Addresses remembered now (for tests).
+    var addressCount: Int { recent.count }
 
     func allow(_ address: String, now: Date) -> Bool {
         var times = (recent[address] ?? []).filter { now.timeIntervalSince($0) < 60 }
@@ -96,7 +111,10 @@ actor RateLimiter {
         }
         times.append(now)
         recent[address] = times
-        if recent.count > 10_000 { recent = recent.filter { $0.value.last.map { now.timeIntervalSince($0) < 60 } ?? false } }
+        if abs(now.timeIntervalSince(lastPrune)) >= 60 {
+            lastPrune = now
+            recent = recent.filter { $0.value.last.map { now.timeIntervalSince($0) < 60 } ?? false }
+        }
         return true
     }
 }

@@ -77,7 +77,7 @@ final class SoakDay {
 
     init(visits: Int) throws {
         self.visits = visits
-        port = 24000 + Int(getpid() % 2000)
+        port = try freePort()
         session = try GuardSession(settings: [
             "venue.capacity": "0",
             "checkin_web.enabled": "true", "checkin_web.listen": "127.0.0.1:\(port)",
