@@ -514,7 +514,7 @@ import Darwin
             switch front {
             case .serve: server = try startServe(box, port: port)
             case .terminal:
-                try s.start()
+                try s.start(env: ["KIOSK_NOW": box.now])
                 try s.waitFor("the main screen", timeout: 60, Self.isMainEN)
             }
             let a = try #require(try checkIn("Before Loss A").code)
@@ -549,7 +549,7 @@ import Darwin
                 try s.waitFor(texts: ["Quit the kiosk?"])
                 try s.key("Enter")
                 #expect(try s.exitStatus() == 0)
-                try s.restart()
+                try s.restart(env: ["KIOSK_NOW": box.now])
                 try s.waitFor("the main screen after the restart", timeout: 60, Self.isMainEN)
             }
             let d = try #require(try checkIn("After Restart").code, "the restarted \(front) should record again")
