@@ -29,8 +29,17 @@ struct Machine: Encodable, Sendable {
             loadAtStart: loadavg.split(separator: " ").first.flatMap { Double($0) } ?? 0)
     }
 
+    /// How this bench was compiled: a debug build's figures are not comparable with a release run's.
+    static var build: String {
+        #if DEBUG
+            "DEBUG build (figures not comparable)"
+        #else
+            "release build"
+        #endif
+    }
+
     var summary: String {
-        "release build · \(cores) × \(cpu) · Linux \(kernel) · sqlite3 \(sqlite3) · "
+        "\(Self.build) · \(cores) × \(cpu) · Linux \(kernel) · sqlite3 \(sqlite3) · "
             + String(format: "load %.2f at start", loadAtStart)
     }
 }

@@ -11,6 +11,21 @@ struct WebBench {
     let workDir: String
     let submissions: Int
     let clients: Int
+    /// Hands out ranges of phone numbers, so no two submissions in a run share one.
+    let phoneSerial = Serial()
+
+    /// A counter shared by the load runs of one bench.
+    final class Serial: @unchecked Sendable {
+        private let lock = NSLock()
+        private var next = 0
+
+        func take(_ count: Int) -> Int {
+            lock.withLock {
+                defer { next += count + 1 }
+                return next
+            }
+        }
+    }
 
     static let goalRate = 1000.0
     static let goalP99 = 0.050
@@ -79,6 +94,10 @@ struct WebBench {
             var failure: String?
             var next = 0
         }
+        /// A different phone for every submission of the whole run: a phone seen before is
+        /// still inside, and its visitor gets "already checked in" instead of a code. (Random
+        /// numbers collided: 6,000 draws from 10⁸ meet again about one run in six.)
+        let phoneBase = phoneSerial.take(count)
         let tally = Tally()
         let started = DispatchTime.now().uptimeNanoseconds
         DispatchQueue.concurrentPerform(iterations: clients) { _ in
@@ -98,11 +117,12 @@ struct WebBench {
                         let form = try c.send("GET", "/c/\(venue)?g=main")
                         guard form.status == 200, let csrf = Self.csrf(form.body) else { throw BenchFailure("form: HTTP \(form.status)") }
                         // A new phone each time: the same phone again would get its waiting visit back, unwritten.
-                        var rng = SystemRandomNumberGenerator()
-                        let phone = String(format: "09%08d", Int(rng.next(upperBound: UInt32(100_000_000))))
+                        let phone = String(format: "09%08d", phoneBase + i)
                         let body = "csrf=\(csrf)&g=main&lang=vi&name=Kh%C3%A1ch+B%E1%BA%A3ng+\(i)&phone=\(phone)&answer_0=no&answer_1=no&consent=yes"
                         let r = try c.send("POST", "/c/\(venue)", body: body)
-                        guard r.status == 200, r.body.contains("id=\"code\"") else { throw BenchFailure("submit: HTTP \(r.status)") }
+                        guard r.status == 200, r.body.contains("id=\"code\"") else {
+                            throw BenchFailure("submit: HTTP \(r.status), no confirmation code: \(Self.title(r.body))")
+                        }
                     }
                     let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
                     tally.lock.withLock { tally.latencies.append(dt) }
@@ -114,6 +134,12 @@ struct WebBench {
         if let failure = tally.failure { throw BenchFailure(failure) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return (Double(count) / seconds, tally.latencies)
+    }
+
+    /// The page's title, to say which answer came instead of a confirmation.
+    static func title(_ html: String) -> String {
+        guard let r = html.range(of: "<title>"), let end = html[r.upperBound...].range(of: "</title>") else { return "(no title)" }
+        return String(html[r.upperBound..<end.lowerBound])
     }
 
     static func csrf(_ html: String) -> String? {
