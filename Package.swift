@@ -107,5 +107,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KioskE2ETests", dependencies: ["KioskCore"]),
+        .testTarget(name: "KioskBenchTests", dependencies: ["KioskBench"]),
     ]
 )

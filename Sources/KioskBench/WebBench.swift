@@ -100,7 +100,7 @@ struct WebBench {
         let phoneBase = phoneSerial.take(count)
         let tally = Tally()
         let started = DispatchTime.now().uptimeNanoseconds
-        DispatchQueue.concurrentPerform(iterations: clients) { _ in
+        Workers.run(clients) { _ in
             do {
                 let c = try HTTPConnection(port: port)
                 while true {
