@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KioskCore
 
 /// One CSRF token per form served: issue time, a random nonce and an HMAC under a key only
 /// this building has. A token is good for an hour and for one submission; a form sent back
@@ -77,8 +78,7 @@ actor FormTokens {
 
     private func mac(_ body: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: key)
-        return Data(code).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(code)
     }
 
     private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

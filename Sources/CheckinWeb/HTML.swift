@@ -3,20 +3,22 @@ import KioskCore
 /// Every piece of text reaches a page through `escape`: visitor input, config strings,
 /// messages. Control characters are dropped first (DESIGN: none reach HTML unescaped).
 enum HTML {
+    /// Walks scalars, not characters: a quote followed by a combining mark is one character
+    /// but still a quote to the browser's parser, and scalars are much cheaper to walk.
     static func escape(_ raw: String) -> String {
-        var out = ""
-        out.reserveCapacity(raw.utf8.count)
-        for c in TextFolding.clean(raw) {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
+        let clean = TextFolding.clean(raw)
+        var out = String.UnicodeScalarView()
+        for scalar in clean.unicodeScalars {
+            switch scalar {
+            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
+            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
+            case "'": out.append(contentsOf: "&#39;".unicodeScalars)
+            default: out.append(scalar)
             }
         }
-        return out
+        return String(out)
     }
 
     /// A whole page: no script, one same-origin stylesheet, phone-sized.

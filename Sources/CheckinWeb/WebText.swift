@@ -11,9 +11,7 @@ enum WebText {
     }
 
     static func text(_ key: Key, _ lang: Language, _ args: [String] = []) -> String {
-        var s = lang == .vi ? vi(key) : en(key)
-        for (i, a) in args.enumerated() { s = s.replacingOccurrences(of: "{\(i)}", with: a) }
-        return s
+        Template.fill(lang == .vi ? vi(key) : en(key), args)
     }
 
     static func vi(_ key: Key) -> String {

@@ -247,11 +247,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
 /// Looks up and fills in messages.
 public enum L10n {
     public static func text(_ key: MessageKey, _ language: Language, _ args: [String] = []) -> String {
-        var template = language == .vi ? key.vi : key.en
-        for (i, arg) in args.enumerated() {
-            template = template.replacingOccurrences(of: "{\(i)}", with: arg)
-        }
-        return template
+        Template.fill(language == .vi ? key.vi : key.en, args)
     }
 
     /// Field names in the UI language, for messages about a field.

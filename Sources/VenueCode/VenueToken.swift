@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KioskCore
 
 /// The short rotating token in a venue code shown on screen: a photo of the screen stops
 /// working once the slot has passed. Derived, not stored: HMAC-SHA-256 of the venue id and
@@ -23,9 +24,7 @@ public struct VenueToken: Sendable {
     /// 11 URL-safe characters (64 bits): short enough for a small code, too many to guess.
     public func token(forSlot slot: Int64, kind: String = "screen") -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array("\(kind)|\(venueID)|\(slot)".utf8), using: key)
-        return Data(Array(mac).prefix(8)).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(Array(mac).prefix(8))
     }
 
     public func token(at date: Date) -> String { token(forSlot: slot(at: date)) }
