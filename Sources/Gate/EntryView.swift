@@ -83,13 +83,21 @@ public enum RollCall {
     }
 
     /// One CSV cell: quoted when needed, formula-leading text neutralised.
+    /// Decided on scalars, as a spreadsheet reads them: a comma or quote followed by a
+    /// combining mark is one Swift Character that is not "," (so it was neither quoted nor
+    /// doubled, and a name could split into two columns).
     public static func csvCell(_ raw: String) -> String {
-        var s = TextFolding.clean(raw)
+        let s = TextFolding.clean(raw).unicodeScalars
         var quote = s.contains(",") || s.contains("\"")
-        if let f = s.first, "=+-@".contains(f) {
-            s = "'" + s
+        var out = String.UnicodeScalarView()
+        if let f = s.first, "=+-@".unicodeScalars.contains(f) {
+            out.append("'")
             quote = true
         }
-        return quote ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        for scalar in s {
+            if scalar == "\"" { out.append("\"") }
+            out.append(scalar)
+        }
+        return quote ? "\"" + String(out) + "\"" : String(out)
     }
 }
