@@ -12,7 +12,7 @@ public enum Template {
         while let open = rest.firstIndex(of: "{") {
             out += rest[..<open]
             let afterOpen = rest.index(after: open)
-            if let close = rest[afterOpen...].firstIndex(of: "}"), let n = Int(rest[afterOpen..<close]), args.indices.contains(n) {
+            if let close = rest[afterOpen...].firstIndex(of: "}"), let n = placeNumber(rest[afterOpen..<close]), args.indices.contains(n) {
                 out += args[n]
                 rest = rest[rest.index(after: close)...]
             } else {
@@ -22,5 +22,11 @@ public enum Template {
         }
         out += rest
         return out
+    }
+
+    /// Digits only: `Int` would also read `{+1}` and `{-0}` as places.
+    static func placeNumber(_ text: Substring) -> Int? {
+        guard !text.isEmpty, text.count <= 3, text.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
+        return Int(text)
     }
 }

@@ -37,5 +37,6 @@ import KioskCore
     @Test func strayBracesStay() {
         #expect(Template.fill("{ {x} {9} {0", ["a"]) == "{ {x} {9} {0")
         #expect(Template.fill("{{0}}", ["a"]) == "{a}")
+        #expect(Template.fill("{+0} {-0} { 0}", ["a"]) == "{+0} {-0} { 0}")
     }
 }
