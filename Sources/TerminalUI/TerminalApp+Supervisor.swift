@@ -38,8 +38,11 @@ extension TerminalApp {
                 guard case .success(let outcome) = result else { return }
                 switch outcome {
                 case .accepted:
-                    log("supervisor unlocked")
                     pinMessage = nil
+                    // The guard may have left the PIN screen (a scan, an F-key) while the slow
+                    // check ran: a PIN opens the screen it was typed on, or nothing.
+                    guard screen == .pin(next: next) else { return }
+                    log("supervisor unlocked")
                     openSupervisor(next)
                 case .wrong(let remaining):
                     log("supervisor wrong-pin")

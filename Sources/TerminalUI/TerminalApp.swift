@@ -31,7 +31,14 @@ public final class TerminalApp {
     public var capabilities: TerminalCapabilities
     let log: (String) -> Void
 
-    public private(set) var stack: [ScreenID] = [.main]
+    /// Every change of screen goes through here, so leaving the supervisor screen by any
+    /// path (Esc, a scan, a saved form, a check-out, an F-key, an override's verdict) locks
+    /// the supervisor again: a PIN unlocks the one screen it was typed for, never the terminal.
+    public private(set) var stack: [ScreenID] = [.main] {
+        didSet {
+            if !stack.contains(.supervisor) { supervisor.unlocked = false }
+        }
+    }
     public var screen: ScreenID { stack.last ?? .main }
     public private(set) var quitRequested = false
     /// Denials since the loop last looked: it beeps and flashes once for each.
@@ -253,7 +260,6 @@ public final class TerminalApp {
 
     func pop() {
         if stack.count > 1 { stack.removeLast() }
-        if screen == .main { supervisor.unlocked = false }
     }
 
     public func goHome() { stack = [.main] }
