@@ -24,7 +24,7 @@ FIXTURES = os.path.join(ROOT, "Tests", "Fixtures", "dcc")
 CORPUS = os.path.join(ROOT, "Fuzz", "corpus")
 MAX_LEN = 8192  # the runs use -max_len=8192; longer seeds would only be truncated
 
-TARGETS = ["Base45", "CBOR", "COSE", "HC1", "CCCD", "PersonalQR", "Inflate", "Invitation"]
+TARGETS = ["Base45", "CBOR", "COSE", "HC1", "CCCD", "PersonalQR", "Inflate", "Invitation", "ManualForm"]
 
 
 def put(target, data):
@@ -112,6 +112,17 @@ def main(wanted):
     for s in personal:
         add("PersonalQR", s)
         add("CCCD", s)
+
+    # Manual-form fields, tab-separated: name, id, phone, org, host, purpose, temperature, margin.
+    manual = [
+        "Nguyễn Văn An\t079203001234\t0912345678\tCông ty A\tChị Lan\tHọp\t36,8\t15m",
+        "Trần Thị B\t\t+84 912 345 678\t\t\t\t38.1\t2h30m",
+        "X\tB1234567\t0912.345.678\t\t\t\tinf\t999999999999999d",
+        "001099012399||Quách Tĩnh|01011999|Nam|Hà Nội|01012021\t\t\t\t\t\t1e300\t90",
+        "Y\t******1234\t*******678\t\t\t\tnan\t-5m",
+    ]
+    for s in manual:
+        add("ManualForm", s)
 
     for t in wanted:
         d = os.path.join(CORPUS, t)

@@ -31,6 +31,11 @@ public struct GateService: Sendable {
         // Dropped before validation: a field that is not kept cannot refuse a visit.
         if !config.records.keepAddress { details.address = nil }
         if let error = Validation.errors(details).first { throw RuleViolation(error.key, error.args) }
+        // Refused on every path (CLI, batch, terminal, web): `inf` or `1e300` is a mistake,
+        // not a fever, and must never reach the log or a screen that draws it.
+        if let t = request.temperature, let refusal = Validation.temperatureRefusal(t) {
+            throw RuleViolation(refusal.key, refusal.args)
+        }
         let category = request.category.map { TextFolding.clean($0).lowercased() } ?? config.records.categories.first ?? "visitor"
         guard config.records.categories.contains(category) else {
             throw RuleViolation(.unknownCategory, [category, config.records.categories.joined(separator: ", ")])

@@ -5,6 +5,9 @@ public enum Validation {
     public static let maxNameLength = 200
     public static let maxFieldLength = 500
     public static let feverThreshold = 37.5
+    /// What a thermometer at a gate can show. Outside it (and `inf`, `nan`, `1e300`) the value
+    /// is a typing or scanning mistake, refused before anything is recorded or drawn.
+    public static let plausibleTemperatures: ClosedRange<Double> = 30...45
 
     public enum IdKind: String, Sendable {
         case cccd, cmnd, passport, unknown
@@ -74,7 +77,7 @@ public enum Validation {
             out.append(Reason(.phoneUnusual))
         }
         if let t = temperature {
-            if t < 30 || t > 45 {
+            if !plausibleTemperatures.contains(t) {
                 out.append(Reason(.temperatureImplausible, [String(format1(t))]))
             } else if t >= feverLimit {
                 out.append(Reason(.temperatureHigh, [String(format1(t))]))
@@ -83,7 +86,23 @@ public enum Validation {
         return out
     }
 
+    /// The refusal for a temperature no thermometer shows; nil when it is plausible. NaN is
+    /// refused too (`contains` is false for it).
+    public static func temperatureRefusal(_ t: Double) -> Reason? {
+        plausibleTemperatures.contains(t) ? nil : Reason(.temperatureImplausible, [format1(t)])
+    }
+
+    /// A temperature as typed: `36.8` or `36,8`; nil when it is not a finite number.
+    public static func parseTemperature(_ text: String) -> Double? {
+        let t = text.replacingOccurrences(of: ",", with: ".").trimmingCharacters(in: .whitespaces)
+        guard !t.isEmpty, let v = Double(t), v.isFinite else { return nil }
+        return v
+    }
+
+    /// One decimal, for any Double: a value too large for tenths in an Int (`1e300`, `inf`)
+    /// is spelt as Swift spells it rather than trapping on the conversion.
     public static func format1(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e12 else { return value.isNaN ? "NaN" : "\(value)" }
         let tenths = Int((value * 10).rounded())
         let sign = tenths < 0 ? "-" : ""
         return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"

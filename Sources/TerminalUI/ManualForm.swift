@@ -122,10 +122,15 @@ public struct ManualForm: Sendable {
         }
     }
 
-    /// The temperature as typed (comma or point), nil when empty or not a number.
-    public var temperature: Double? {
-        let t = text(.temperature).replacingOccurrences(of: ",", with: ".").trimmingCharacters(in: .whitespaces)
-        return t.isEmpty ? nil : Double(t)
+    /// The temperature as typed (comma or point), nil when empty or not a finite number.
+    public var temperature: Double? { Validation.parseTemperature(text(.temperature)) }
+
+    /// Why the typed temperature cannot be saved (not a number, not plausible); nil if it can.
+    public var temperatureRefusal: Reason? {
+        let typed = text(.temperature).trimmingCharacters(in: .whitespaces)
+        guard !typed.isEmpty else { return nil }
+        guard let t = temperature else { return Reason(.temperatureImplausible, [typed]) }
+        return Validation.temperatureRefusal(t)
     }
 
     public var details: VisitorDetails {

@@ -55,6 +55,11 @@ extension TerminalApp {
             say(L10n.text(.nameRequired, language), .error)
             return
         }
+        if let refusal = f.temperatureRefusal {
+            form?.focus = .temperature
+            say(refusal.text(language), .error)
+            return
+        }
         let request = f.request(guardName: guardName)
         let kind = f.scannedKind
         say(t(.saving))

@@ -67,8 +67,8 @@ struct Context {
     /// Prints a refusal or failure and exits 1.
     func fail(_ error: any Error) -> ExitCode { Context.fail(error, language) }
 
-    static func fail(_ error: any Error, _ language: Language) -> ExitCode {
-        let text: String
+    static func fail(_ error: any Error, _ language: Language, prefix: String = "") -> ExitCode {
+        var text: String
         if let e = error as? LocalizedKioskError {
             text = e.message(language)
         } else if let e = error as? SecureFiles.Failure {
@@ -76,7 +76,7 @@ struct Context {
         } else {
             text = "\(error)"
         }
-        printError(text)
+        printError(prefix + text)
         return ExitCode(1)
     }
 
@@ -98,11 +98,20 @@ struct Context {
     }
 }
 
+/// Every message to standard error, made safe for a terminal (`TextFolding.terminalSafe`).
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((TextFolding.terminalSafe(text) + "\n").utf8))
 }
 
 /// Writes to standard output without Swift's print buffering getting in the way of order.
+/// Text goes through `TextFolding.terminalSafe`: whatever a field holds (a name, a
+/// certificate's country, a trust list's subject), no escape sequence reaches the terminal.
 func writeOut(_ text: String) {
+    FileHandle.standardOutput.write(Data(TextFolding.terminalSafe(text).utf8))
+}
+
+/// Only for what the kiosk drew itself with its own colour codes (the venue QR on a
+/// terminal); never for text that holds input.
+func writeOwnTerminalDrawing(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
 }

@@ -47,3 +47,34 @@ import Testing
         #expect(DurationText.parse("99d") == nil)
     }
 }
+
+/// Issue 21 #5: checked arithmetic on every number typed.
+@Suite struct AbsurdNumberParsingTests {
+    @Test func durationsNeverOverflow() {
+        #expect(DurationText.parse("999999999999999d") == nil)
+        #expect(DurationText.parse("9223372036854775807s") == nil)
+        #expect(DurationText.parse("99999999999999999999m") == nil)
+        #expect(DurationText.parse("153722867280912931m") == nil)
+        #expect(DurationText.parse("6d23h59m60s") == DurationText.maximum)
+        #expect(DurationText.parse("7d1s") == nil)
+        #expect(DurationText.parse("2h30m") == 9000)
+        #expect(DurationText.parse("15") == 900)
+    }
+
+    @Test func temperaturesAreParsedFiniteAndRefusedWhenImplausible() {
+        #expect(Validation.parseTemperature("36,8") == 36.8)
+        #expect(Validation.parseTemperature(" 37.5 ") == 37.5)
+        for text in ["inf", "-inf", "nan", "infinity", "", "abc", "1e99999"] {
+            #expect(Validation.parseTemperature(text) == nil, "\(text)")
+        }
+        for t in [Double.infinity, -.infinity, .nan, 1e300, -1e300, 29.99, 45.01, 0] {
+            #expect(Validation.temperatureRefusal(t)?.key == .temperatureImplausible, "\(t)")
+        }
+        for t in [30.0, 36.6, 37.5, 42, 45] { #expect(Validation.temperatureRefusal(t) == nil, "\(t)") }
+        // Warnings never trap on any Double.
+        for t in [Double.infinity, .nan, 1e300, -1e300, Double.greatestFiniteMagnitude] {
+            let w = Validation.warnings(VisitorDetails(name: "A"), temperature: t)
+            #expect(w.first?.key == .temperatureImplausible, "\(t)")
+        }
+    }
+}

@@ -11,7 +11,8 @@ struct PurgeCommand: ParsableCommand {
     @Option(name: .customLong("older-than"), help: "Days to keep (default: [records] retention_days).") var olderThan: Int?
 
     func validate() throws {
-        if let d = olderThan, d < 0 { throw ValidationError("--older-than must be 0 or more days.") }
+        // The same bound as [records] retention_days: beyond it the cutoff date is absurd.
+        if let d = olderThan, !(0...3650).contains(d) { throw ValidationError("--older-than must be 0 to 3650 days.") }
     }
 
     func run() throws {

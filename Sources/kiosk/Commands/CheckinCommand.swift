@@ -113,7 +113,8 @@ struct CheckinCommand: ParsableCommand {
                 }
             } catch {
                 failed += 1
-                _ = Context.fail(error, context.language)
+                // Said with its line, like the refusals above, so the sender can fix that line.
+                _ = Context.fail(error, context.language, prefix: "line \(lineNumber): ")
             }
         }
         if failed > 0 { throw ExitCode(1) }
