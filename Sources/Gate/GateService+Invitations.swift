@@ -38,10 +38,19 @@ extension GateService {
 
     public func invitations() throws -> [InvitationRecord] { try store.invitations() }
 
+    /// What `importTrust` did.
+    public struct TrustImport: Sendable, Equatable {
+        /// Signer certificates new to the trust folder.
+        public var added: Int
+        /// Certificate authorities (CSCAs) found and left out: they sign DSCs, never an HC1.
+        public var authoritiesSkipped: Int
+    }
+
     /// Adds signer certificates from a file (PEM, DER, base64 DER, or a WHO GDHCN / DID
     /// trust-list document with `publicKeyJwk.x5c`) to the trust folder, one PEM per
-    /// certificate named by its kid. Returns how many were new.
-    public func importTrust(file: String) throws -> Int {
+    /// certificate named by its kid. Only document signers are added: of an `x5c` chain only
+    /// its first certificate (the DSC; the rest is its CSCA chain), and never a CA.
+    public func importTrust(file: String) throws -> TrustImport {
         guard let data = FileManager.default.contents(atPath: file), data.count <= 16 << 20 else {
             throw RuleViolation(.outputUnwritable, [file, "cannot be read"])
         }
@@ -50,6 +59,9 @@ extension GateService {
             found = x5cCertificates(in: json)
         }
         guard !found.isEmpty else { throw RuleViolation(.trustNothing, [file]) }
+        let authorities = found.filter(\.isCertificateAuthority).count
+        found.removeAll(where: \.isCertificateAuthority)
+        guard !found.isEmpty else { throw RuleViolation(.trustOnlyAuthorities, [file, String(authorities)]) }
         let dir = config.passes.trustDir
         do { try SecureFiles.makeDirectory(dir) } catch {
             throw RuleViolation(.outputUnwritable, [dir, (error as? SecureFiles.Failure)?.reason ?? "\(error)"])
@@ -64,7 +76,7 @@ extension GateService {
             try writeFile(Array("-----BEGIN CERTIFICATE-----\n\(b64)\n-----END CERTIFICATE-----\n".utf8), to: path, mode: 0o600)
             added += 1
         }
-        return added
+        return TrustImport(added: added, authoritiesSkipped: authorities)
     }
 
     /// Every `x5c` array anywhere in a JSON trust list.
@@ -75,7 +87,10 @@ extension GateService {
             if let dict = v as? [String: Any] {
                 for (k, value) in dict {
                     if k == "x5c", let list = value as? [String] {
-                        out += list.compactMap { Data(base64Encoded: $0).flatMap { try? SignerCertificate(der: Array($0)) } }
+                        // RFC 7517: the first certificate holds the key; the others certify it.
+                        if let leaf = list.first.flatMap({ Data(base64Encoded: $0) }).flatMap({ try? SignerCertificate(der: Array($0)) }) {
+                            out.append(leaf)
+                        }
                     } else {
                         walk(value, depth: depth + 1)
                     }

@@ -28,6 +28,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
     case passVerified, passUnverified, passDamaged, passUnknownSigner, passExpired, wrongKeyboardLayout,
         unrecognised, selfDeclared, vaccinationIncomplete, testTooOld, testPositive, recoveryNotValid,
         certificateTypeNotAccepted, kindNeedsGuard, temperatureOverLimit, trustImported, trustNothing
+    case trustOnlyAuthorities, trustAuthoritiesSkipped, vaccinationDosesUnreadable, testSampleInFuture
     case pinNotDigits, pinLength, pinFileDamaged, pinFileUnwritable, pinSaved, pinMismatch, pinWrongCurrent,
         pinLockedUntil, pinNoInput, pinAskCurrent, pinAskNew, pinAskAgain
     case phoneRequired, consentRequired, selfCheckInWaiting, selfCheckInConfirmed, selfCheckInNotPending,
@@ -117,6 +118,10 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .temperatureOverLimit: return "Nhiệt độ {0} °C vượt ngưỡng {1} °C."
         case .trustImported: return "Đã thêm {0} chứng thư vào {1}."
         case .trustNothing: return "Không tìm thấy chứng thư nào trong {0}: dùng PEM, DER, base64 DER hoặc tài liệu DID."
+        case .trustOnlyAuthorities: return "{0} chỉ có {1} chứng thư CSCA (cơ quan cấp): chúng không ký chứng nhận. Hãy nhập chứng thư ký (DSC)."
+        case .trustAuthoritiesSkipped: return "Bỏ qua {0} chứng thư CSCA (cơ quan cấp): chỉ chứng thư ký (DSC) được tin cậy."
+        case .vaccinationDosesUnreadable: return "Chứng nhận tiêm không ghi rõ mũi thứ mấy trên tổng số mũi: không chấp nhận."
+        case .testSampleInFuture: return "Thời điểm lấy mẫu xét nghiệm ({0}) ở tương lai: không chấp nhận."
         case .pinNotDigits: return "PIN chỉ được gồm các chữ số 0–9: nhập lại."
         case .pinLength: return "PIN có {0} ký tự: cần từ 4 đến 12 chữ số."
         case .pinFileDamaged: return "Tệp PIN {0} bị hỏng ({1}): coi như chưa đặt PIN; chạy `kiosk set-pin` để đặt PIN mới."
@@ -222,6 +227,10 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .temperatureOverLimit: return "Temperature {0} °C is over the limit of {1} °C."
         case .trustImported: return "Added {0} certificates to {1}."
         case .trustNothing: return "No certificate found in {0}: use PEM, DER, base64 DER or a DID document."
+        case .trustOnlyAuthorities: return "{0} holds only {1} CSCA (authority) certificates: they never sign a certificate. Import the document signers (DSC)."
+        case .trustAuthoritiesSkipped: return "Skipped {0} CSCA (authority) certificates: only document signers (DSC) are trusted."
+        case .vaccinationDosesUnreadable: return "The vaccination certificate does not say which dose of how many: not accepted."
+        case .testSampleInFuture: return "The test's sample time ({0}) is in the future: not accepted."
         case .pinNotDigits: return "The PIN may hold only the digits 0–9: type it again."
         case .pinLength: return "The PIN has {0} characters: it needs 4 to 12 digits."
         case .pinFileDamaged: return "The PIN file {0} is damaged ({1}): the PIN counts as not set; run `kiosk set-pin` to set a new one."

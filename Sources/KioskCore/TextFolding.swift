@@ -85,6 +85,36 @@ public enum TextFolding {
 
     /// True for C0/C1 controls, DEL, and the bidirectional overrides that can make a
     /// name display as something else.
+    /// Text for a terminal or a log line that keeps its layout: line feeds, tabs and a CR
+    /// before LF stay; every other control (ESC and so every escape sequence, C1, DEL, the
+    /// bidirectional overrides) becomes U+FFFD, visibly. The command line writes everything
+    /// through this, so a name, a certificate's country or a file name read from anywhere can
+    /// never move the cursor or clear the screen.
+    public static func terminalSafe(_ text: String) -> String {
+        var clean = true
+        var previous: Unicode.Scalar = " "
+        for scalar in text.unicodeScalars {
+            if drivesTerminal(scalar), scalar != "\n", scalar != "\t", scalar != "\r" { clean = false; break }
+            if previous == "\r", scalar != "\n" { clean = false; break }
+            previous = scalar
+        }
+        if clean, previous != "\r" { return text }
+        var out = String.UnicodeScalarView()
+        let scalars = Array(text.unicodeScalars)
+        for (i, scalar) in scalars.enumerated() {
+            let keep = scalar == "\n" || scalar == "\t" || (scalar == "\r" && i + 1 < scalars.count && scalars[i + 1] == "\n")
+            out.append(keep || !drivesTerminal(scalar) ? scalar : "\u{FFFD}")
+        }
+        return String(out)
+    }
+
+    /// What a terminal acts on or reorders: C0, DEL, C1 and the bidirectional overrides. A
+    /// byte-order mark (an export's first character) is left alone.
+    static func drivesTerminal(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return v < 0x20 || (v >= 0x7F && v < 0xA0) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+    }
+
     public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
         if v < 0x20 || (v >= 0x7F && v < 0xA0) { return true }

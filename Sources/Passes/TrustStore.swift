@@ -25,6 +25,9 @@ public struct SignerCertificate: Sendable {
     public let extendedKeyUsages: [String]
     public let country: String?
     public let subjectCommonName: String?
+    /// A CA (basicConstraints cA, or keyCertSign): a country's CSCA, which signs DSCs and
+    /// never an HC1 itself, so it must not be trusted as a signer.
+    public let isCertificateAuthority: Bool
 
     public init(der: [UInt8]) throws(Failure) {
         do {
@@ -48,6 +51,7 @@ public struct SignerCertificate: Sendable {
             country = names["2.5.4.6"]
             subjectCommonName = names["2.5.4.3"]
             var ekus: [String] = []
+            var authority = false
             for node in items.dropFirst(6) where node.identifier == ASN1Identifier(tagWithNumber: 3, tagClass: .contextSpecific) {
                 guard case .constructed(let wrapped) = node.content, let seq = wrapped.first(where: { _ in true }),
                     case .constructed(let extensions) = seq.content
@@ -56,14 +60,34 @@ public struct SignerCertificate: Sendable {
                     guard case .constructed(let fields) = ext.content else { continue }
                     let f = Array(fields)
                     guard let idNode = f.first, let oid = try? ASN1ObjectIdentifier(derEncoded: idNode),
-                        "\(oid)" == "2.5.29.37", let valueNode = f.last, case .primitive(let value) = valueNode.content
+                        let valueNode = f.last, case .primitive(let value) = valueNode.content
                     else { continue }
-                    let eku = try DER.parse(value)
-                    guard case .constructed(let oids) = eku.content else { continue }
-                    ekus += oids.compactMap { try? ASN1ObjectIdentifier(derEncoded: $0) }.map { "\($0)" }
+                    switch "\(oid)" {
+                    case "2.5.29.37":
+                        let eku = try DER.parse(value)
+                        guard case .constructed(let oids) = eku.content else { continue }
+                        ekus += oids.compactMap { try? ASN1ObjectIdentifier(derEncoded: $0) }.map { "\($0)" }
+                    case "2.5.29.19":
+                        // BasicConstraints { cA BOOLEAN DEFAULT FALSE, pathLen OPTIONAL }.
+                        let bc = try DER.parse(value)
+                        if case .constructed(let parts) = bc.content, let first = parts.first(where: { _ in true }),
+                            let ca = try? Bool(derEncoded: first), ca
+                        {
+                            authority = true
+                        }
+                    case "2.5.29.15":
+                        // KeyUsage BIT STRING: bit 5 is keyCertSign.
+                        if let bits = try? ASN1BitString(derEncoded: try DER.parse(value)), bits.bytes.count >= 1,
+                            bits.bytes[bits.bytes.startIndex] & 0x04 != 0
+                        {
+                            authority = true
+                        }
+                    default: continue
+                    }
                 }
             }
             extendedKeyUsages = ekus
+            isCertificateAuthority = authority
         } catch let f as Failure {
             throw f
         } catch {

@@ -25,7 +25,8 @@ struct Kiosk: ParsableCommand {
             try command.run()
         } catch {
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
+            // Usage errors quote what was typed, which may hold escape sequences.
+            let message = TextFolding.terminalSafe(fullMessage(for: error))
             if !message.isEmpty {
                 if code == .success {
                     print(message)

@@ -117,8 +117,11 @@ struct TrustCommand: ParsableCommand {
         func run() throws {
             let context = try Context.make(global, autoCheckout: false)
             do {
-                let n = try context.gate.importTrust(file: file)
-                writeOut(L10n.text(.trustImported, context.language, [String(n), context.gate.config.passes.trustDir]) + "\n")
+                let result = try context.gate.importTrust(file: file)
+                writeOut(L10n.text(.trustImported, context.language, [String(result.added), context.gate.config.passes.trustDir]) + "\n")
+                if result.authoritiesSkipped > 0 {
+                    writeOut(L10n.text(.trustAuthoritiesSkipped, context.language, [String(result.authoritiesSkipped)]) + "\n")
+                }
             } catch {
                 throw context.fail(error)
             }
@@ -149,7 +152,8 @@ struct TrustCommand: ParsableCommand {
                 writeOut(JSONOutput.encode(rows) + "\n")
                 return
             }
-            writeOut(rows.map { "\($0.country ?? "??")  \($0.kid)  \($0.not_before.prefix(10)) – \($0.not_after.prefix(10))  \($0.usage.joined(separator: ","))  \(TextFolding.clean($0.subject ?? ""))" }.joined(separator: "\n") + (rows.isEmpty ? "" : "\n"))
+            // Country and subject come from the certificate: cleaned like every other input.
+            writeOut(rows.map { "\(TextFolding.clean($0.country ?? "??"))  \($0.kid)  \($0.not_before.prefix(10)) – \($0.not_after.prefix(10))  \($0.usage.joined(separator: ","))  \(TextFolding.clean($0.subject ?? ""))" }.joined(separator: "\n") + (rows.isEmpty ? "" : "\n"))
         }
     }
 }

@@ -54,7 +54,7 @@ struct VenueQRCommand: ParsableCommand {
             let g = self.gate ?? venue.gate
             if fmt == .terminal && output == nil {
                 let size = TerminalSize.current()
-                writeOut(try gate.venueCodeScreen(gate: g, payload: payload, style: style, colour: !noColour, columns: size?.columns, rows: size?.rows))
+                writeOwnTerminalDrawing(try gate.venueCodeScreen(gate: g, payload: payload, style: style, colour: !noColour, columns: size?.columns, rows: size?.rows))
                 return
             }
             let path = output ?? "\(poster ? "poster" : "venue-qr")-\(venue.id)-\(g).\(fmt == .terminal ? "txt" : fmt.rawValue)"
