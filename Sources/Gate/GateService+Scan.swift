@@ -248,6 +248,9 @@ extension GateService {
         return r
     }
 
+    /// How far in the future a test's sample time may lie before the test is refused.
+    static let sampleClockSkew: TimeInterval = 600
+
     /// The policy applied to a verified (or not) HC1.
     func hc1Decision(_ result: HC1Result, at clock: Date) -> Decision {
         let policy = config.policy
@@ -272,15 +275,31 @@ extension GateService {
         }
         switch type {
         case .vaccination:
-            if policy.vaccinationComplete, let dn = Int(cert.facts["dn"] ?? ""), let sd = Int(cert.facts["sd"] ?? ""), dn < sd {
-                return Decision(verdict: .deny, reasons: [Reason(.vaccinationIncomplete, [String(dn), String(sd)])])
+            if policy.vaccinationComplete {
+                // Both numbers, as integers (HealthCertificate keeps only integers), and
+                // positive: a certificate that does not say which dose of how many proves
+                // nothing about completeness.
+                guard let dn = cert.facts["dn"].flatMap({ Int($0) }), let sd = cert.facts["sd"].flatMap({ Int($0) }), dn >= 1, sd >= 1 else {
+                    return Decision(verdict: .deny, reasons: [Reason(.vaccinationDosesUnreadable)])
+                }
+                if dn < sd {
+                    return Decision(verdict: .deny, reasons: [Reason(.vaccinationIncomplete, [String(dn), String(sd)])])
+                }
             }
         case .test:
             // 260415000: "not detected", the only negative result in the value set.
             if cert.facts["tr"] != "260415000" { return Decision(verdict: .deny, reasons: [Reason(.testPositive)]) }
-            guard let taken = cert.facts["sc"].flatMap(ISOTime.parse),
-                clock.timeIntervalSince(taken) <= Double(policy.testMaxHours) * 3600
-            else { return Decision(verdict: .deny, reasons: [Reason(.testTooOld, [String(policy.testMaxHours)])]) }
+            guard let taken = cert.facts["sc"].flatMap(ISOTime.parse) else {
+                return Decision(verdict: .deny, reasons: [Reason(.testTooOld, [String(policy.testMaxHours)])])
+            }
+            // A sample from the future is a forged or mistyped date, not a fresh test. Ten
+            // minutes allow for a laboratory's clock running a little ahead of the gate's.
+            if taken.timeIntervalSince(clock) > Self.sampleClockSkew {
+                return Decision(verdict: .deny, reasons: [Reason(.testSampleInFuture, [calendar.localTimestamp(taken)])])
+            }
+            guard clock.timeIntervalSince(taken) <= Double(policy.testMaxHours) * 3600 else {
+                return Decision(verdict: .deny, reasons: [Reason(.testTooOld, [String(policy.testMaxHours)])])
+            }
         case .recovery:
             let from = cert.facts["df"].flatMap(VenueDay.init).map { calendar.start(of: $0) }
             let until = cert.facts["du"].flatMap(VenueDay.init).map { calendar.interval(of: $0).end }

@@ -19,6 +19,10 @@ public struct HealthCertificate: Sendable, Equatable {
 
     public init() {}
 
+    /// Facts the DCC schema types as integers (dose number, series doses): kept only when
+    /// the CBOR value is an integer, so a policy cannot be passed by `1.0` and `2.0`.
+    static let integerFields: Set<String> = ["dn", "sd"]
+
     /// From the CBOR map under claim -260/1.
     public init(_ hcert: CBOR) {
         let nam = hcert[text: "nam"]
@@ -37,7 +41,10 @@ public struct HealthCertificate: Sendable, Equatable {
             type = kind
             for f in fields {
                 guard let v = first[text: f] else { continue }
-                if let s = v.string { facts[f] = s } else if let n = v.int { facts[f] = String(n) } else if let d = v.number { facts[f] = String(d) }
+                if Self.integerFields.contains(f) {
+                    // The schema says integer: `1.0` or `"1"` is not a dose number.
+                    if let n = v.int { facts[f] = String(n) }
+                } else if let s = v.string { facts[f] = s } else if let n = v.int { facts[f] = String(n) } else if let d = v.number { facts[f] = String(d) }
             }
             break
         }
