@@ -74,7 +74,8 @@ public struct CheckinServer: Sendable {
         guard gate.acceptsVenueToken(token) else {
             return Self.html(pages.message(.expiredTitle, .expired, lang), status: .gone)
         }
-        let csrf = await tokens.issue(now: gate.clock.now())
+        // Bound to the venue token just checked: the POST cannot swap it for another.
+        let csrf = await tokens.issue(now: gate.clock.now(), venueToken: token)
         return Self.html(pages.form(venue: venue, token: token, gateName: gateName, csrf: csrf, lang: lang), status: .ok)
     }
 
@@ -102,9 +103,17 @@ public struct CheckinServer: Sendable {
             return Self.html(pages.message(.badFormTitle, .badForm, lang), status: .badRequest)
         }
         if form["lang"] == "en" { lang = .en } else if form["lang"] == "vi" { lang = .vi }
-        switch await tokens.redeem(form["csrf"], now: gate.clock.now()) {
-        case .fresh:
-            break
+        // The venue token the form was served for (the page sends it back): the CSRF token's
+        // MAC covers it, and it must have been good when that form was served, so a stale or
+        // made-up `t` never submits (issue 21).
+        let venueToken = form["t"].flatMap { $0.isEmpty ? nil : $0 }
+        let issued: Date
+        switch await tokens.redeem(form["csrf"], venueToken: venueToken, now: gate.clock.now()) {
+        case .fresh(let at):
+            guard gate.acceptsVenueToken(venueToken, at: at) else {
+                return Self.html(pages.message(.expiredTitle, .expired, lang), status: .gone)
+            }
+            issued = at
         case .resent(let code):
             // The same browser sending the same page again (a reload): its own confirmation.
             let gate = self.gate
@@ -140,14 +149,11 @@ public struct CheckinServer: Sendable {
         }
         switch outcome {
         case .success(.recorded(let entry)):
+            // Whether the phone or id typed is inside or waiting already is the guard's to see
+            // when confirming, never this page's: every submission gets its own visit and code.
             context.logger.info("self check-in \(entry.code) \(entry.status.rawValue)")
-            await tokens.remember(form["csrf"], code: entry.code, now: gate.clock.now())
+            await tokens.remember(form["csrf"], venueToken: venueToken, code: entry.code, now: gate.clock.now())
             return Self.html(pages.confirmation(entry, lang: lang), status: .ok)
-        case .success(.existing):
-            // Someone with this phone (or id) is already waiting or inside. Whoever typed it may
-            // not be that person: no code, no name, only the way to the guard.
-            context.logger.info("self check-in: already checked in")
-            return Self.html(pages.message(.alreadyTitle, .already, lang), status: .ok)
         case .success(.refused):
             context.logger.info("self check-in refused")
             return Self.html(pages.message(.seeGuardTitle, .seeGuard, lang), status: .ok)
@@ -159,14 +165,15 @@ public struct CheckinServer: Sendable {
             for (field, reason) in refusal.fields {
                 state.errors[field] = field.hasPrefix("answer_") ? WebText.text(.answerRequired, lang) : reason.text(lang)
             }
-            let csrf = await tokens.issue(now: gate.clock.now())
+            // Same venue token, same issue time: fixing the form does not renew its life.
+            let csrf = await tokens.issue(now: gate.clock.now(), venueToken: venueToken, issued: issued)
             return Self.html(
-                pages.form(venue: venue, token: form["t"], gateName: gateName, csrf: csrf, lang: lang, state: state),
+                pages.form(venue: venue, token: venueToken, gateName: gateName, csrf: csrf, lang: lang, state: state),
                 status: .unprocessableContent)
         case .failure(let e):
             // Database trouble: the visitor is told to try again (the same page works again);
             // the log says what happened.
-            await tokens.release(form["csrf"], now: gate.clock.now())
+            await tokens.release(form["csrf"], venueToken: venueToken, now: gate.clock.now())
             context.logger.error("self check-in failed: \(gate.describe(e))")
             return Self.html(pages.message(.serverErrorTitle, .serverError, lang), status: .serviceUnavailable)
         }

@@ -3,8 +3,11 @@ import Foundation
 import KioskCore
 
 /// One CSRF token per form served: issue time, a random nonce and an HMAC under a key only
-/// this building has. A token is good for an hour and for one submission; a form sent back
-/// with errors gets a new one.
+/// this building has, over those and the venue token the form was served for (`t`). A token
+/// is good for an hour from when its form was first served and for one submission. The
+/// venue token is bound in, so a form cannot be sent with another (or no) `t` than the one
+/// checked when it was served; a form sent back with errors gets a new token with the same
+/// issue time, so corrections never stretch a form's life past the hour.
 actor FormTokens {
     private let key: SymmetricKey
     private var used: [String: Date] = [:]
@@ -22,23 +25,25 @@ actor FormTokens {
 
     init(key: [UInt8]) { self.key = SymmetricKey(data: key) }
 
-    func issue(now: Date) -> String {
+    /// A token for a form served for `venueToken` (nil: none), issued `issued` (default now).
+    func issue(now: Date, venueToken: String?, issued: Date? = nil) -> String {
         var rng = SystemRandomNumberGenerator()
         let nonce = (0..<12).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
-        let body = "\(Int64(now.timeIntervalSince1970)).\(nonce)"
-        return body + "." + mac(body)
+        let body = "\(Int64((issued ?? now).timeIntervalSince1970)).\(nonce)"
+        return body + "." + mac(body, venueToken)
     }
 
     enum Redemption: Equatable {
-        case fresh
+        /// Good and not sent before; its form was first served at `issued`.
+        case fresh(issued: Date)
         /// Sent before and it produced this visit.
         case resent(code: String)
         case invalid
     }
 
-    /// Checks and spends a token.
-    func redeem(_ token: String?, now: Date) -> Redemption {
-        guard let body = verifiedBody(token, now: now) else { return .invalid }
+    /// Checks and spends a token sent with the venue token `venueToken`.
+    func redeem(_ token: String?, venueToken: String?, now: Date) -> Redemption {
+        guard let (body, issued) = verified(token, venueToken, now: now) else { return .invalid }
         if used[body] != nil {
             return produced[body].map { .resent(code: $0) } ?? .invalid
         }
@@ -49,35 +54,39 @@ actor FormTokens {
             used = used.filter { now.timeIntervalSince($0.value) <= Self.lifetime }
             produced = produced.filter { used[$0.key] != nil }
         }
-        return .fresh
+        return .fresh(issued: issued)
     }
 
     /// The visit a spent token produced.
-    func remember(_ token: String?, code: String, now: Date) {
-        guard let body = verifiedBody(token, now: now) else { return }
+    func remember(_ token: String?, venueToken: String?, code: String, now: Date) {
+        guard let (body, _) = verified(token, venueToken, now: now) else { return }
         produced[body] = code
     }
 
     /// Gives a spent token back (nothing was recorded: the database failed), so sending the
     /// same page again works.
-    func release(_ token: String?, now: Date) {
-        guard let body = verifiedBody(token, now: now) else { return }
+    func release(_ token: String?, venueToken: String?, now: Date) {
+        guard let (body, _) = verified(token, venueToken, now: now) else { return }
         used[body] = nil
     }
 
-    private func verifiedBody(_ token: String?, now: Date) -> String? {
+    /// The token's body and issue time, if its MAC holds for this venue token and it is
+    /// within its lifetime.
+    private func verified(_ token: String?, _ venueToken: String?, now: Date) -> (body: String, issued: Date)? {
         guard let token, token.utf8.count < 200 else { return nil }
         let parts = token.split(separator: ".")
         guard parts.count == 3, let issued = Int64(parts[0]) else { return nil }
         let body = "\(parts[0]).\(parts[1])"
-        guard constantTimeEqual(Array(mac(body).utf8), Array(parts[2].utf8)) else { return nil }
+        guard constantTimeEqual(Array(mac(body, venueToken).utf8), Array(parts[2].utf8)) else { return nil }
         let age = now.timeIntervalSince1970 - Double(issued)
         guard age >= -60, age <= Self.lifetime else { return nil }
-        return body
+        return (body, Date(timeIntervalSince1970: Double(issued)))
     }
 
-    private func mac(_ body: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: key)
+    /// Over the body and the venue token (length-prefixed, so no two pairs read the same).
+    private func mac(_ body: String, _ venueToken: String?) -> String {
+        let t = venueToken ?? ""
+        let code = HMAC<SHA256>.authenticationCode(for: Array("\(body)\n\(t.utf8.count):\(t)".utf8), using: key)
         return Base64URL.encode(code)
     }
 

@@ -78,7 +78,9 @@ struct Pages {
     /// What the visitor shows the guard: a large code, its QR, a shortened name; no other
     /// details (a phone left on the desk shows nothing more).
     func confirmation(_ entry: Entry, lang: Language) -> String {
-        let pending = entry.status == .pending
+        // Only a visit let in says so; any other (waiting, or refused by the watch list) reads
+        // the same: see the guard.
+        let pending = entry.status != .inside
         // Inline SVG (an element, not a loaded resource, so CSP default-src 'self' allows it),
         // without the XML declaration a standalone file has.
         let svg = ((try? gate.qrSVG(gate.confirmationPayload(entry), scale: 6)) ?? "")

@@ -7,7 +7,7 @@ enum WebText {
         case submit, switchLanguage, expiredTitle, expired, notFoundTitle, notFound, tooManyTitle, tooMany
         case tooLargeTitle, tooLarge, badFormTitle, badForm, staleTitle, stale, doneTitle, showGuard, waitGuard
         case admitted, seeGuardTitle, seeGuard, fixErrors, required, answerRequired, serverErrorTitle, serverError
-        case optional, gateLabel, alreadyTitle, already
+        case optional, gateLabel
     }
 
     static func text(_ key: Key, _ lang: Language, _ args: [String] = []) -> String {
@@ -55,8 +55,6 @@ enum WebText {
         case .serverError: return "Chưa ghi nhận được. Hãy thử lại hoặc gặp bảo vệ ở cổng."
         case .optional: return "không bắt buộc"
         case .gateLabel: return "Cổng {0}"
-        case .alreadyTitle: return "Đã khai báo trước đó"
-        case .already: return "Số điện thoại hoặc giấy tờ này đã được khai báo hôm nay. Vui lòng gặp bảo vệ ở cổng."
         }
     }
 
@@ -101,8 +99,6 @@ enum WebText {
         case .serverError: return "Nothing was recorded. Try again or see the guard at the gate."
         case .optional: return "optional"
         case .gateLabel: return "Gate {0}"
-        case .alreadyTitle: return "Already checked in"
-        case .already: return "This phone number or ID has already checked in. Please see the guard at the gate."
         }
     }
 }

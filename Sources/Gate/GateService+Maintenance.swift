@@ -27,7 +27,11 @@ extension GateService {
         guard config.records.autoCheckout != .off else { return [] }
         let now = clock.now()
         // Looking first avoids taking the write lock when nobody is overdue (the usual case).
-        let overdue = try store.list(VisitQuery(insideOnly: true)).contains { e in
+        // Self check-ins never confirmed are overdue too: they were left open once because
+        // only `inside` was looked at, and kept a phone's `KIN:` code good for days.
+        var waiting = VisitQuery()
+        waiting.pendingOnly = true
+        let overdue = try (store.list(VisitQuery(insideOnly: true)) + store.list(waiting)).contains { e in
             autoCloseTime(for: e.checkedInAt).map { $0 <= now } ?? false
         }
         guard overdue else { return [] }

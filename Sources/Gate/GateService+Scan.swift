@@ -110,19 +110,13 @@ extension GateService {
             return ScanOutcome(report: report, checkIn: nil, checkOut: try checkOut(code: code))
         }
         if report.kind == .selfCheckIn, let code = report.checkoutCode {
-            let wasInside = try EntryCode.normalise(code).flatMap { try visit(code: $0) }?.status == .inside
-            let entry = try confirmSelfCheckIn(code: code, guardName: guardName)
+            // The guard confirms: the rules of the gate decide, as for any check-in.
+            let result = try confirmSelfCheckIn(code: code, guardName: guardName, override: override)
             var confirmed = report
-            confirmed.holderName = entry.details.name
-            // The same confirmation scanned again: say since when, as for any second scan.
-            let decision = wasInside
-                ? Decision(verdict: .check, reasons: [Reason(.alreadyInside, [calendar.localTime(entry.checkedInAt), entry.code])])
-                : Decision(verdict: .admit, reasons: [Reason(.selfCheckInConfirmed, [entry.details.name, entry.code])])
-            confirmed.decision = decision
-            return ScanOutcome(
-                report: confirmed,
-                checkIn: CheckInResult(decision: decision, recorded: wasInside ? nil : entry, alreadyInside: wasInside ? entry : nil, previousVisit: nil, warnings: []),
-                checkOut: nil)
+            let shown = try result.recorded ?? EntryCode.normalise(code).flatMap { try visit(code: $0) }
+            confirmed.holderName = shown?.details.name
+            confirmed.decision = result.decision
+            return ScanOutcome(report: confirmed, checkIn: result, checkOut: nil)
         }
         guard report.decision.verdict != .deny || override != nil, var request = report.checkInRequest(guardName: guardName) else {
             return ScanOutcome(report: report, checkIn: nil, checkOut: nil)

@@ -38,12 +38,11 @@ public struct SelfCheckInRefusal: Error, Sendable, Equatable {
 
 /// What became of a self check-in.
 public enum SelfCheckInOutcome: Sendable {
-    /// Recorded: pending until the guard confirms (guard-confirms), or inside (auto-admit).
+    /// Recorded: pending until the guard confirms (guard-confirms, or whenever the rules want
+    /// the guard), or inside (auto-admit). Also when the phone or id typed is already inside
+    /// or waiting: the answer must not tell whoever typed it, and the guard sorts it out.
     case recorded(Entry)
-    /// This phone already has a visit waiting or open: the same one is shown again.
-    case existing(Entry)
-    /// Refused by a rule of the gate (watch list, capacity): nothing to show the guard but
-    /// the refusal, which is on record.
+    /// Refused for lack of room: nothing recorded, nothing about anyone told.
     case refused(Decision)
 }
 
@@ -89,25 +88,81 @@ extension GateService {
         request.declaration["consent"] = "yes"
         request.pending = config.checkinWeb.mode == .guardConfirms
         let result = try checkIn(request)
-        // Inside already, or (guard-confirms) this phone's earlier self check-in still waiting.
-        if let open = result.alreadyInside { return .existing(open) }
-        guard let entry = result.recorded, entry.status != .denied else { return .refused(result.decision) }
+        // Nothing about anyone comes back to the phone but this submission's own visit. A
+        // watch-list denial is on record and answered like any visit waiting for the guard
+        // (who is shown the denial on scanning it): a different answer would tell whoever
+        // typed a name or number that it is on the list.
+        guard let entry = result.recorded else { return .refused(result.decision) }
         return .recorded(entry)
     }
 
     /// The guard confirms a self check-in (by scanning `KIN:CODE` or from the visits screen).
-    public func confirmSelfCheckIn(code raw: String, guardName: String) throws -> Entry {
+    /// Every rule of the gate is applied again here, in the confirming transaction: the
+    /// visitor's answers were given minutes or hours ago, by a phone, and since then the venue
+    /// may have filled, the watch list changed, or the same person come in another way.
+    ///
+    /// The answer is a `CheckInResult` like any check-in's: `recorded` is the visit when the
+    /// confirmation changed it (now inside, or denied by the watch list, which stays on
+    /// record); `alreadyInside` is the open visit when this code was confirmed before or the
+    /// same person is inside on another visit (the pending one stays unconfirmed and is closed
+    /// at the automatic check-out); neither when refused for capacity (a supervisor may
+    /// override, as at the gate).
+    public func confirmSelfCheckIn(code raw: String, guardName: String, override: CheckInRequest.Override? = nil) throws -> CheckInResult {
         guard let code = EntryCode.normalise(raw) else {
             throw RuleViolation(.noSuchVisit, [TextFolding.clean(String(raw.prefix(40)))])
         }
+        if let o = override, TextFolding.clean(o.by).isEmpty || TextFolding.clean(o.reason).isEmpty {
+            throw RuleViolation(.overrideNeedsReason)
+        }
         let now = clock.now()
+        let who = TextFolding.clean(guardName)
         return try store.write { tx in
             guard let visit = try tx.visit(code: code) else { throw RuleViolation(.noSuchVisit, [code]) }
-            guard visit.status == .pending else {
-                if visit.status == .inside { return visit }
+            switch visit.status {
+            case .pending: break
+            case .inside:
+                // The same confirmation scanned again: say since when, as for any second scan.
+                return CheckInResult(
+                    decision: Decision(verdict: .check, reasons: [Reason(.alreadyInside, [calendar.localTime(visit.checkedInAt), visit.code])]),
+                    recorded: nil, alreadyInside: visit, previousVisit: nil, warnings: [])
+            case .autoClosed:
+                throw RuleViolation(.selfCheckInExpired, [code, calendar.localTimestamp(visit.checkedInAt)])
+            case .denied where visit.method == .selfService:
+                // Refused when submitted (the watch list): the guard is shown why, again.
+                let reasons = visit.reasons.compactMap { MessageKey(rawValue: $0) }.map { Reason($0) }
+                return CheckInResult(
+                    decision: Decision(verdict: .deny, reasons: reasons.isEmpty ? [Reason(.watchDeny)] : reasons),
+                    recorded: nil, alreadyInside: nil, previousVisit: nil, warnings: [])
+            case .left, .denied:
                 throw RuleViolation(.selfCheckInNotPending, [code, visit.status.rawValue])
             }
-            return try tx.confirm(code: code, by: TextFolding.clean(guardName), at: now)
+            // Yesterday's answers are not today's: the visitor checks in again.
+            guard calendar.day(of: visit.checkedInAt) == calendar.day(of: now) else {
+                throw RuleViolation(.selfCheckInExpired, [code, calendar.localTimestamp(visit.checkedInAt)])
+            }
+            let candidate = AdmissionCandidate(
+                nameFolded: TextFolding.fold(visit.details.name), idHash: visit.idHash,
+                phone: visit.details.phone.flatMap { Masking.isMasked($0) ? nil : $0 }, override: override)
+            switch try admission(candidate, in: tx) {
+            case .alreadyInside(let open):
+                return CheckInResult(
+                    decision: Decision(verdict: .check, reasons: [Reason(.alreadyInside, [calendar.localTime(open.checkedInAt), open.code])]),
+                    recorded: nil, alreadyInside: open, previousVisit: nil, warnings: [])
+            case .refused(let refusal):
+                return CheckInResult(decision: refusal, recorded: nil, alreadyInside: nil, previousVisit: nil, warnings: [])
+            case .decided(let decision, let watchNote):
+                var note: [(String, String)] = []
+                if let watchNote { note.append(("watch_match", watchNote)) }
+                if let by = decision.overriddenBy {
+                    note.append(("overridden_by", by))
+                    note.append(("override_reason", decision.overrideReason ?? ""))
+                }
+                let entry = try tx.confirm(code: code, by: who, at: now, admitted: decision.admits, note: note)
+                let shown = decision.verdict == .admit && decision.overriddenBy == nil
+                    ? Decision(verdict: .admit, reasons: [Reason(.selfCheckInConfirmed, [entry.details.name, entry.code])])
+                    : decision
+                return CheckInResult(decision: shown, recorded: entry, alreadyInside: nil, previousVisit: nil, warnings: [])
+            }
         }
     }
 
@@ -118,14 +173,16 @@ extension GateService {
         return try store.list(q)
     }
 
-    /// Whether a token from a venue code is good now: the on-screen token of this slot or
-    /// the one before, the print day's poster token, or none when posters carry none.
-    public func acceptsVenueToken(_ token: String?) -> Bool {
-        let now = clock.now()
+    /// Whether a token from a venue code is good at `date` (default now): the on-screen token
+    /// of that slot or the one before, that day's poster token, or none when posters carry
+    /// none. The form server asks at GET time and again, for the time the form was served, at
+    /// POST time.
+    public func acceptsVenueToken(_ token: String?, at date: Date? = nil) -> Bool {
+        let now = date ?? clock.now()
         guard let token, !token.isEmpty else { return config.venue.posterToken == .none }
         if venueToken.accepts(token, at: now) { return true }
         if config.venue.posterToken == .daily {
-            let expected = Array(venueToken.dailyToken(dayNumber: posterDayNumber()).utf8), given = Array(token.utf8)
+            let expected = Array(venueToken.dailyToken(dayNumber: posterDayNumber(at: now)).utf8), given = Array(token.utf8)
             // Compared in constant time, like the screen token.
             return expected.count == given.count && zip(expected, given).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
         }

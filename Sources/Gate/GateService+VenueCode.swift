@@ -111,9 +111,11 @@ extension GateService {
 }
 
 extension GateService {
-    /// The day number a daily poster token is made for: days since the epoch in the venue's zone.
-    func posterDayNumber() -> Int64 {
-        Int64((calendar.start(of: today()).timeIntervalSince1970 + Double(config.venue.timeZone.secondsFromGMT())) / 86400)
+    /// The day number a daily poster token is made for (the day of `date`, default today):
+    /// days since the epoch in the venue's zone.
+    func posterDayNumber(at date: Date? = nil) -> Int64 {
+        let day = date.map { calendar.day(of: $0) } ?? today()
+        return Int64((calendar.start(of: day).timeIntervalSince1970 + Double(config.venue.timeZone.secondsFromGMT())) / 86400)
     }
 }
 

@@ -50,68 +50,37 @@ public struct GateService: Sendable {
         let warnings = Validation.warnings(details, temperature: request.temperature, feverLimit: config.policy.temperatureLimit)
 
         return try store.write { tx in
-            if let open = try tx.insideVisit(idHash: idHash, phone: phoneKey) {
+            let candidate = AdmissionCandidate(
+                nameFolded: TextFolding.fold(details.name), idHash: idHash, phone: phoneKey, badge: badge,
+                invitation: request.invitation, passDecision: request.passDecision, override: request.override,
+                // A phone's word that someone is inside is no reason to refuse or to tell: the
+                // self check-in waits for the guard, who sees the open visit when confirming.
+                openVisit: request.method == .selfService ? .note : .stop)
+            let previous = try tx.lastVisit(idHash: idHash, phone: phoneKey)
+            let decision: Decision, watchNote: String?
+            switch try admission(candidate, in: tx) {
+            case .alreadyInside(let open):
                 let since = calendar.localTime(open.checkedInAt)
                 return CheckInResult(
                     decision: Decision(verdict: .check, reasons: [Reason(.alreadyInside, [since, open.code])]),
                     recorded: nil, alreadyInside: open, previousVisit: nil, warnings: warnings)
+            case .refused(let refusal):
+                let previous = refusal.reasons.first?.key == .capacityFull ? previous : nil
+                return CheckInResult(decision: refusal, recorded: nil, alreadyInside: nil, previousVisit: previous, warnings: warnings)
+            case .decided(let d, let note):
+                decision = d
+                watchNote = note
             }
-            // Looked up in the same transaction as the insert: two submissions from one phone
-            // at once must not both queue the visitor.
-            if request.method == .selfService, let phoneKey, let waiting = try tx.pendingVisit(phone: phoneKey) {
-                return CheckInResult(
-                    decision: Decision(verdict: .check, reasons: [Reason(.selfCheckInWaiting, [waiting.code])]),
-                    recorded: nil, alreadyInside: waiting, previousVisit: nil, warnings: warnings)
-            }
-            if let badge, let holder = try tx.insideVisit(badge: badge) {
-                throw RuleViolation(.badgeInUse, [badge, holder.code])
-            }
-            let previous = try tx.lastVisit(idHash: idHash, phone: phoneKey)
             if request.reuseLastDetails, let p = previous?.details {
                 details.organisation = details.organisation ?? p.organisation
                 details.host = details.host ?? p.host
                 details.purpose = details.purpose ?? p.purpose
                 details.phone = details.phone ?? p.phone
             }
-
-            if let inv = request.invitation {
-                guard let record = try tx.invitation(id: inv.id) else {
-                    return refused(Reason(.inviteInvalid, ["not issued here"]), warnings)
-                }
-                if let revoked = record.revokedAt {
-                    return refused(Reason(.inviteRevoked, [calendar.localTimestamp(revoked)]), warnings)
-                }
-                let uses = try tx.invitationUses(id: inv.id)
-                if uses.count >= min(inv.allowedUses, record.uses), let last = uses.last {
-                    return refused(Reason(.inviteUsedUp, [String(uses.count), calendar.localTimestamp(last.at)]), warnings)
-                }
-            }
-            var decision = request.passDecision ?? Decision(verdict: .admit, reasons: [Reason(.admitted)])
-            let matches = try tx.watchMatches(nameFolded: TextFolding.fold(details.name), idHash: idHash, phone: phoneKey)
-            let watchNote = matches.isEmpty ? nil : matches.map { "#\($0.id) \($0.action.rawValue)" }.joined(separator: ", ")
-            if matches.contains(where: { $0.action == .deny }) {
-                decision = Decision(verdict: .deny, reasons: [Reason(.watchDeny)])
-            } else if !matches.isEmpty {
-                let passReasons = request.passDecision?.reasons ?? []
-                decision = Decision(verdict: .check, reasons: passReasons + [Reason(.watchAlert)])
-            }
-            let capacity = config.venue.capacity
-            if decision.verdict != .deny, capacity > 0 {
-                let inside = try tx.insideCount()
-                if inside >= capacity {
-                    decision = Decision(verdict: .deny, reasons: [Reason(.capacityFull, [String(inside), String(capacity)])])
-                    if request.override == nil {
-                        // Refused for lack of room: nothing about the visitor is kept.
-                        return CheckInResult(decision: decision, recorded: nil, alreadyInside: nil, previousVisit: previous, warnings: warnings)
-                    }
-                }
-            }
-            if decision.verdict == .deny, let o = request.override {
-                decision = Decision(
-                    verdict: .admit,
-                    reasons: decision.reasons + [Reason(.overridden, [TextFolding.clean(o.by), TextFolding.clean(o.reason)])],
-                    overriddenBy: TextFolding.clean(o.by), overrideReason: TextFolding.clean(o.reason))
-            }
+            // A self check-in waits for the guard when so configured, and also in auto-admit
+            // mode when the rules want the guard's eyes (a watch-list alert, the same phone or
+            // id already inside): a phone is never let in past what the gate would flag.
+            let pending = request.pending || (request.method == .selfService && decision.verdict == .check)
 
             let storedId: String?
             switch config.records.idStorage {
@@ -129,7 +98,7 @@ public struct GateService: Sendable {
                 declaration: request.declaration.mapValues(TextFolding.clean), app: request.app,
                 passSummary: request.passSummary.map(TextFolding.clean),
                 // A self check-in waiting for the guard is kept, but the visitor is not inside yet.
-                decision: request.pending && decision.verdict != .deny ? "pending" : decision.recordedValue, reasons: decision.reasons.map { $0.key.rawValue },
+                decision: pending && decision.verdict != .deny ? "pending" : decision.recordedValue, reasons: decision.reasons.map { $0.key.rawValue },
                 overriddenBy: decision.overriddenBy, overrideReason: decision.overrideReason,
                 watchMatch: watchNote, guardName: TextFolding.clean(request.guardName))
             // A clock set back (a dead RTC battery, a bad NTP step) is recorded as it reads, and
@@ -160,10 +129,6 @@ public struct GateService: Sendable {
         let keys = personKeys(request.details.cleaned(), identityKey: request.identityKey)
         guard keys.idHash != nil || keys.phone != nil else { return nil }
         return try store.read { tx in try tx.insideVisit(idHash: keys.idHash, phone: keys.phone) }
-    }
-
-    private func refused(_ reason: Reason, _ warnings: [Reason]) -> CheckInResult {
-        CheckInResult(decision: Decision(verdict: .deny, reasons: [reason]), recorded: nil, alreadyInside: nil, previousVisit: nil, warnings: warnings)
     }
 
     // MARK: Check-out

@@ -32,7 +32,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
     case pinNotDigits, pinLength, pinFileDamaged, pinFileUnwritable, pinSaved, pinMismatch, pinWrongCurrent,
         pinLockedUntil, pinNoInput, pinAskCurrent, pinAskNew, pinAskAgain
     case phoneRequired, consentRequired, selfCheckInWaiting, selfCheckInConfirmed, selfCheckInNotPending,
-        visitPending
+        visitPending, selfCheckInExpired
 
     var vi: String {
         switch self {
@@ -137,6 +137,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .selfCheckInConfirmed: return "Khách tự khai báo đã được xác nhận: {0} (mã {1})."
         case .selfCheckInNotPending: return "Lượt {0} không chờ xác nhận (đang {1})."
         case .visitPending: return "Lượt {0} chưa được bảo vệ xác nhận: quét mã xác nhận của khách trước."
+        case .selfCheckInExpired: return "Mã {0} là khai báo lúc {1}, chưa từng được xác nhận và đã hết hạn: không cho vào bằng mã này; khách khai báo lại hoặc bảo vệ ghi nhận trực tiếp."
         case .pinAskCurrent: return "PIN hiện tại: "
         case .pinAskNew: return "PIN mới (4–12 chữ số): "
         case .pinAskAgain: return "Nhập lại PIN mới: "
@@ -246,6 +247,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .selfCheckInConfirmed: return "Self check-in confirmed: {0} (code {1})."
         case .selfCheckInNotPending: return "Visit {0} is not waiting for confirmation (it is {1})."
         case .visitPending: return "Visit {0} has not been confirmed by the guard yet: scan the visitor's confirmation first."
+        case .selfCheckInExpired: return "Code {0} is a self check-in from {1} that was never confirmed and has expired: do not admit on it; the visitor checks in again, or check them in yourself."
         case .pinAskCurrent: return "Current PIN: "
         case .pinAskNew: return "New PIN (4–12 digits): "
         case .pinAskAgain: return "New PIN again: "

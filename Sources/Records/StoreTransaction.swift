@@ -132,20 +132,22 @@ public struct StoreTransaction {
         return e
     }
 
-    /// A self check-in the guard has seen: it becomes an ordinary visit inside.
-    public func confirm(code: String, by guardName: String, at now: Date) throws -> Entry {
-        try execute("UPDATE visit SET status = 'inside' WHERE code = ? AND status = 'pending'", [code])
+    /// The guard's decision on a self check-in: `inside` (an ordinary visit from now on) or
+    /// `denied` (the rules refused it at the gate: a watch-list deny added since). One `confirm`
+    /// event either way, whose `status` the audit replays; `note` adds what the guard was told
+    /// (an override and its reason, a watch-list match), so the decision is attributable.
+    public func confirm(
+        code: String, by guardName: String, at now: Date, admitted: Bool = true, note: [(String, String)] = []
+    ) throws -> Entry {
+        let status = admitted ? "inside" : "denied"
+        try execute("UPDATE visit SET status = ? WHERE code = ? AND status = 'pending'", [status, code])
         try HashChain.append(
             db, kind: .confirm, code: code,
-            payload: CanonicalJSON.object([("status", .string("inside")), ("confirmed_by", .string(guardName))]), at: now)
+            payload: CanonicalJSON.object(
+                [("status", .string(status)), ("confirmed_by", .string(guardName))] + note.map { ($0.0, .string($0.1)) }),
+            at: now)
         guard let e = try visit(code: code) else { throw RuleViolation(.noSuchVisit, [code]) }
         return e
-    }
-
-    /// A self check-in of this phone still waiting for the guard (a second submission from
-    /// the same phone returns it rather than queueing the visitor twice).
-    public func pendingVisit(phone: String) throws -> Entry? {
-        try row("SELECT \(VisitRow.selectList) FROM visit WHERE phone = ? AND status = 'pending' LIMIT 1", [phone]).map(VisitRow.entry)
     }
 
     /// Closes visits still open at their automatic check-out time. `closeTime` gives, for
@@ -161,10 +163,11 @@ public struct StoreTransaction {
             try db.execute(
                 sql: "UPDATE visit SET status = 'auto-closed', auto_closed_at = ? WHERE code = ? AND status IN ('inside', 'pending')",
                 arguments: [millis, e.code])
-            try HashChain.append(
-                db, kind: .autoClose, code: e.code,
-                payload: CanonicalJSON.object([("status", .string("auto-closed")), ("auto_closed_at", .int(millis))]),
-                at: now)
+            // A self check-in the guard never confirmed was never inside: the event says so,
+            // beside the same `status` and time the audit replays.
+            var payload: [(String, CanonicalJSON.Value)] = [("status", .string("auto-closed")), ("auto_closed_at", .int(millis))]
+            if e.status == .pending { payload.append(("never_confirmed", .bool(true))) }
+            try HashChain.append(db, kind: .autoClose, code: e.code, payload: CanonicalJSON.object(payload), at: now)
             e.status = .autoClosed
             e.autoClosedAt = VisitRow.date(millis)
             closed.append(e)

@@ -83,7 +83,24 @@ extension TerminalApp {
         showPanel(panel)
         if decision.verdict == .deny {
             alertsPending += 1
-            if report.details != nil { lastDenied = .scan(raw, name: report.holderName ?? "") }
+            // A confirmation refused for capacity may be overridden like any scan.
+            if report.details != nil || report.kind == .selfCheckIn { lastDenied = .scan(raw, name: report.holderName ?? "") }
+        }
+        refresh()
+    }
+
+    /// The guard's confirmation of a self check-in from the visits screen: the same verdict
+    /// panel and log line a scan of its `KIN:` code gives, so both ways say what happened.
+    func showConfirmation(_ result: CheckInResult, code: String, name: String) {
+        let decision = result.decision
+        log("self check-in confirm verdict=\(decision.verdict.rawValue) recorded=\(result.recorded != nil ? "yes" : "no")")
+        goHome()
+        showPanel(VerdictPanel.from(
+            decision: decision, kind: .selfCheckIn, name: result.recorded?.details.name ?? name,
+            recorded: result.recorded, warnings: result.warnings, lang: language))
+        if decision.verdict == .deny {
+            alertsPending += 1
+            lastDenied = .scan("KIN:" + code, name: name)
         }
         refresh()
     }

@@ -235,12 +235,10 @@ extension TerminalApp {
             let who = guardName
             run({ gate in try gate.confirmSelfCheckIn(code: entry.code, guardName: who) }, done: { [self] result in
                 switch result {
-                case .success(let e):
-                    log("self check-in confirmed")
-                    say(L10n.text(.selfCheckInConfirmed, language, [e.details.name, e.code]))
-                    visits.detail = e
-                    refresh()
-                    reloadVisits()
+                case .success(let r):
+                    // What the rules said, shown as big as a scan's verdict: a refusal (watch
+                    // list, capacity, already inside) must not pass for a confirmation.
+                    showConfirmation(r, code: entry.code, name: entry.details.name)
                 case .failure(let e): say(describe(e), .error)
                 }
             })

@@ -12,16 +12,16 @@ import Testing
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         for i in 0..<500 {
             let at = start.addingTimeInterval(Double(i))
-            #expect(await tokens.redeem(await tokens.issue(now: at), now: at) == .fresh)
+            #expect(await tokens.redeem(await tokens.issue(now: at, venueToken: nil), venueToken: nil, now: at) == .fresh(issued: at))
         }
         #expect(await tokens.spentCount == 500)
         // Two hours on, a token spent then could not be accepted any more: only the new one stays.
         let later = start.addingTimeInterval(2 * FormTokens.lifetime)
-        let fresh = await tokens.issue(now: later)
-        #expect(await tokens.redeem(fresh, now: later) == .fresh)
+        let fresh = await tokens.issue(now: later, venueToken: nil)
+        #expect(await tokens.redeem(fresh, venueToken: nil, now: later) == .fresh(issued: later))
         #expect(await tokens.spentCount == 1)
         // Still spent: a second submission of the same form is refused.
-        #expect(await tokens.redeem(fresh, now: later.addingTimeInterval(1)) == .invalid)
+        #expect(await tokens.redeem(fresh, venueToken: nil, now: later.addingTimeInterval(1)) == .invalid)
     }
 
     @Test func addressesSilentForAMinuteAreForgotten() async {

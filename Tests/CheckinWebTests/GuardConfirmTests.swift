@@ -20,6 +20,7 @@ import Testing
                 var s = Submission()
                 s.name = "Khách \(i)"
                 s.phone = "090000000\(i)"
+                s.idNumber = "00109900000\(i)"
                 codes.append(try #require(Page.code(String(buffer: try await v.submit(s).body))))
             }
             return codes
@@ -43,7 +44,7 @@ import Testing
         #expect(twice.checkIn?.alreadyInside?.status == .inside)
         #expect(twice.checkIn?.decision.reasons.first?.key == .alreadyInside)
         // Typed in lower case from the screen.
-        #expect(try web.gate.confirmSelfCheckIn(code: codes[1].lowercased(), guardName: "Bảo vệ Bình").status == .inside)
+        #expect(try web.gate.confirmSelfCheckIn(code: codes[1].lowercased(), guardName: "Bảo vệ Bình").recorded?.status == .inside)
         #expect(try web.gate.pendingSelfCheckIns().map(\.code) == [codes[2]])
         #expect(try web.gate.audit().ok)
 

@@ -74,6 +74,8 @@ struct Web {
 /// A visitor's answers; `fields` gives them in the order a browser sends them.
 struct Submission {
     var csrf: String?
+    /// The venue token the form was served for, sent back as the page's hidden field does.
+    var t: String?
     var name: String? = "Nguyễn Văn An"
     var phone: String? = "0912345678"
     var idNumber: String? = "001099012345"
@@ -90,6 +92,7 @@ struct Submission {
         func add(_ k: String, _ v: String?) { if let v { out.append((k, v)) } }
         add("csrf", csrf)
         add("g", gate)
+        add("t", t)
         add("lang", lang)
         add("name", name)
         add("phone", phone)
@@ -157,10 +160,18 @@ struct Visitor {
         try await client.execute(uri: "/c/\(venue)", method: .post, headers: Self.formType, body: ByteBuffer(bytes: bytes))
     }
 
-    /// GET the form, then POST the submission with its CSRF token.
+    /// A freshly served form's CSRF token and venue token, as a browser would send them back.
+    func tokens(query: String = "") async throws -> (csrf: String, t: String) {
+        let r = try await form(query: query)
+        #expect(r.status == .ok, "the form was not served: \(r.status)")
+        let html = String(buffer: r.body)
+        return (try #require(Page.csrf(html)), Page.value(of: "name=\"t\" value=\"", in: html) ?? "")
+    }
+
+    /// GET the form, then POST the submission with its CSRF token (and venue token).
     func submit(_ s: Submission = Submission(), query: String = "") async throws -> TestResponse {
         var s = s
-        s.csrf = try await csrf(query: query)
+        (s.csrf, s.t) = try await tokens(query: query)
         return try await post(s.body)
     }
 }

@@ -1,0 +1,93 @@
+import Foundation
+import KioskCore
+import Records
+
+/// Someone asking to come in, as the rules of entry see them, whatever the path: a scan, the
+/// guard's form, a self check-in, or the guard confirming one.
+struct AdmissionCandidate {
+    var nameFolded: String
+    var idHash: String?
+    var phone: String?
+    var badge: String?
+    var invitation: CheckInRequest.InvitationUse?
+    /// The verdict of a scanned code (yellow when the guard must look).
+    var passDecision: Decision?
+    var override: CheckInRequest.Override?
+    /// What an open visit of the same person does: stop here (the gate), or only be noted for
+    /// the guard (a self check-in typed on a phone, which may not be that person's and so must
+    /// neither be refused for it nor tell whoever typed it that the person is inside).
+    var openVisit = OpenVisitRule.stop
+
+    enum OpenVisitRule { case stop, note }
+}
+
+/// What the rules say.
+enum AdmissionOutcome {
+    /// The same person (id hash or phone) has a visit open: no second one is opened.
+    case alreadyInside(Entry)
+    /// Refused with nothing about the visitor kept (an invitation refused, capacity full).
+    case refused(Decision)
+    /// To record with this decision: admitted, flagged for the guard, overridden, or denied by
+    /// the watch list (a refusal that must be on record).
+    case decided(Decision, watchNote: String?)
+}
+
+extension GateService {
+    /// The rules of entry — one open visit per person, one holder per badge, invitation uses
+    /// and revocation, the watch list, capacity, a supervisor's override — in one place, run
+    /// inside the write transaction by every path that lets someone in. The guard's
+    /// confirmation of a self check-in once skipped all of them (issue 21): one function for
+    /// both paths keeps them from drifting apart again.
+    func admission(_ c: AdmissionCandidate, in tx: StoreTransaction) throws -> AdmissionOutcome {
+        var notes: [Reason] = []
+        if let open = try tx.insideVisit(idHash: c.idHash, phone: c.phone) {
+            switch c.openVisit {
+            case .stop: return .alreadyInside(open)
+            case .note: notes.append(Reason(.alreadyInside, [calendar.localTime(open.checkedInAt), open.code]))
+            }
+        }
+        if let badge = c.badge, let holder = try tx.insideVisit(badge: badge) {
+            throw RuleViolation(.badgeInUse, [badge, holder.code])
+        }
+        if let inv = c.invitation {
+            guard let record = try tx.invitation(id: inv.id) else {
+                return .refused(Decision(verdict: .deny, reasons: [Reason(.inviteInvalid, ["not issued here"])]))
+            }
+            if let revoked = record.revokedAt {
+                return .refused(Decision(verdict: .deny, reasons: [Reason(.inviteRevoked, [calendar.localTimestamp(revoked)])]))
+            }
+            let uses = try tx.invitationUses(id: inv.id)
+            if uses.count >= min(inv.allowedUses, record.uses), let last = uses.last {
+                return .refused(Decision(
+                    verdict: .deny, reasons: [Reason(.inviteUsedUp, [String(uses.count), calendar.localTimestamp(last.at)])]))
+            }
+        }
+        var decision = c.passDecision ?? Decision(verdict: .admit, reasons: [Reason(.admitted)])
+        let matches = try tx.watchMatches(nameFolded: c.nameFolded, idHash: c.idHash, phone: c.phone)
+        let watchNote = matches.isEmpty ? nil : matches.map { "#\($0.id) \($0.action.rawValue)" }.joined(separator: ", ")
+        if matches.contains(where: { $0.action == .deny }) {
+            decision = Decision(verdict: .deny, reasons: [Reason(.watchDeny)])
+        } else if !matches.isEmpty {
+            decision = Decision(verdict: .check, reasons: (c.passDecision?.reasons ?? []) + [Reason(.watchAlert)])
+        }
+        if decision.verdict != .deny, !notes.isEmpty {
+            decision = Decision(verdict: .check, reasons: (decision.verdict == .admit ? [] : decision.reasons) + notes)
+        }
+        let capacity = config.venue.capacity
+        if decision.verdict != .deny, capacity > 0 {
+            let inside = try tx.insideCount()
+            if inside >= capacity {
+                decision = Decision(verdict: .deny, reasons: [Reason(.capacityFull, [String(inside), String(capacity)])])
+                // Refused for lack of room: nothing about the visitor is kept.
+                if c.override == nil { return .refused(decision) }
+            }
+        }
+        if decision.verdict == .deny, let o = c.override {
+            decision = Decision(
+                verdict: .admit,
+                reasons: decision.reasons + [Reason(.overridden, [TextFolding.clean(o.by), TextFolding.clean(o.reason)])],
+                overriddenBy: TextFolding.clean(o.by), overrideReason: TextFolding.clean(o.reason))
+        }
+        return .decided(decision, watchNote: watchNote)
+    }
+}
