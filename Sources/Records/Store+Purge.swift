@@ -12,9 +12,12 @@ extension Store {
             let visitCodes = try String.fetchAll(
                 tx.db, sql: "SELECT code FROM visit WHERE checked_in_at < ? AND status != 'inside' ORDER BY checked_in_at",
                 arguments: [VisitRow.millis(cutoff)])
-            // Invitations that ended before the cutoff hold names too.
+            // Invitations that ended before the cutoff hold names too. Only those issued
+            // before it: the audit accepts an erasure only of codes first chained before the
+            // purge's cutoff.
             let invitationIDs = try String.fetchAll(
-                tx.db, sql: "SELECT id FROM invitation WHERE expires < ? ORDER BY issued_at", arguments: [VisitRow.millis(cutoff)])
+                tx.db, sql: "SELECT id FROM invitation WHERE expires < ? AND issued_at < ? ORDER BY issued_at",
+                arguments: [VisitRow.millis(cutoff), VisitRow.millis(cutoff)])
             let codes = visitCodes + invitationIDs
             guard !codes.isEmpty else { return 0 }
             for chunk in stride(from: 0, to: codes.count, by: 500).map({ Array(codes[$0..<min($0 + 500, codes.count)]) }) {
@@ -27,7 +30,7 @@ extension Store {
                 ("cutoff", .int(VisitRow.millis(cutoff))), ("retention_days", .int(Int64(retentionDays))),
                 ("count", .int(Int64(visitCodes.count))), ("codes", .strings(codes)),
             ])
-            try HashChain.append(tx.db, kind: .purge, code: nil, payload: payload, at: now)
+            try tx.append(.purge, code: nil, payload: payload, at: now)
             try tx.db.execute(sql: "DELETE FROM daily_export WHERE at < ?", arguments: [VisitRow.millis(cutoff)])
             return visitCodes.count
         }

@@ -7,6 +7,14 @@ import KioskCore
 /// on in the same transaction, so two gates cannot both admit the last place.
 public struct StoreTransaction {
     let db: Database
+    /// How this store links its events (the building's chain key).
+    let seal: ChainSeal
+
+    /// Chains one event after the head, in this transaction.
+    @discardableResult
+    func append(_ kind: HashChain.Kind, code: String?, payload: String, at: Date) throws -> String {
+        try HashChain.append(db, seal: seal, kind: kind, code: code, payload: payload, at: at)
+    }
 
     /// Statements are prepared once per connection and reused: preparing (and GRDB's
     /// authorizer walking every column of a 31-column SELECT) was most of a check-in's CPU.
@@ -117,7 +125,7 @@ public struct StoreTransaction {
         values.append(.null)
         values.append(.null)
         try execute("INSERT INTO visit (\(VisitRow.selectList)) VALUES (\(placeholders))", StatementArguments(values))
-        try HashChain.append(db, kind: .checkin, code: e.code, payload: VisitRow.canonicalFixed(fixed), at: now)
+        try append(.checkin, code: e.code, payload: VisitRow.canonicalFixed(fixed), at: now)
         return e
     }
 
@@ -125,8 +133,8 @@ public struct StoreTransaction {
     public func checkOut(code: String, at now: Date) throws -> Entry {
         let millis = VisitRow.millis(now)
         try execute("UPDATE visit SET status = 'left', checked_out_at = ? WHERE code = ? AND status = 'inside'", [millis, code])
-        try HashChain.append(
-            db, kind: .checkout, code: code,
+        try append(
+            .checkout, code: code,
             payload: CanonicalJSON.object([("status", .string("left")), ("checked_out_at", .int(millis))]), at: now)
         guard let e = try visit(code: code) else { throw RuleViolation(.noSuchVisit, [code]) }
         return e
@@ -135,8 +143,8 @@ public struct StoreTransaction {
     /// A self check-in the guard has seen: it becomes an ordinary visit inside.
     public func confirm(code: String, by guardName: String, at now: Date) throws -> Entry {
         try execute("UPDATE visit SET status = 'inside' WHERE code = ? AND status = 'pending'", [code])
-        try HashChain.append(
-            db, kind: .confirm, code: code,
+        try append(
+            .confirm, code: code,
             payload: CanonicalJSON.object([("status", .string("inside")), ("confirmed_by", .string(guardName))]), at: now)
         guard let e = try visit(code: code) else { throw RuleViolation(.noSuchVisit, [code]) }
         return e
@@ -161,8 +169,8 @@ public struct StoreTransaction {
             try db.execute(
                 sql: "UPDATE visit SET status = 'auto-closed', auto_closed_at = ? WHERE code = ? AND status IN ('inside', 'pending')",
                 arguments: [millis, e.code])
-            try HashChain.append(
-                db, kind: .autoClose, code: e.code,
+            try append(
+                .autoClose, code: e.code,
                 payload: CanonicalJSON.object([("status", .string("auto-closed")), ("auto_closed_at", .int(millis))]),
                 at: now)
             e.status = .autoClosed
