@@ -132,8 +132,9 @@ public final class Store: Sendable {
             // FULL: the WAL is fsynced at every commit. NORMAL would lose the last visits on
             // power loss, which a gate cannot afford.
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
-            // Purged personal data is overwritten, not left in free pages.
-            try db.execute(sql: "PRAGMA secure_delete = FAST")
+            // ON, not FAST: FAST leaves whole pages freed by a purge on the free list with
+            // their old contents, where names and phones stay readable in the file.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         return config
     }
