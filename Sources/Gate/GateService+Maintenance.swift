@@ -92,19 +92,33 @@ extension GateService {
         return "\(error)"
     }
 
+    /// Removes the export files and evacuation roll calls of days before `cutoff`: they hold
+    /// names (and the roll calls hosts) just like the visits the purge deleted.
     private func removeOldExports(before cutoff: VenueDay) {
         let dir = config.records.exportDir
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
-        let prefix = "entries-\(config.venue.id)-"
-        for name in names where name.hasPrefix(prefix) {
-            // entries-<venue>-<day>[_<day>].<ext>[.sha256]: the last day of the span decides.
-            let rest = name.dropFirst(prefix.count)
-            let span = rest.prefix { $0 != "." }
-            let lastDay = span.split(separator: "_").last.map(String.init) ?? ""
-            if let d = VenueDay(lastDay), d < cutoff {
+        for name in names {
+            if let day = GateService.exportFileDay(name, venue: config.venue.id), day < cutoff {
                 try? FileManager.default.removeItem(atPath: dir + "/" + name)
             }
         }
+    }
+
+    /// The venue day an export-folder file belongs to, nil for a file the kiosk did not name:
+    /// `entries-<venue>-<day>[_<day>].<ext>[.sha256]` (the last day of the span decides) or
+    /// `rollcall-<venue>-<YYYYMMDDHHMM…>.csv`.
+    static func exportFileDay(_ name: String, venue: String) -> VenueDay? {
+        let entries = "entries-\(venue)-", rollCall = "rollcall-\(venue)-"
+        if name.hasPrefix(entries) {
+            let span = name.dropFirst(entries.count).prefix { $0 != "." }
+            return span.split(separator: "_").last.flatMap { VenueDay(String($0)) }
+        }
+        if name.hasPrefix(rollCall) {
+            let stamp = Array(name.dropFirst(rollCall.count).prefix { $0.isNumber })
+            guard stamp.count >= 8 else { return nil }
+            return VenueDay("\(String(stamp[0..<4]))-\(String(stamp[4..<6]))-\(String(stamp[6..<8]))")
+        }
+        return nil
     }
 }
 

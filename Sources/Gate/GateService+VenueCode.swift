@@ -87,9 +87,11 @@ extension GateService {
             columns: columns ?? need.columns, rows: rows ?? need.rows + 2)
     }
 
-    /// Writes bytes whole: a temporary file renamed into place, so a failure leaves no part.
-    /// Posters and QR images carry nothing personal and are readable by all (0644).
-    public func writeFile(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+    /// Writes bytes whole: a temporary file renamed into place, so a failure leaves no part
+    /// (a device or FIFO is written into instead, never replaced). Private (0600) unless the
+    /// caller says the content is public: only the venue's own posters and codes are (0644);
+    /// an invitation QR carries a name, host and purpose.
+    public func writeFile(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws {
         do {
             try SecureFiles.writeAtomically(bytes, to: path, mode: mode)
         } catch let f as SecureFiles.Failure {

@@ -243,8 +243,9 @@ public struct GateService: Sendable {
 extension GateService {
     /// Opens the configured log and key file: what a front end calls at start-up.
     public static func open(config: KioskConfig, clock: any KioskClock) throws -> GateService {
-        let store = try Store(path: config.records.database)
+        // The key first: the store seals its chain with a key derived from it.
         let hasher = try IdHasher.loadOrCreate(path: config.records.keyFile)
+        let store = try Store(path: config.records.database, chainKey: hasher.chainKey)
         return GateService(config: config, store: store, clock: clock, hasher: hasher, trust: loadTrust(config.passes.trustDir))
     }
 

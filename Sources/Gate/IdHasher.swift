@@ -52,4 +52,9 @@ extension IdHasher {
         let k = HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array(purpose.utf8), outputByteCount: 32)
         return k.withUnsafeBytes { Array($0) }
     }
+
+    /// The key of the log's hash chain (HMAC links): derived here and handed to `Store`, so
+    /// the records module never reads the key file, and a copied database alone cannot be
+    /// re-chained after an edit.
+    public var chainKey: ChainKey { ChainKey(derivedKey("chain-mac")) }
 }

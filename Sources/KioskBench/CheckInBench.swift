@@ -30,7 +30,7 @@ struct CheckInBench {
             sqlite3: sqlite3, visitors: visitors, hasher: hasher, venue: config.venue.id, gate: config.venue.gate)
         // A database made by the real migrations, for the baseline's schema.
         let schemaSource = dir + "/schema.sqlite"
-        _ = try Store(path: schemaSource)
+        _ = try Store(path: schemaSource, chainKey: .random())
         try write(try script.setup(schemaFrom: schemaSource, scratch: dir + "/schema.sql"), to: dir + "/setup.sql")
         try write(script.inserts(startingAt: Date()), to: dir + "/inserts.sql")
 
@@ -71,7 +71,7 @@ struct CheckInBench {
     /// starts; opening the store and migrating are not part of a check-in either.
     private func gateRate(_ visitors: [VisitorDetails], hasher: IdHasher, dir: String) throws -> Double {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try Store(path: dir + "/kiosk.sqlite")
+        let store = try Store(path: dir + "/kiosk.sqlite", chainKey: hasher.chainKey)
         let service = GateService(config: config, store: store, clock: SystemClock(), hasher: hasher)
         let requests = visitors.enumerated().map { i, details in
             var r = CheckInRequest(details: details, guardName: "bench")

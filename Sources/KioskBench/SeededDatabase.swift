@@ -1,4 +1,5 @@
 import Foundation
+import Gate
 import KioskCore
 import Records
 
@@ -17,6 +18,9 @@ struct SeededDatabase {
     let gates: [String]
 
     var path: String { cacheDir + "/" + plan.cacheName(schemaKey: schemaKey) }
+    /// The key file the seeded chain is sealed under; it travels with every copy of the
+    /// database, or the kiosk would find the log sealed with another key.
+    var keyPath: String { path + ".key" }
 
     /// The cached database, seeding it first when missing. Returns the seconds seeding took,
     /// nil when the cache was used.
@@ -46,7 +50,7 @@ struct SeededDatabase {
     /// `durable: false` is the non-durable mode Store offers for exactly this: a million
     /// fsyncs would take longer than the whole benchmark may.
     private func seed(into file: String) throws {
-        let store = try Store(path: file, durable: false)
+        let store = try Store(path: file, chainKey: try IdHasher.loadOrCreate(path: keyPath).chainKey, durable: false)
         var written = 0
         for d in 0..<plan.days {
             let day = SeedDay.make(index: d, plan: plan, venue: venue, gates: gates, last: d == plan.days - 1)

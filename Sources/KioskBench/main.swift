@@ -46,6 +46,7 @@ if !options.only.isDisjoint(with: ["export", "inside", "search", "terminal"]) {
         }
         Progress.note("copying it to \(config.records.database)")
         try WorkingCopy.make(of: seeded.path, at: config.records.database)
+        try WorkingCopy.make(of: seeded.keyPath, at: config.records.keyFile)
         ready = true
     } catch {
         report.fail("seeding \(Format.grouped(plan.visits)) visits", "\(error)")

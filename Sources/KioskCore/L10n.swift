@@ -12,10 +12,10 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
     case admitted, alreadyInside, capacityFull, watchDeny, watchAlert, overridden, badgeInUse
     case checkedOut, alreadyCheckedOut, noSuchVisit, noVisitWithBadge, visitWasDenied
     case returningVisitor, autoClosedYesterday
-    case dbReadOnly, dbLocked, dbCorrupt, dbCannotOpen, dbFull, dbFailed, dbMoved
+    case dbReadOnly, dbLocked, dbCorrupt, dbCannotOpen, dbFull, dbFailed, dbMoved, dbWrongKey
     case clockBehind, clockBeforeCheckIn
     case exportWritten, exportFailed, unmaskedAudited
-    case auditOK, auditBad
+    case auditOK, auditBad, auditWrongKey
     case purged
     case invalidDate, invalidRange, invalidMargin, unknownCategory, overrideNeedsReason
     case watchAdded, watchRemoved, watchNotFound, watchNeedsCriterion
@@ -63,6 +63,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .dbFull: return "Hết chỗ trên đĩa khi ghi {0}: giải phóng dung lượng rồi thử lại; chưa có gì bị ghi dở."
         case .dbFailed: return "Lỗi cơ sở dữ liệu ({0}): chưa có gì bị ghi dở; thử lại hoặc báo kỹ thuật."
         case .dbMoved: return "Tệp cơ sở dữ liệu {0} đã bị xóa hoặc thay thế khi kiosk đang chạy: chưa ghi gì; hãy khởi động lại kiosk."
+        case .dbWrongKey: return "Nhật ký {0} được niêm phong bằng một tệp khóa khác với [records] key_file của kiosk này: chưa ghi gì. Hãy dùng tệp khóa của tòa nhà (khôi phục từ bản sao lưu)."
         case .clockBehind: return "Đồng hồ đang là {0}, sớm hơn lượt vào gần nhất ({1}): kiểm tra giờ hệ thống."
         case .clockBeforeCheckIn: return "Đồng hồ đang là {0}, sớm hơn giờ vào của lượt {1} ({2}): kiểm tra giờ hệ thống; không thay đổi gì."
         case .exportWritten: return "Đã xuất {0} lượt vào {1}."
@@ -70,6 +71,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .unmaskedAudited: return "Xuất dữ liệu đầy đủ (không che) đã được ghi vào nhật ký."
         case .auditOK: return "Nhật ký toàn vẹn: {0} sự kiện, {1} lượt, chuỗi băm hợp lệ."
         case .auditBad: return "Nhật ký bị sửa: {0}"
+        case .auditWrongKey: return "Không kiểm tra được nhật ký: nó được niêm phong bằng khóa khác với tệp khóa {0} (đây không phải dấu hiệu bị sửa). Hãy dùng tệp khóa của tòa nhà, khôi phục từ bản sao lưu, rồi chạy lại kiểm tra."
         case .purged: return "Đã xóa {0} lượt cũ hơn {1} ngày; chuỗi băm vẫn hợp lệ."
         case .invalidDate: return "Ngày không hợp lệ \"{0}\": dùng dạng YYYY-MM-DD."
         case .invalidRange: return "Khoảng ngày không hợp lệ: --from phải trước hoặc bằng --to."
@@ -173,6 +175,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .dbFull: return "The disk is full while writing {0}: free some space and try again; nothing was half-written."
         case .dbFailed: return "Database error ({0}): nothing was half-written; try again or call support."
         case .dbMoved: return "The database file {0} was deleted or replaced while the kiosk ran: nothing was recorded; restart the kiosk."
+        case .dbWrongKey: return "The log {0} was sealed with a different key file than this kiosk's [records] key_file: nothing was recorded. Use the building's key file (restore it from the backup)."
         case .clockBehind: return "The clock says {0}, earlier than the last check-in ({1}): check the system time."
         case .clockBeforeCheckIn: return "The clock says {0}, earlier than the check-in of visit {1} ({2}): check the system time; nothing was changed."
         case .exportWritten: return "Exported {0} visits to {1}."
@@ -180,6 +183,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .unmaskedAudited: return "An unmasked export was recorded in the audit log."
         case .auditOK: return "Log intact: {0} events, {1} visits, hash chain valid."
         case .auditBad: return "The log was tampered with: {0}"
+        case .auditWrongKey: return "Cannot check the log: it was sealed with a different key than the key file {0} (this is not a sign of an edit). Use the building's key file, restored from the backup, and run the audit again."
         case .purged: return "Purged {0} visits older than {1} days; the hash chain is still valid."
         case .invalidDate: return "Invalid date \"{0}\": use YYYY-MM-DD."
         case .invalidRange: return "Invalid date range: --from must be on or before --to."

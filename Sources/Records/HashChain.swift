@@ -6,9 +6,10 @@ import GRDB
 ///
 /// Each event row is `(seq, at, kind, code, payload, payload_hash, prev_hash, hash)` with
 /// `payload_hash = SHA-256(payload)` and
-/// `hash = SHA-256(seq \n at \n kind \n code \n payload_hash \n prev_hash)`.
+/// `hash = HMAC-SHA-256(chain key, seq \n at \n kind \n code \n payload_hash \n prev_hash)`.
 /// Hashing the payload's hash rather than the payload lets a purge erase personal data
-/// (payload set to NULL) while every link of the chain stays checkable.
+/// (payload set to NULL) while every link of the chain stays checkable. The link is keyed so
+/// that someone holding only the database file cannot rebuild the chain after an edit.
 public enum HashChain {
     public static let genesis = String(repeating: "0", count: 64)
 
@@ -20,8 +21,13 @@ public enum HashChain {
         case watchRemove = "watch-remove"
         case inviteIssue = "invite-issue"
         case inviteRevoke = "invite-revoke"
+        /// An entry made with an invitation (code: the invitation's id), so that deleting
+        /// `invitation_use` rows to let a single-use invitation admit again is seen.
+        case inviteUse = "invite-use"
         /// A self check-in confirmed by the guard: pending → inside.
         case confirm
+        /// The upgrade of a log linked with plain SHA-256 to keyed links (see `ChainUpgrade`).
+        case chainKeyed = "chain-keyed"
     }
 
     static func sha256Hex(_ text: String) -> String {
@@ -39,20 +45,24 @@ public enum HashChain {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func linkHash(seq: Int64, at: Int64, kind: String, code: String?, payloadHash: String, prev: String) -> String {
-        sha256Hex("\(seq)\n\(at)\n\(kind)\n\(code ?? "")\n\(payloadHash)\n\(prev)")
+    static func linkText(seq: Int64, at: Int64, kind: String, code: String?, payloadHash: String, prev: String) -> String {
+        "\(seq)\n\(at)\n\(kind)\n\(code ?? "")\n\(payloadHash)\n\(prev)"
     }
 
     /// Appends one event after the current head. Must run inside the caller's write
     /// transaction so that the head cannot move between reading and appending.
     @discardableResult
-    static func append(_ db: Database, kind: Kind, code: String?, payload: String, at: Date) throws -> String {
+    static func append(_ db: Database, seal: ChainSeal, kind: Kind, code: String?, payload: String, at: Date) throws -> String {
+        try append(db, seal: seal, kind: kind, code: code, payload: payload, atMillis: VisitRow.millis(at))
+    }
+
+    @discardableResult
+    static func append(_ db: Database, seal: ChainSeal, kind: Kind, code: String?, payload: String, atMillis: Int64) throws -> String {
         let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1"))
         let seq: Int64 = (head?[0] as Int64? ?? 0) + 1
         let prev: String = head?[1] ?? genesis
-        let atMillis = VisitRow.millis(at)
         let payloadHash = sha256Hex(payload)
-        let hash = linkHash(seq: seq, at: atMillis, kind: kind.rawValue, code: code, payloadHash: payloadHash, prev: prev)
+        let hash = seal.link(seq: seq, at: atMillis, kind: kind.rawValue, code: code, payloadHash: payloadHash, prev: prev)
         try db.cachedStatement(sql: "INSERT INTO event (seq, at, kind, code, payload, payload_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .execute(arguments: [seq, atMillis, kind.rawValue, code, payload, payloadHash, prev, hash])
         return hash
@@ -61,5 +71,39 @@ public enum HashChain {
     static func head(_ db: Database) throws -> (seq: Int64, hash: String) {
         let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1")
         return (row?[0] ?? 0, row?[1] ?? genesis)
+    }
+}
+
+/// The secret the chain's links are made with: derived by the Gate from the building's key
+/// file and handed down, so `Records` never reads a key file or the configuration. A copy of
+/// the database alone does not carry it, so the chain cannot be rebuilt from the copy.
+public struct ChainKey: Sendable {
+    let key: SymmetricKey
+
+    public init(_ bytes: [UInt8]) { key = SymmetricKey(data: bytes) }
+
+    /// A fresh key, for in-memory stores: they vanish with the process, so nothing needs to
+    /// verify them later under a known key.
+    public static func random() -> ChainKey { ChainKey(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }) }
+
+    /// A MAC of a fixed text kept in `meta`: tells "opened with another key file" apart from
+    /// "edited" without revealing anything about the key.
+    var check: String {
+        HashChain.hex(HMAC<SHA256>.authenticationCode(for: Array("kiosk chain key check v1".utf8), using: key))
+    }
+}
+
+/// How a link hash is made: keyed (every log since the keyed chain), or plain SHA-256 (only
+/// to verify a log written before, once, while upgrading it).
+enum ChainSeal: Sendable {
+    case keyed(ChainKey)
+    case legacySHA256
+
+    func link(seq: Int64, at: Int64, kind: String, code: String?, payloadHash: String, prev: String) -> String {
+        let text = HashChain.linkText(seq: seq, at: at, kind: kind, code: code, payloadHash: payloadHash, prev: prev)
+        switch self {
+        case .keyed(let k): return HashChain.hex(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: k.key))
+        case .legacySHA256: return HashChain.sha256Hex(text)
+        }
     }
 }

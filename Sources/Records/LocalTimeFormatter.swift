@@ -1,11 +1,16 @@
 import Foundation
 
 /// Formats UTC milliseconds as venue-local `YYYY-MM-DD HH:MM:SS` without Foundation's
-/// formatters, which are far too slow for a million-row export. The zone offset is looked up
-/// once per UTC hour (offsets only change on hour boundaries in every zone kiosks run in).
+/// formatters, which are far too slow for a million-row export. The zone's offset is looked
+/// up once per stretch of time between two of the zone's transitions and reused for every
+/// time inside it: offsets change at transitions only, and those are not always on the hour
+/// (Australia/Lord_Howe moves by 30 minutes at 02:00 local; Asia/Kathmandu moved from +5:30
+/// to +5:45), so a cache per hour would be wrong there.
 struct LocalTimeFormatter {
     let timeZone: TimeZone
-    private var cachedHour: Int64 = .min
+    /// The cached offset holds for UTC seconds in `validFrom..<validUntil`.
+    private var validFrom: Int64 = .max
+    private var validUntil: Int64 = .min
     private var cachedOffset: Int64 = 0
 
     init(timeZone: TimeZone) { self.timeZone = timeZone }
@@ -13,11 +18,7 @@ struct LocalTimeFormatter {
     /// Appends `2026-11-29`, `08:41:05` or both (space between) for UTC milliseconds.
     mutating func append(_ millis: Int64, date: Bool, time: Bool, to out: inout [UInt8]) {
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
-        let hour = seconds >= 0 ? seconds / 3600 : (seconds - 3599) / 3600
-        if hour != cachedHour {
-            cachedHour = hour
-            cachedOffset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds))))
-        }
+        if seconds < validFrom || seconds >= validUntil { lookUp(seconds) }
         let local = seconds + cachedOffset
         var days = local >= 0 ? local / 86400 : (local - 86399) / 86400
         let secOfDay = local - days * 86400
@@ -45,6 +46,22 @@ struct LocalTimeFormatter {
             Self.digits(secOfDay / 60 % 60, 2, &out)
             out.append(UInt8(ascii: ":"))
             Self.digits(secOfDay % 60, 2, &out)
+        }
+    }
+
+    /// The offset at `seconds`, valid from there up to the zone's next transition (for a
+    /// zone without transitions, for ever). Rows come oldest first, so an export spanning a
+    /// month looks up once or twice.
+    private mutating func lookUp(_ seconds: Int64) {
+        let date = Date(timeIntervalSince1970: Double(seconds))
+        cachedOffset = Int64(timeZone.secondsFromGMT(for: date))
+        validFrom = seconds
+        if let next = timeZone.nextDaylightSavingTimeTransition(after: date) {
+            // At least one second ahead, so a transition reported at `date` itself cannot
+            // make the window empty.
+            validUntil = max(seconds + 1, Int64(next.timeIntervalSince1970.rounded(.down)))
+        } else {
+            validUntil = .max
         }
     }
 

@@ -6,7 +6,8 @@ import GRDB
 /// Times are INTEGER milliseconds since the Unix epoch, UTC: sortable, compact, and the same in
 /// SQLite and PostgreSQL (the multi-gate future), unlike SQLite's date functions.
 enum Migrations {
-    static var migrator: DatabaseMigrator {
+    /// `chainKey` seals the chain when a log from before keyed links is upgraded (v4).
+    static func migrator(chainKey: ChainKey) -> DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1-visits-events-watchlist") { db in
             try db.execute(sql: """
@@ -113,6 +114,10 @@ enum Migrations {
             // Self check-ins waiting for the guard: the terminal counts them every two
             // seconds, which must not scan a million visits.
             try db.execute(sql: "CREATE INDEX visit_pending ON visit(checked_in_at) WHERE status = 'pending'")
+        }
+        m.registerMigration("v4-keyed-chain") { db in
+            // Keyed links, and invitation uses in the chain: see ChainUpgrade.
+            try ChainUpgrade.run(db, key: chainKey)
         }
         return m
     }

@@ -43,22 +43,122 @@ public enum SecureFiles {
         close(fd)
     }
 
-    /// Streams bytes to `path` through a temporary file in the same folder; the file appears
-    /// under its name only once it is complete and on disk.
+    /// How a destination is written: replaced whole through a temporary file (a new path or
+    /// a regular file), or streamed into in place (a character device such as `/dev/null`, a
+    /// FIFO, a terminal, `/dev/stdout`), which must never be replaced by a file.
+    enum Destination: Equatable {
+        /// Rename a finished temporary file over this path (a symlink's target, resolved).
+        case replace(String)
+        /// Open without creating and write in place.
+        case stream
+    }
+
+    /// Decides how `path` is written, or says why it cannot be.
+    ///
+    /// Symbolic links are followed: a link to a regular file has that file replaced (the
+    /// link stays a link), a link to a device or FIFO is streamed into, a link to nothing is
+    /// refused rather than replaced by a file. Paths under `/dev` and `/proc` (`/dev/stdout`,
+    /// `/proc/self/fd/1`) are always streamed, since they name an open stream whatever it is.
+    static func destination(of path: String) throws -> Destination {
+        if path.hasSuffix("/") { throw Failure(path: path, reason: "names a folder; give a file name") }
+        if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw Failure(path: path, reason: "does not exist; files are not created under /dev or /proc")
+            }
+            if try kind(stat: path, follow: true) == S_IFDIR { throw Failure(path: path, reason: "is a folder; give a file name inside it") }
+            return .stream
+        }
+        guard let own = try kind(stat: path, follow: false) else { return .replace(path) }
+        var type = own
+        var target = path
+        if own == S_IFLNK {
+            guard let followed = try kind(stat: path, follow: true) else {
+                throw Failure(path: path, reason: "is a symbolic link to a file that does not exist; remove the link or give another name")
+            }
+            type = followed
+            if type == S_IFREG {
+                guard let real = realpath(path, nil) else {
+                    throw Failure(path: path, reason: describe(errno: errno, fallback: "cannot follow the link"))
+                }
+                target = String(cString: real)
+                free(real)
+            }
+        }
+        switch type {
+        case S_IFREG: return .replace(target)
+        case S_IFDIR: throw Failure(path: path, reason: "is a folder; give a file name inside it")
+        case S_IFCHR, S_IFIFO: return .stream
+        case S_IFBLK: throw Failure(path: path, reason: "is a disk device; refusing to write over it")
+        default: throw Failure(path: path, reason: "is a socket or another special file; give a file name")
+        }
+    }
+
+    /// The descriptor a path names in this process: `/dev/stdout`, `/dev/stderr`,
+    /// `/dev/fd/N`, `/proc/self/fd/N`.
+    static func standardStream(_ path: String) -> Int32? {
+        switch path {
+        case "/dev/stdout": return 1
+        case "/dev/stderr": return 2
+        default:
+            for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+                return Int32(path.dropFirst(prefix.count))
+            }
+            return nil
+        }
+    }
+
+    /// The file type bits of `path` (`S_IFREG`, …), nil when nothing is there.
+    private static func kind(stat path: String, follow: Bool) throws -> mode_t? {
+        var st = stat()
+        let rc = follow ? stat(path, &st) : lstat(path, &st)
+        if rc == 0 { return st.st_mode & S_IFMT }
+        if errno == ENOENT { return nil }
+        throw Failure(path: path, reason: describe(errno: errno, fallback: "cannot look at the path"))
+    }
+
+    /// Writes bytes to `path`, the one way every file the kiosk writes is written.
+    ///
+    /// A new path or a regular file is written through a temporary file in the same folder,
+    /// fsynced and renamed into place: the file appears under its name only once it is
+    /// complete and on disk, with `mode` (0600 unless the content is public). A device, FIFO or
+    /// terminal is opened as it is and streamed into, never replaced: `--output /dev/null`
+    /// run as root must not turn /dev/null into a regular file.
     public final class AtomicWriter {
         public let path: String
-        let tempPath: String
+        /// The temporary file, nil when streaming.
+        let tempPath: String?
+        /// Where the temporary file is renamed to (a followed symlink's target).
+        let target: String
         var fd: Int32
         var buffer: [UInt8] = []
         var failed: Failure?
         public private(set) var bytesWritten = 0
 
-        public init(path: String) throws {
+        public init(path: String, mode: mode_t = 0o600) throws {
             self.path = path
-            let dir = (path as NSString).deletingLastPathComponent
-            let base = (path as NSString).lastPathComponent
-            tempPath = (dir.isEmpty ? "." : dir) + "/." + base + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-            fd = open(tempPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+            switch try SecureFiles.destination(of: path) {
+            case .stream:
+                tempPath = nil
+                target = path
+                if let inherited = SecureFiles.standardStream(path) {
+                    // The process's own descriptor, shared rather than reopened: reopening a
+                    // redirected stdout would start at offset 0 (over what is printed after)
+                    // and ignore the shell's `>>`.
+                    fd = fcntl(inherited, F_DUPFD_CLOEXEC, 0)
+                } else {
+                    // No O_CREAT: what is written into must already be there, as it was.
+                    fd = open(path, O_WRONLY | O_TRUNC | O_NOCTTY | O_CLOEXEC)
+                }
+            case .replace(let resolved):
+                target = resolved
+                let dir = (resolved as NSString).deletingLastPathComponent
+                let base = (resolved as NSString).lastPathComponent
+                let temp = (dir.isEmpty ? "." : dir) + "/." + base + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+                tempPath = temp
+                fd = open(temp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode)
+                // The umask may have taken bits away; public files must really be public.
+                if fd >= 0 { fchmod(fd, mode) }
+            }
             if fd < 0 {
                 throw Failure(path: path, reason: describe(errno: errno, fallback: "cannot write here"))
             }
@@ -94,9 +194,22 @@ public enum SecureFiles {
             buffer.removeAll(keepingCapacity: true)
         }
 
-        /// Flushes, fsyncs and renames into place; mode 0600.
+        /// Flushes, and either fsyncs and renames into place, or (streaming) closes.
         public func commit() throws {
             try flush()
+            guard let tempPath else {
+                // A regular file reached through /dev/stdout is worth an fsync; a pipe or a
+                // device cannot take one.
+                var st = stat()
+                if fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, fsync(fd) != 0 {
+                    let f = Failure(path: path, reason: describe(errno: errno, fallback: "fsync failed"))
+                    abandon()
+                    throw f
+                }
+                close(fd)
+                fd = -1
+                return
+            }
             if fsync(fd) != 0 {
                 let f = Failure(path: path, reason: describe(errno: errno, fallback: "fsync failed"))
                 abandon()
@@ -104,12 +217,19 @@ public enum SecureFiles {
             }
             close(fd)
             fd = -1
-            if rename(tempPath, path) != 0 {
+            // Checked again just before the rename: something other than a regular file may
+            // have appeared under the name meanwhile, and it must not be replaced either.
+            var st = stat()
+            if lstat(target, &st) == 0, st.st_mode & S_IFMT != S_IFREG {
+                unlink(tempPath)
+                throw Failure(path: path, reason: "is no longer a regular file; nothing was written")
+            }
+            if rename(tempPath, target) != 0 {
                 let f = Failure(path: path, reason: describe(errno: errno, fallback: "rename failed"))
                 unlink(tempPath)
                 throw f
             }
-            let dir = (path as NSString).deletingLastPathComponent
+            let dir = (target as NSString).deletingLastPathComponent
             let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if dfd >= 0 {
                 fsync(dfd)
@@ -117,13 +237,14 @@ public enum SecureFiles {
             }
         }
 
-        /// Removes the temporary file; the target is left as it was.
+        /// Removes the temporary file; the target is left as it was. (When streaming, what was
+        /// already written into the device or FIFO stays there.)
         public func abandon() {
             if fd >= 0 {
                 close(fd)
                 fd = -1
             }
-            unlink(tempPath)
+            if let tempPath { unlink(tempPath) }
         }
 
         deinit {
@@ -131,13 +252,12 @@ public enum SecureFiles {
         }
     }
 
-    /// Writes a small file whole (keys, checksums). Private (0600) unless a `mode` says
-    /// otherwise, as for posters, which carry nothing personal.
+    /// Writes a small file whole (keys, checksums, images). Private (0600) unless a `mode`
+    /// says otherwise, as for posters, which carry nothing personal.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws {
-        let w = try AtomicWriter(path: path)
+        let w = try AtomicWriter(path: path, mode: mode)
         do {
             try w.write(bytes)
-            if mode != 0o600 { fchmod(w.fd, mode) }
             try w.commit()
         } catch {
             w.abandon()

@@ -123,7 +123,7 @@ extension Store {
                 ("rows", .int(Int64(rows))), ("sha256", .string(sha256)), ("by", .string(requestedBy)),
                 ("head", .string(head.hash)),
             ])
-            try HashChain.append(tx.db, kind: .export, code: nil, payload: payload, at: now)
+            try tx.append(.export, code: nil, payload: payload, at: now)
             if let day {
                 try tx.db.execute(
                     sql: "INSERT INTO daily_export (day, file, rows, sha256, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(day) DO UPDATE SET file = excluded.file, rows = excluded.rows, sha256 = excluded.sha256, at = excluded.at",

@@ -54,6 +54,14 @@ public struct InvitationRecord: Equatable, Sendable {
 public struct InvitationUse: Equatable, Sendable {
     public var visitCode: String
     public var at: Date
+
+    /// What an `invite-use` event proves about a row of `invitation_use` (the audit compares
+    /// them). `migrated` marks uses that were chained when a log from before was upgraded.
+    static func canonical(visitCode: String, atMillis: Int64, migrated: Bool = false) -> String {
+        var pairs: [(String, CanonicalJSON.Value)] = [("visit", .string(visitCode)), ("at", .int(atMillis))]
+        if migrated { pairs.append(("migrated", .bool(true))) }
+        return CanonicalJSON.object(pairs)
+    }
 }
 
 extension StoreTransaction {
@@ -67,11 +75,13 @@ extension StoreTransaction {
             .map { InvitationUse(visitCode: $0[0], at: VisitRow.date($0[1])) }
     }
 
-    /// Counts an entry; call in the same transaction as the visit's insert.
+    /// Counts an entry; call in the same transaction as the visit's insert. The use is
+    /// chained: a deleted use row would let a single-use invitation admit again.
     public func recordInvitationUse(id: String, visitCode: String, at now: Date) throws {
         try db.execute(
             sql: "INSERT INTO invitation_use (invitation, visit_code, at) VALUES (?, ?, ?)",
             arguments: [id, visitCode, VisitRow.millis(now)])
+        try append(.inviteUse, code: id, payload: InvitationUse.canonical(visitCode: visitCode, atMillis: VisitRow.millis(now)), at: now)
     }
 }
 
@@ -83,7 +93,7 @@ extension Store {
                 sql: "INSERT INTO invitation (\(InvitationRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                 arguments: [inv.id, inv.venue, inv.name, inv.host, inv.purpose, VisitRow.millis(inv.notBefore),
                     VisitRow.millis(inv.expires), inv.uses, VisitRow.millis(inv.issuedAt)])
-            try HashChain.append(tx.db, kind: .inviteIssue, code: inv.id, payload: inv.canonical, at: now)
+            try tx.append(.inviteIssue, code: inv.id, payload: inv.canonical, at: now)
         }
     }
 
@@ -103,8 +113,8 @@ extension Store {
             }
             if inv.revokedAt != nil { return inv }
             try tx.db.execute(sql: "UPDATE invitation SET revoked_at = ? WHERE id = ?", arguments: [VisitRow.millis(now), inv.id])
-            try HashChain.append(
-                tx.db, kind: .inviteRevoke, code: inv.id, payload: CanonicalJSON.object([("id", .string(inv.id))]), at: now)
+            try tx.append(
+                .inviteRevoke, code: inv.id, payload: CanonicalJSON.object([("id", .string(inv.id))]), at: now)
             inv.revokedAt = now
             return inv
         }

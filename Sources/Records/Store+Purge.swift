@@ -3,20 +3,28 @@ import GRDB
 import KioskCore
 
 extension Store {
+    /// The `meta` flag set in the purge's own transaction and cleared once the erasure is
+    /// done, so an erasure that could not finish (another process reading) is retried.
+    static let erasurePendingMeta = "erasure_pending"
+
     /// Deletes visits that checked in before `cutoff` and are no longer inside, erases the
     /// personal data their events carried (payload set to NULL; the payload's hash stays, so
-    /// every link of the chain still verifies) and chains a `purge` event naming the codes.
+    /// every link of the chain still verifies), chains a `purge` event naming the codes, and
+    /// then erases the deleted bytes from the files (`eraseDeletedData`).
     /// Returns the number of visits removed.
     public func purge(before cutoff: Date, at now: Date, retentionDays: Int) throws -> Int {
-        try write { tx in
+        let removed = try write { tx -> Int? in
             let visitCodes = try String.fetchAll(
                 tx.db, sql: "SELECT code FROM visit WHERE checked_in_at < ? AND status != 'inside' ORDER BY checked_in_at",
                 arguments: [VisitRow.millis(cutoff)])
-            // Invitations that ended before the cutoff hold names too.
+            // Invitations that ended before the cutoff hold names too. Only those issued
+            // before it: the audit accepts an erasure only of codes first chained before the
+            // purge's cutoff.
             let invitationIDs = try String.fetchAll(
-                tx.db, sql: "SELECT id FROM invitation WHERE expires < ? ORDER BY issued_at", arguments: [VisitRow.millis(cutoff)])
+                tx.db, sql: "SELECT id FROM invitation WHERE expires < ? AND issued_at < ? ORDER BY issued_at",
+                arguments: [VisitRow.millis(cutoff), VisitRow.millis(cutoff)])
             let codes = visitCodes + invitationIDs
-            guard !codes.isEmpty else { return 0 }
+            guard !codes.isEmpty else { return nil }
             for chunk in stride(from: 0, to: codes.count, by: 500).map({ Array(codes[$0..<min($0 + 500, codes.count)]) }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 try tx.db.execute(sql: "DELETE FROM visit WHERE code IN (\(marks))", arguments: StatementArguments(chunk))
@@ -27,9 +35,30 @@ extension Store {
                 ("cutoff", .int(VisitRow.millis(cutoff))), ("retention_days", .int(Int64(retentionDays))),
                 ("count", .int(Int64(visitCodes.count))), ("codes", .strings(codes)),
             ])
-            try HashChain.append(tx.db, kind: .purge, code: nil, payload: payload, at: now)
+            try tx.append(.purge, code: nil, payload: payload, at: now)
             try tx.db.execute(sql: "DELETE FROM daily_export WHERE at < ?", arguments: [VisitRow.millis(cutoff)])
+            try tx.setMeta(Store.erasurePendingMeta, "1")
             return visitCodes.count
+        }
+        let pending = try meta(Store.erasurePendingMeta) == "1"
+        if removed != nil || pending { try eraseDeletedData() }
+        return removed ?? 0
+    }
+
+    /// Makes rows already deleted unreadable in the files, not just in queries: with
+    /// `secure_delete = ON` SQLite zeroes deleted cells and freed pages, but only in the page
+    /// images it writes, and the write-ahead log still holds every earlier image of those
+    /// pages. A TRUNCATE checkpoint copies the last images into the database file and empties
+    /// the WAL. Run it after anything that erases personal data (the purge; the erasure of
+    /// one person).
+    public func eraseDeletedData() throws {
+        do {
+            try writer.writeWithoutTransaction { db in
+                _ = try db.checkpoint(.truncate)
+                try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [Store.erasurePendingMeta])
+            }
+        } catch {
+            throw StoreError.from(error, path: path)
         }
     }
 }

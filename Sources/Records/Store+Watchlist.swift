@@ -48,7 +48,7 @@ extension Store {
                 arguments: [nameFolded, idHash, phone, action.rawValue, note, VisitRow.millis(now)])
             let id = tx.db.lastInsertedRowID
             let entry = WatchEntry(id: id, nameFolded: nameFolded, idHash: idHash, phone: phone, action: action, note: note, createdAt: now)
-            try HashChain.append(tx.db, kind: .watchAdd, code: nil, payload: entry.canonical, at: now)
+            try tx.append(.watchAdd, code: nil, payload: entry.canonical, at: now)
             return id
         }
     }
@@ -58,8 +58,8 @@ extension Store {
         try write { tx in
             try tx.db.execute(sql: "DELETE FROM watch WHERE id = ?", arguments: [id])
             guard tx.db.changesCount > 0 else { return false }
-            try HashChain.append(
-                tx.db, kind: .watchRemove, code: nil, payload: CanonicalJSON.object([("id", .int(id))]), at: now)
+            try tx.append(
+                .watchRemove, code: nil, payload: CanonicalJSON.object([("id", .int(id))]), at: now)
             return true
         }
     }

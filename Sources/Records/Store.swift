@@ -12,16 +12,24 @@ public final class Store: Sendable {
     let writer: any DatabaseWriter
     /// The database file, or `:memory:`, for messages.
     public let path: String
+    /// The key the chain's links are made with, from the building's key file.
+    let chainKey: ChainKey
+    /// True when the log was sealed under another key: the audit says so (rather than
+    /// "edited") and nothing is written, so no event is ever sealed under the wrong key.
+    public let keyDiffers: Bool
 
     /// How long a write waits for another process (a second gate, `kiosk export`) before it
     /// reports the database as locked.
     public static let busyTimeout: TimeInterval = 5
 
     /// Opens (creating if needed) the database at `path`, in a 0700 folder, mode 0600.
+    /// `chainKey` is the building's chain key (the Gate derives it from `key_file`); a log
+    /// written before keyed links is upgraded to it once, on the first writable open.
     /// `durable: false` (synchronous=OFF) exists only to seed benchmark databases quickly;
     /// nothing that records real visits may pass it.
-    public init(path: String, readOnly: Bool = false, durable: Bool = true) throws {
+    public init(path: String, chainKey: ChainKey, readOnly: Bool = false, durable: Bool = true) throws {
         self.path = path
+        self.chainKey = chainKey
         let dir = (path as NSString).deletingLastPathComponent
         do {
             if !readOnly {
@@ -53,8 +61,9 @@ public final class Store: Sendable {
                 try pool.writeWithoutTransaction { db in
                     try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
                 }
-                try Store.migrateIfNeeded(pool)
+                try Store.migrateIfNeeded(pool, chainKey: chainKey)
             }
+            keyDiffers = try Store.keyDiffers(pool, chainKey)
             writer = pool
             opened = true
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN && Store.isReadOnlyLocation(path) {
@@ -77,11 +86,24 @@ public final class Store: Sendable {
         try writer.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
     }
 
-    /// A private in-memory database for tests.
-    public init(inMemoryNamed name: String = "test") throws {
+    /// A private in-memory database for tests. Its chain key defaults to a random one: the
+    /// database vanishes with the process, so no one needs to verify it later.
+    public init(inMemoryNamed name: String = "test", chainKey: ChainKey = .random()) throws {
         path = ":memory:"
-        writer = try DatabaseQueue(named: name, configuration: Store.configuration(readOnly: false))
-        try Store.migrateIfNeeded(writer)
+        self.chainKey = chainKey
+        let queue = try DatabaseQueue(named: name, configuration: Store.configuration(readOnly: false))
+        try Store.migrateIfNeeded(queue, chainKey: chainKey)
+        keyDiffers = try Store.keyDiffers(queue, chainKey)
+        writer = queue
+    }
+
+    /// Compares the key check the log was sealed with (in `meta`) with this key's.
+    static func keyDiffers(_ reader: any DatabaseReader, _ key: ChainKey) throws -> Bool {
+        let stored = try reader.read { db -> String? in
+            guard try db.tableExists("meta") else { return nil }
+            return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [ChainUpgrade.keyCheckMeta])
+        }
+        return stored.map { $0 != key.check } ?? false
     }
 
     /// Copies the write-ahead log into the database and empties it. The WAL file itself stays
@@ -110,14 +132,15 @@ public final class Store: Sendable {
             // FULL: the WAL is fsynced at every commit. NORMAL would lose the last visits on
             // power loss, which a gate cannot afford.
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
-            // Purged personal data is overwritten, not left in free pages.
-            try db.execute(sql: "PRAGMA secure_delete = FAST")
+            // ON, not FAST: FAST leaves whole pages freed by a purge on the free list with
+            // their old contents, where names and phones stay readable in the file.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         return config
     }
 
-    static func migrateIfNeeded(_ writer: any DatabaseWriter) throws {
-        let migrator = Migrations.migrator
+    static func migrateIfNeeded(_ writer: any DatabaseWriter, chainKey: ChainKey) throws {
+        let migrator = Migrations.migrator(chainKey: chainKey)
         // Most starts find the schema current; checking with a read avoids taking the write
         // lock just to learn that, so `kiosk list` never waits for a busy writer.
         let done = try writer.read { db in try migrator.hasCompletedMigrations(db) }
@@ -127,11 +150,12 @@ public final class Store: Sendable {
     /// Runs `body` in one IMMEDIATE transaction: it sees and changes the log atomically,
     /// even against another process writing the same file.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        if keyDiffers { throw StoreError.wrongKey(path: path) }
         do {
             return try writer.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
-                    result = try body(StoreTransaction(db: db))
+                    result = try body(StoreTransaction(db: db, seal: .keyed(chainKey)))
                     // In WAL mode SQLite goes on committing into a database file that was
                     // deleted or replaced under it: the visit would be shown as recorded and lost.
                     if Store.fileHasMoved(db) { throw StoreError.moved(path: path) }
@@ -155,7 +179,7 @@ public final class Store: Sendable {
     /// Runs `body` on a consistent snapshot.
     public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         do {
-            return try writer.read { db in try body(StoreTransaction(db: db)) }
+            return try writer.read { db in try body(StoreTransaction(db: db, seal: .keyed(chainKey))) }
         } catch {
             throw StoreError.from(error, path: path)
         }

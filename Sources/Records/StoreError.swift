@@ -12,6 +12,9 @@ public enum StoreError: LocalizedKioskError, Equatable {
     /// The file at `path` is no longer the one this store opened (deleted, or a copy renamed
     /// over it): a commit would land in the unlinked file and be lost.
     case moved(path: String)
+    /// The log was sealed with another chain key (another key file): writing would seal
+    /// events under the wrong key.
+    case wrongKey(path: String)
     case other(path: String, detail: String)
 
     public var key: MessageKey {
@@ -22,13 +25,14 @@ public enum StoreError: LocalizedKioskError, Equatable {
         case .cannotOpen: return .dbCannotOpen
         case .diskFull: return .dbFull
         case .moved: return .dbMoved
+        case .wrongKey: return .dbWrongKey
         case .other: return .dbFailed
         }
     }
 
     public var args: [String] {
         switch self {
-        case .readOnly(let p), .locked(let p), .corrupt(let p), .cannotOpen(let p), .diskFull(let p), .moved(let p):
+        case .readOnly(let p), .locked(let p), .corrupt(let p), .cannotOpen(let p), .diskFull(let p), .moved(let p), .wrongKey(let p):
             return [p]
         case .other(_, let detail):
             return [detail]

@@ -7,6 +7,14 @@ import KioskCore
 /// on in the same transaction, so two gates cannot both admit the last place.
 public struct StoreTransaction {
     let db: Database
+    /// How this store links its events (the building's chain key).
+    let seal: ChainSeal
+
+    /// Chains one event after the head, in this transaction.
+    @discardableResult
+    func append(_ kind: HashChain.Kind, code: String?, payload: String, at: Date) throws -> String {
+        try HashChain.append(db, seal: seal, kind: kind, code: code, payload: payload, at: at)
+    }
 
     /// Statements are prepared once per connection and reused: preparing (and GRDB's
     /// authorizer walking every column of a 31-column SELECT) was most of a check-in's CPU.
@@ -117,7 +125,7 @@ public struct StoreTransaction {
         values.append(.null)
         values.append(.null)
         try execute("INSERT INTO visit (\(VisitRow.selectList)) VALUES (\(placeholders))", StatementArguments(values))
-        try HashChain.append(db, kind: .checkin, code: e.code, payload: VisitRow.canonicalFixed(fixed), at: now)
+        try append(.checkin, code: e.code, payload: VisitRow.canonicalFixed(fixed), at: now)
         return e
     }
 
@@ -125,8 +133,8 @@ public struct StoreTransaction {
     public func checkOut(code: String, at now: Date) throws -> Entry {
         let millis = VisitRow.millis(now)
         try execute("UPDATE visit SET status = 'left', checked_out_at = ? WHERE code = ? AND status = 'inside'", [millis, code])
-        try HashChain.append(
-            db, kind: .checkout, code: code,
+        try append(
+            .checkout, code: code,
             payload: CanonicalJSON.object([("status", .string("left")), ("checked_out_at", .int(millis))]), at: now)
         guard let e = try visit(code: code) else { throw RuleViolation(.noSuchVisit, [code]) }
         return e
@@ -141,8 +149,8 @@ public struct StoreTransaction {
     ) throws -> Entry {
         let status = admitted ? "inside" : "denied"
         try execute("UPDATE visit SET status = ? WHERE code = ? AND status = 'pending'", [status, code])
-        try HashChain.append(
-            db, kind: .confirm, code: code,
+        try append(
+            .confirm, code: code,
             payload: CanonicalJSON.object(
                 [("status", .string(status)), ("confirmed_by", .string(guardName))] + note.map { ($0.0, .string($0.1)) }),
             at: now)
@@ -167,7 +175,7 @@ public struct StoreTransaction {
             // beside the same `status` and time the audit replays.
             var payload: [(String, CanonicalJSON.Value)] = [("status", .string("auto-closed")), ("auto_closed_at", .int(millis))]
             if e.status == .pending { payload.append(("never_confirmed", .bool(true))) }
-            try HashChain.append(db, kind: .autoClose, code: e.code, payload: CanonicalJSON.object(payload), at: now)
+            try append(.autoClose, code: e.code, payload: CanonicalJSON.object(payload), at: now)
             e.status = .autoClosed
             e.autoClosedAt = VisitRow.date(millis)
             closed.append(e)

@@ -88,6 +88,25 @@ import Records
         #expect(h.gate.runMaintenance().purged == 0)
     }
 
+    /// Evacuation roll calls hold names and hosts like the exports beside them: the purge
+    /// removes those of purged days, and keeps the recent ones and files it did not write.
+    @Test func purgeRemovesOldRollCalls() throws {
+        let h = try Harness(now: "2026-10-01T09:00:00+07:00") { $0.records.retentionDays = 30 }
+        defer { try? FileManager.default.removeItem(atPath: h.dir) }
+        _ = try h.checkIn("Old Inside")
+        let old = try h.gate.saveRollCall()
+        #expect(FileManager.default.fileExists(atPath: old.path))
+        h.clock.set("2026-11-29T09:00:00+07:00")
+        _ = try h.checkIn("Recent Inside")
+        let recent = try h.gate.saveRollCall()
+        let foreign = h.dir + "/exports/rollcall-notes.txt"
+        #expect(FileManager.default.createFile(atPath: foreign, contents: Data("x".utf8)))
+        #expect(h.gate.runMaintenance().purged == 1)
+        #expect(!FileManager.default.fileExists(atPath: old.path), "\(old.path) survived the purge")
+        #expect(FileManager.default.fileExists(atPath: recent.path))
+        #expect(FileManager.default.fileExists(atPath: foreign))
+    }
+
     @Test func unmaskedExportIsRecordedInTheChain() throws {
         let h = try Harness()
         defer { try? FileManager.default.removeItem(atPath: h.dir) }

@@ -104,6 +104,82 @@ struct AuditTests {
         #expect((json.report["problem"] as? String).map { !$0.isEmpty } == true)
     }
 
+    @Test("a deleted watch-list entry whose watch-add and unmasked-export events were erased is found")
+    func erasedCodelessEvents() throws {
+        let box = try Sandbox(language: "en")
+        _ = try seed(box)
+        #expect(try box.run(["export", "--output", box.dir + "/full.csv", "--unmasked"]).status == 0)
+        _ = try box.sql("""
+            DELETE FROM watch;
+            UPDATE event SET payload = NULL WHERE kind = 'watch-add' OR (kind = 'export' AND payload LIKE '%"unmasked":true%');
+            """)
+        let r = try box.run(["audit"])
+        #expect(r.status == 1, "went unnoticed: \(r)")
+        #expect(r.stderr.hasPrefix("The log was tampered with: event #6 (watch-add)"), "\(r)")
+        #expect(r.stderr.contains("erased"), "\(r)")
+    }
+
+    @Test("deleting invitation uses (so a single-use invitation admits again) is found")
+    func deletedInvitationUse() throws {
+        let box = try Sandbox(language: "en")
+        let inv = try box.invite(name: "Trần Thị Bích", from: "2026-11-29 07:00", until: "2026-11-29 18:00")
+        let code = try #require(inv["code"] as? String)
+        let first = try box.scan(code, now: "2026-11-29T08:41:00+07:00")
+        let entry = try #require(first.json["code"] as? String, "\(first.result)")
+        #expect(try box.run(["checkout", entry], now: "2026-11-29T09:00:00+07:00").status == 0)
+        #expect(try box.run(["audit"]).status == 0)
+        _ = try box.sql("DELETE FROM invitation_use")
+        // The invitation would admit again...
+        #expect(try box.scan(code, now: "2026-11-29T10:00:00+07:00").json["decision"] as? String == "admit")
+        // ...but the audit names the missing use.
+        let r = try box.run(["audit"], now: "2026-11-29T10:05:00+07:00")
+        #expect(r.status == 1, "\(r)")
+        #expect(r.stderr.contains("use of invitation") && r.stderr.contains(entry) && r.stderr.contains("row was deleted"), "\(r)")
+    }
+
+    /// With the database file alone: delete a visit, erase its events' payloads and append a
+    /// `purge` naming it, linked the way the chain was before it was keyed (plain SHA-256).
+    @Test("a forged purge made without the key file is found")
+    func forgedPurge() throws {
+        let box = try Sandbox(language: "en")
+        let c = try seed(box)
+        let victim = c["carol"]!
+        _ = try box.sql("DELETE FROM visit WHERE code = '\(victim)'; UPDATE event SET payload = NULL WHERE code = '\(victim)'")
+        let head = try box.sql("SELECT seq || '|' || hash FROM event ORDER BY seq DESC LIMIT 1").split(separator: "|")
+        let seq = Int(head[0])! + 1, prev = String(head[1])
+        let payload = "{\"codes\":[\"\(victim)\"],\"count\":1,\"cutoff\":9999999999999,\"retention_days\":30}"
+        func sha256(_ text: String) throws -> String {
+            String(try Tool.run("sha256sum", [], stdin: Data(text.utf8)).prefix(64))
+        }
+        let payloadHash = try sha256(payload)
+        let hash = try sha256("\(seq)\n1795000000000\npurge\n\n\(payloadHash)\n\(prev)")
+        _ = try box.sql("""
+            INSERT INTO event (seq, at, kind, code, payload, payload_hash, prev_hash, hash)
+            VALUES (\(seq), 1795000000000, 'purge', NULL, '\(payload)', '\(payloadHash)', '\(prev)', '\(hash)')
+            """)
+        let r = try box.run(["audit"])
+        #expect(r.status == 1, "went unnoticed: \(r)")
+        #expect(r.stderr.contains("event #\(seq) (purge"), "\(r)")
+        #expect(r.stderr.contains("edited"), "\(r)")
+    }
+
+    @Test("another key file: the audit says the key differs, not that the log was edited")
+    func wrongKey() throws {
+        let box = try Sandbox(language: "en")
+        _ = try seed(box)
+        let original = try contents(box.keyPath)
+        try Data(repeating: 0x42, count: 32).write(to: URL(fileURLWithPath: box.keyPath))
+        let r = try box.run(["audit"])
+        #expect(r.status == 1, "\(r)")
+        #expect(r.stderr.contains("different key") && r.stderr.contains("kiosk.key"), "\(r)")
+        #expect(!r.stderr.contains("tampered"), "\(r)")
+        // Nothing is sealed under the wrong key either.
+        let checkin = try box.run(["checkin", "--name", "Eve"])
+        #expect(checkin.status != 0 && checkin.stderr.contains("different key file"), "\(checkin)")
+        try original.write(to: URL(fileURLWithPath: box.keyPath))
+        #expect(try box.run(["audit"]).status == 0)
+    }
+
     @Test("audit message in Vietnamese")
     func vietnamese() throws {
         let box = try Sandbox(language: "vi")

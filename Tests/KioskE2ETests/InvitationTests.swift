@@ -99,7 +99,7 @@ struct InvitationE2ETests {
         let text = try box.run(["scan", code], now: "2026-11-29T11:05:00+07:00")
         #expect(text.status == 1)
         #expect(text.stdout.contains("08:41"), "\(text)")
-        #expect(try box.auditedEvents() == 3, "issue, check-in, check-out")
+        #expect(try box.auditedEvents() == 4, "issue, check-in, its use of the invitation, check-out")
     }
 
     @Test("--uses 2 allows two entries, not three")
@@ -222,6 +222,9 @@ struct InvitationE2ETests {
         let inv = try box.invite(name: "Lê Văn Cường", until: "2026-11-30", extra: ["--png", path])
         let png = try contents(path)
         #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        // The QR carries the visitor's name, host and purpose: private, like every file
+        // holding personal data.
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
         let decoded = try Tool.run("zbarimg", ["--raw", "-q", path]).trimmingCharacters(in: .newlines)
         #expect(decoded == (try code(inv)))
         // And what the camera read is admitted.

@@ -87,6 +87,30 @@ import KioskCore
             #expect(String(decoding: p.date + [32] + p.time, as: UTF8.self) == expected)
         }
     }
+
+    /// Zones whose offset changes off the hour: Lord Howe Island moves 30 minutes at 02:00
+    /// local (15:30 UTC in October, 15:00 UTC in April), Kathmandu went from +5:30 to +5:45
+    /// at 1986-01-01 00:00 local (18:30 UTC). Every minute of four hours around each change,
+    /// in order as an export reads them, and alternating with a later time as time_in and
+    /// time_out columns do.
+    @Test(arguments: [
+        ("Australia/Lord_Howe", "2026-10-03T13:30:00Z"), ("Australia/Lord_Howe", "2026-04-04T13:00:00Z"),
+        ("Asia/Kathmandu", "1985-12-31T16:30:00Z"), ("America/St_Johns", "2026-03-08T03:30:00Z"),
+    ])
+    func localTimeFormatterIsRightAroundOffHourTransitions(zone: String, start: String) throws {
+        let tz = try #require(TimeZone(identifier: zone))
+        let cal = VenueCalendar(timeZone: tz)
+        var inOrder = LocalTimeFormatter(timeZone: tz)
+        var interleaved = LocalTimeFormatter(timeZone: tz)
+        let first = Int64(at(start).timeIntervalSince1970)
+        for seconds in stride(from: first + 17, to: first + 4 * 3600, by: 60) {
+            for (formatter, s) in [(0, seconds), (1, seconds), (1, seconds + 5400)] {
+                let p = formatter == 0 ? inOrder.parts(s * 1000) : interleaved.parts(s * 1000)
+                let expected = cal.localTimestamp(Date(timeIntervalSince1970: Double(s)))
+                #expect(String(decoding: p.date + [32] + p.time, as: UTF8.self) == expected, "\(zone) at \(s)")
+            }
+        }
+    }
 }
 
 @Suite struct TraceAndStatsTests {

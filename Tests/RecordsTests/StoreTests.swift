@@ -37,7 +37,7 @@ import KioskCore
     @Test func fileDatabaseIsWALFullSyncAndPrivate() throws {
         let dir = TempDir()
         let path = dir.path + "/data/kiosk.sqlite"
-        let store = try Store(path: path)
+        let store = try Store(path: path, chainKey: testKey)
         let (mode, sync, fk) = try store.read { tx in
             (try String.fetchOne(tx.db, sql: "PRAGMA journal_mode"), try Int.fetchOne(tx.db, sql: "PRAGMA synchronous"),
              try Int.fetchOne(tx.db, sql: "PRAGMA foreign_keys"))
@@ -54,7 +54,7 @@ import KioskCore
         // Reopening finds the schema current and keeps the data.
         let t = Date()
         _ = try store.write { tx in try tx.insert(sampleEntry("A", at: t), at: t) }
-        let again = try Store(path: path)
+        let again = try Store(path: path, chainKey: testKey)
         #expect(try again.list(VisitQuery()).count == 1)
     }
 
@@ -63,13 +63,13 @@ import KioskCore
         let path = dir.path + "/kiosk.sqlite"
         let garbage = Data(repeating: 0x5A, count: 8192)
         try garbage.write(to: URL(fileURLWithPath: path))
-        #expect(throws: StoreError.corrupt(path: path)) { try Store(path: path) }
+        #expect(throws: StoreError.corrupt(path: path)) { try Store(path: path, chainKey: testKey) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
     }
 
     @Test func concurrentWritersKeepOneChain() throws {
         let dir = TempDir()
-        let store = try Store(path: dir.path + "/kiosk.sqlite")
+        let store = try Store(path: dir.path + "/kiosk.sqlite", chainKey: testKey)
         let failures = LockedCounter()
         DispatchQueue.concurrentPerform(iterations: 8) { worker in
             for i in 0..<25 {

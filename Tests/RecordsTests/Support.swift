@@ -35,3 +35,6 @@ extension Store {
         try writer.writeWithoutTransaction { db in try db.execute(sql: sql) }
     }
 }
+
+/// The chain key of file databases in these tests (a building's would come from its key file).
+let testKey = ChainKey(Array(repeating: 7, count: 32))

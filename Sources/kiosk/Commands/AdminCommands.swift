@@ -51,6 +51,8 @@ struct AuditCommand: ParsableCommand {
                 var problem: String?
             }
             writeOut(JSONOutput.encode(Out(ok: report.ok, events: report.events, visits: report.visits, head: report.headHash, problem: report.problem)) + "\n")
+        } else if report.keyDiffers {
+            printError(L10n.text(.auditWrongKey, context.language, [context.gate.config.records.keyFile]))
         } else if let problem = report.problem {
             printError(L10n.text(.auditBad, context.language, [problem]))
         } else {

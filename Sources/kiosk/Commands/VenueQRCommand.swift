@@ -35,6 +35,10 @@ struct VenueQRCommand: ParsableCommand {
         if poster && (format == .svg || format == .terminal) { throw ValidationError("Posters are --format pdf or png.") }
     }
 
+    /// The venue's own code is public (it hangs at the entrance); any other text given with
+    /// --payload may not be, so it is kept private.
+    var fileMode: mode_t { payload == nil ? 0o644 : 0o600 }
+
     func run() throws {
         let context = try Context.make(global, autoCheckout: false)
         let gate = context.gate
@@ -46,7 +50,7 @@ struct VenueQRCommand: ParsableCommand {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 for g in venue.gates {
                     let path = folder + "/poster-\(venue.id)-\(g).\(fmt.rawValue)"
-                    try gate.writeFile(try gate.venueCodeFile(format: fmt, poster: true, gate: g, payload: payload, scale: scale), to: path)
+                    try gate.writeFile(try gate.venueCodeFile(format: fmt, poster: true, gate: g, payload: payload, scale: scale), to: path, mode: fileMode)
                     writeOut(path + "\n")
                 }
                 return
@@ -58,7 +62,7 @@ struct VenueQRCommand: ParsableCommand {
                 return
             }
             let path = output ?? "\(poster ? "poster" : "venue-qr")-\(venue.id)-\(g).\(fmt == .terminal ? "txt" : fmt.rawValue)"
-            try gate.writeFile(try gate.venueCodeFile(format: fmt, poster: poster, gate: g, payload: payload, scale: scale), to: path)
+            try gate.writeFile(try gate.venueCodeFile(format: fmt, poster: poster, gate: g, payload: payload, scale: scale), to: path, mode: fileMode)
             writeOut(path + "\n")
         } catch let e as CocoaError {
             throw context.fail(RuleViolation(.outputUnwritable, [output ?? "posters", e.localizedDescription]))
