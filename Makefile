@@ -31,14 +31,20 @@ setup:
 	  python3 -c "import $$m" || { echo "setup: python3 still cannot import $$m"; exit 1; }; \
 	done
 
+# One build for running and testing: `swift test` compiles every module with testing
+# enabled, so a plain `swift build`/`swift run` after it (or before it) recompiled dozens of
+# modules, about 30 s each time the two alternated. `make run` starts the binary this build
+# made, so a box restarted after `make test` shows the terminal in seconds.
+BIN = .build/debug/kiosk
+
 build: setup
-	$(SWIFT) build
+	$(SWIFT) build --build-tests
 
 run: build
-	$(SWIFT) run kiosk --config $(CONFIG)
+	$(BIN) --config $(CONFIG)
 
 test: build
-	$(SWIFT) test
+	$(SWIFT) test --skip-build
 
 # Fault injection (Tests/KioskE2ETests/FaultInjectionTests.swift): kill -9 at random moments
 # of a batch, the guard terminal and kiosk serve, a full disk, a database locked, deleted,
@@ -46,14 +52,14 @@ test: build
 # this runs FAULT_ROUNDS (100) of each kill. Needs root (tmpfs mounts), as CI has.
 FAULT_ROUNDS ?= 100
 faults: build
-	KIOSK_FAULT_ROUNDS=$(FAULT_ROUNDS) $(SWIFT) test --filter FaultInjection
+	KIOSK_FAULT_ROUNDS=$(FAULT_ROUNDS) $(SWIFT) test --skip-build --filter FaultInjection
 
 # The soak (Tests/KioskE2ETests/SoakTests.swift): a compressed day at the gate driven through
 # tmux and HTTP. `make test` runs a 300-visit day; this runs SOAK_VISITS (5,000), about
 # 10 minutes. What it measured: .build/test-artifacts/soak.txt.
 SOAK_VISITS ?= 5000
 soak: build
-	KIOSK_SOAK_VISITS=$(SOAK_VISITS) $(SWIFT) test --filter SoakTests
+	KIOSK_SOAK_VISITS=$(SOAK_VISITS) $(SWIFT) test --skip-build --filter SoakTests
 
 bench: setup
 	$(SWIFT) build -c release
