@@ -1,6 +1,7 @@
 import ArgumentParser
 import CheckinWeb
 import Foundation
+import Gate
 import KioskCore
 
 /// `kiosk serve`: the visitor's self check-in form alone, without the guard terminal.
@@ -23,11 +24,15 @@ struct ServeCommand: ParsableCommand {
             host = String(parts[0])
             port = p
         }
+        // Alone at a gate, serve runs the daily jobs the guard terminal would run.
+        let jobs = DailyJobs(gate: context.gate) { printError($0) }
+        jobs.start()
         let web = WebService()
         web.start(gate: context.gate, host: host, port: port, handleSignals: true) { printError($0) }
         let c = context.gate.config.checkinWeb
         writeOut("kiosk serve: http://\(host ?? c.host):\(port ?? c.port)/c/\(context.gate.config.venue.id)\n")
         web.wait()
+        jobs.stop()
         if let problem = web.problem {
             printError("kiosk serve: \(problem)")
             throw ExitCode(1)
