@@ -17,6 +17,8 @@ public final class Store: Sendable {
     /// True when the log was sealed under another key: the audit says so (rather than
     /// "edited") and nothing is written, so no event is ever sealed under the wrong key.
     public let keyDiffers: Bool
+    /// The newest event this process has seen, checked before every write: see `write`.
+    private let seenHead = SeenHead()
 
     /// How long a write waits for another process (a second gate, `kiosk export`) before it
     /// reports the database as locked.
@@ -64,6 +66,7 @@ public final class Store: Sendable {
                 try Store.migrateIfNeeded(pool, chainKey: chainKey)
             }
             keyDiffers = try Store.keyDiffers(pool, chainKey)
+            seenHead.value = try pool.read { db in try Store.newestEvent(db) }
             writer = pool
             opened = true
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN && Store.isReadOnlyLocation(path) {
@@ -155,10 +158,17 @@ public final class Store: Sendable {
             return try writer.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
+                    // A backup copied in place (same file, other contents) is not "moved": the
+                    // chain tells. The event this process saw last must still be there, unchanged;
+                    // other processes only ever add events after it.
+                    if let seen = seenHead.value, try Store.eventHash(db, seq: seen.seq) != seen.hash {
+                        throw StoreError.moved(path: path)
+                    }
                     result = try body(StoreTransaction(db: db, seal: .keyed(chainKey)))
                     // In WAL mode SQLite goes on committing into a database file that was
                     // deleted or replaced under it: the visit would be shown as recorded and lost.
                     if Store.fileHasMoved(db) { throw StoreError.moved(path: path) }
+                    seenHead.value = try Store.newestEvent(db)
                     return .commit
                 }
                 guard let result else { throw StoreError.other(path: path, detail: "transaction produced nothing") }
@@ -167,6 +177,15 @@ public final class Store: Sendable {
         } catch {
             throw StoreError.from(error, path: path)
         }
+    }
+
+    static func eventHash(_ db: Database, seq: Int64) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM event WHERE seq = ?"), arguments: [seq])
+    }
+
+    static func newestEvent(_ db: Database) throws -> (seq: Int64, hash: String)? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1")) else { return nil }
+        return (row[0], row[1])
     }
 
     /// True when the database file at the opened path is gone or is another file now.
@@ -201,4 +220,14 @@ extension Store {
     /// and prepared statements. Bounded by the page caches (about 2 MB a connection), so a
     /// process whose memory grows by no more than this over a day is not leaking.
     public static var memoryInUse: Int64 { sqlite3_memory_used() }
+}
+
+/// The (seq, hash) of the newest event a `Store` has seen, shared by its writes.
+final class SeenHead: @unchecked Sendable {
+    private let lock = NSLock()
+    private var head: (seq: Int64, hash: String)?
+    var value: (seq: Int64, hash: String)? {
+        get { lock.withLock { head } }
+        set { lock.withLock { head = newValue } }
+    }
 }

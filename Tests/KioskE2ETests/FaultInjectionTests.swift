@@ -438,14 +438,26 @@ import Darwin
 
     @Suite("database gone, read-only media, clock set back", .serialized) struct UnderTheKiosk {
         enum FrontEnd: String, CaseIterable, Sendable { case serve, terminal }
-        enum Loss: String, CaseIterable, Sendable { case deleted, replaced }
+        /// `copiedOver`: a backup copied in place (`cp backup kiosk.sqlite`: the same file,
+        /// other contents) after the kiosk's WAL was checkpointed, as it is after a purge.
+        enum Loss: String, CaseIterable, Sendable { case deleted, replaced, copiedOver }
 
         static let movedMessage = "was deleted or replaced while the kiosk ran: nothing was recorded; restart the kiosk."
 
         /// What an operator does: `rm` the database, or restore a backup over it.
         static func apply(_ loss: Loss, _ box: Sandbox, backup: String) throws {
+            if loss == .copiedOver {
+                _ = try Tool.sqlite(box.dbPath, "PRAGMA wal_checkpoint(TRUNCATE);")
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: backup))
+                guard let h = FileHandle(forUpdatingAtPath: box.dbPath) else { throw E2EError("cannot open \(box.dbPath)") }
+                try h.truncate(atOffset: 0)
+                try h.write(contentsOf: bytes)
+                try h.close()
+                return
+            }
             for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: box.dbPath + suffix) }
             switch loss {
+            case .copiedOver: break
             case .deleted:
                 try FileManager.default.removeItem(atPath: box.dbPath)
             case .replaced:
@@ -530,7 +542,7 @@ import Darwin
                 Issue.record("\(front) confirmed \(code) after the database was \(loss), but it is not in the log (\(there.sorted())): the visit went into the \(loss) file")
             }
             #expect(after.said.contains(Self.movedMessage), "\(front) should say the database was \(loss): \(after.said)")
-            let expected: Set<String> = loss == .deleted ? [] : [a]
+            let expected: Set<String> = loss == .deleted ? [] : [a]  // the backup holds A
             #expect(there == expected, "what is there: the new file (deleted) or the backup (replaced)")
             let audit = try box.audit()
             #expect(audit.status == 0, "\(audit.result)")
