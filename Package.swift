@@ -90,23 +90,25 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "KioskBench", dependencies: ["Gate", "Records", "KioskCore", "Passes", "VenueCode", "TerminalUI"]),
+        // Threads for tests that claim concurrency (not concurrentPerform's one per core).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"]),
         .testTarget(
             name: "RecordsTests",
-            dependencies: ["Records", "KioskCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Records", "KioskCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "PassesTests", dependencies: ["Passes", "KioskCore"]),
         .testTarget(name: "VenueCodeTests", dependencies: ["VenueCode", "KioskCore"]),
-        .testTarget(name: "GateTests", dependencies: ["Gate", "Records", "KioskCore", "Passes"]),
+        .testTarget(name: "GateTests", dependencies: ["Gate", "Records", "KioskCore", "Passes", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Gate", "Records", "KioskCore"]),
         .testTarget(
             name: "CheckinWebTests",
             dependencies: [
-                "CheckinWeb", "Gate", "Records", "KioskCore",
+                "CheckinWeb", "Gate", "Records", "KioskCore", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "KioskE2ETests", dependencies: ["KioskCore"]),
+        .testTarget(name: "KioskE2ETests", dependencies: ["KioskCore", "TestSupport"]),
         .testTarget(name: "KioskBenchTests", dependencies: ["KioskBench"]),
     ]
 )

@@ -1,5 +1,6 @@
 import CheckinWeb
 import Foundation
+import TestSupport
 import Gate
 import HTTPTypes
 import Hummingbird
@@ -193,7 +194,8 @@ import Testing
             for _ in 0..<4 { if case .recorded(let e) = try gate.selfCheckIn(form) { recorded.append(e.code) } }
             let codes = recorded
             try #require(codes.count == 4)
-            DispatchQueue.concurrentPerform(iterations: 4) { i in _ = try? gate.confirmSelfCheckIn(code: codes[i], guardName: "Bảo vệ An") }
+            let together = Together.run(4) { i in _ = try? gate.confirmSelfCheckIn(code: codes[i], guardName: "Bảo vệ An") }
+            #expect(together, "the 4 confirmations must really race")
         }
         let visits = try gate.list(day: nil, insideOnly: true, search: nil)
         #expect(visits.count == 15, "\(visits.count) inside for 15 phones")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -74,7 +75,7 @@ import Testing
         }
         final class Failures: @unchecked Sendable { let lock = NSLock(); var list: [String] = [] }
         let failures = Failures()
-        DispatchQueue.concurrentPerform(iterations: 40) { i in
+        let together = Together.run(40) { i in
             let (port, gate) = i % 2 == 0 ? (base, "main") : (base + 1, "north")
             do {
                 let (status, page) = try Self.submit(port: port, gate: gate, name: "Khách Cổng \(gate) \(i)", phone: String(format: "09123%05d", i))
@@ -83,6 +84,7 @@ import Testing
                 failures.lock.withLock { failures.list.append("\(i): \(error)") }
             }
         }
+        #expect(together, "the 40 phones must really submit at the same time")
         #expect(failures.list.isEmpty, "\(failures.list)")
         let visits = try main.list()
         #expect(visits.count == 40)

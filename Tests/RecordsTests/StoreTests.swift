@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import GRDB
 import Testing
 import KioskCore
@@ -71,7 +72,7 @@ import KioskCore
         let dir = TempDir()
         let store = try Store(path: dir.path + "/kiosk.sqlite", chainKey: testKey)
         let failures = LockedCounter()
-        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+        let together = Together.run(8) { worker in
             for i in 0..<25 {
                 do {
                     let t = Date()
@@ -81,6 +82,7 @@ import KioskCore
                 }
             }
         }
+        #expect(together, "the 8 writers must really write at the same time")
         #expect(failures.value == 0)
         let report = try store.audit()
         #expect(report.ok, "\(report.problem ?? "")")
