@@ -157,6 +157,7 @@ public final class Store: Sendable {
         do {
             return try writer.writeWithoutTransaction { db in
                 var result: T?
+                var head: (seq: Int64, hash: String)?
                 try db.inTransaction(.immediate) {
                     // A backup copied in place (same file, other contents) is not "moved": the
                     // chain tells. The event this process saw last must still be there, unchanged;
@@ -168,9 +169,11 @@ public final class Store: Sendable {
                     // In WAL mode SQLite goes on committing into a database file that was
                     // deleted or replaced under it: the visit would be shown as recorded and lost.
                     if Store.fileHasMoved(db) { throw StoreError.moved(path: path) }
-                    seenHead.value = try Store.newestEvent(db)
+                    head = try Store.newestEvent(db)
                     return .commit
                 }
+                // Only once committed: a commit refused (a full disk) leaves the head as it was.
+                seenHead.value = head
                 guard let result else { throw StoreError.other(path: path, detail: "transaction produced nothing") }
                 return result
             }
