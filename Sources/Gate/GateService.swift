@@ -245,7 +245,10 @@ extension GateService {
     public static func open(config: KioskConfig, clock: any KioskClock) throws -> GateService {
         // The key first: the store seals its chain with a key derived from it.
         let hasher = try IdHasher.loadOrCreate(path: config.records.keyFile)
-        let store = try Store(path: config.records.database, chainKey: hasher.chainKey)
+        let seals = SealRegister(keyFile: config.records.keyFile)
+        let database = config.records.database
+        let store = try Store(path: database, chainKey: hasher.chainKey, mayReseal: !seals.contains(database))
+        try seals.add(database)
         return GateService(config: config, store: store, clock: clock, hasher: hasher, trust: loadTrust(config.passes.trustDir))
     }
 

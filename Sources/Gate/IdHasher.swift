@@ -11,9 +11,19 @@ public struct IdHasher: Sendable {
 
     public init(key: [UInt8]) { self.key = SymmetricKey(data: key) }
 
-    /// Loads the key file, creating a new random key (0600 in a 0700 folder) on first use.
+    /// Loads the key file, creating a new random key (0600 in a 0700 folder) on first use —
+    /// only when nothing is at the path. A key file that exists but cannot be read (a restore
+    /// done as root, wrong permissions) is reported, never replaced: it is the building's only
+    /// secret, and a new one would orphan every id hash and the chain's seal.
     public static func loadOrCreate(path: String) throws -> IdHasher {
-        if let data = FileManager.default.contents(atPath: path) {
+        var info = stat()
+        if lstat(path, &info) == 0 || errno != ENOENT {
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                let reason = String(cString: strerror(errno))
+                throw KeyFileError(path: path, reason: "it exists but cannot be read (\(reason)); give the kiosk's user read access to it, never delete it")
+            }
+            defer { try? handle.close() }
+            let data = (try? handle.read(upToCount: 33)) ?? Data()
             guard data.count == 32 else {
                 throw KeyFileError(path: path, reason: "it holds \(data.count) bytes, not 32; restore it from a backup")
             }

@@ -19,7 +19,12 @@ enum ChainUpgrade {
     /// The `meta` key of the chain key's check value.
     static let keyCheckMeta = "chain_key_check"
 
-    static func run(_ db: Database, key: ChainKey) throws {
+    /// Refused: the log has events with unkeyed links, and its key has sealed this database
+    /// before (see `Store.init`'s `mayReseal`).
+    struct SealRemoved: Error {}
+
+    static func run(_ db: Database, key: ChainKey, mayReseal: Bool) throws {
+        if !mayReseal, try HashChain.head(db).seq > 0 { throw SealRemoved() }
         try db.execute(
             sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             arguments: [keyCheckMeta, key.check])

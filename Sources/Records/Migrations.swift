@@ -7,7 +7,7 @@ import GRDB
 /// SQLite and PostgreSQL (the multi-gate future), unlike SQLite's date functions.
 enum Migrations {
     /// `chainKey` seals the chain when a log from before keyed links is upgraded (v4).
-    static func migrator(chainKey: ChainKey) -> DatabaseMigrator {
+    static func migrator(chainKey: ChainKey, mayReseal: Bool) -> DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1-visits-events-watchlist") { db in
             try db.execute(sql: """
@@ -117,7 +117,7 @@ enum Migrations {
         }
         m.registerMigration("v4-keyed-chain") { db in
             // Keyed links, and invitation uses in the chain: see ChainUpgrade.
-            try ChainUpgrade.run(db, key: chainKey)
+            try ChainUpgrade.run(db, key: chainKey, mayReseal: mayReseal)
         }
         return m
     }

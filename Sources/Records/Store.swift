@@ -29,7 +29,11 @@ public final class Store: Sendable {
     /// written before keyed links is upgraded to it once, on the first writable open.
     /// `durable: false` (synchronous=OFF) exists only to seed benchmark databases quickly;
     /// nothing that records real visits may pass it.
-    public init(path: String, chainKey: ChainKey, readOnly: Bool = false, durable: Bool = true) throws {
+    /// `mayReseal`: whether a log with unkeyed links may be sealed now (the one-time upgrade
+    /// of a log from before keyed links). The Gate allows it only for a database its key has
+    /// never sealed: a sealed log whose seal was stripped would otherwise be re-sealed as if
+    /// it were old, laundering whatever was rewritten.
+    public init(path: String, chainKey: ChainKey, readOnly: Bool = false, durable: Bool = true, mayReseal: Bool = false) throws {
         self.path = path
         self.chainKey = chainKey
         let dir = (path as NSString).deletingLastPathComponent
@@ -63,12 +67,14 @@ public final class Store: Sendable {
                 try pool.writeWithoutTransaction { db in
                     try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
                 }
-                try Store.migrateIfNeeded(pool, chainKey: chainKey)
+                try Store.migrateIfNeeded(pool, chainKey: chainKey, mayReseal: mayReseal)
             }
             keyDiffers = try Store.keyDiffers(pool, chainKey)
             seenHead.value = try pool.read { db in try Store.newestEvent(db) }
             writer = pool
             opened = true
+        } catch is ChainUpgrade.SealRemoved {
+            throw StoreError.sealRemoved(path: path)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN && Store.isReadOnlyLocation(path) {
             throw StoreError.readOnly(path: path)
         } catch {
@@ -95,18 +101,31 @@ public final class Store: Sendable {
         path = ":memory:"
         self.chainKey = chainKey
         let queue = try DatabaseQueue(named: name, configuration: Store.configuration(readOnly: false))
-        try Store.migrateIfNeeded(queue, chainKey: chainKey)
+        try Store.migrateIfNeeded(queue, chainKey: chainKey, mayReseal: true)
         keyDiffers = try Store.keyDiffers(queue, chainKey)
         writer = queue
     }
 
-    /// Compares the key check the log was sealed with (in `meta`) with this key's.
+    /// Whether the log was sealed with another key. The check value in `meta` is only a hint
+    /// (anyone with the file can write it): when it differs, the newest event's link decides.
+    /// A link that verifies under this key means the check value was edited, not the key
+    /// changed, so writes go on and the audit reports the edit.
     static func keyDiffers(_ reader: any DatabaseReader, _ key: ChainKey) throws -> Bool {
-        let stored = try reader.read { db -> String? in
-            guard try db.tableExists("meta") else { return nil }
-            return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [ChainUpgrade.keyCheckMeta])
+        try reader.read { db -> Bool in
+            guard try db.tableExists("meta"),
+                let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [ChainUpgrade.keyCheckMeta]),
+                stored != key.check
+            else { return false }
+            return try newestLinkVerifies(db, key) != true
         }
-        return stored.map { $0 != key.check } ?? false
+    }
+
+    /// nil when the log has no event; else whether its newest event's link is this key's.
+    static func newestLinkVerifies(_ db: Database, _ key: ChainKey) throws -> Bool? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT seq, at, kind, code, payload_hash, prev_hash, hash FROM event ORDER BY seq DESC LIMIT 1")
+        else { return nil }
+        let link = ChainSeal.keyed(key).link(seq: row[0], at: row[1], kind: row[2], code: row[3], payloadHash: row[4], prev: row[5])
+        return link == (row[6] as String)
     }
 
     /// Copies the write-ahead log into the database and empties it. The WAL file itself stays
@@ -142,8 +161,8 @@ public final class Store: Sendable {
         return config
     }
 
-    static func migrateIfNeeded(_ writer: any DatabaseWriter, chainKey: ChainKey) throws {
-        let migrator = Migrations.migrator(chainKey: chainKey)
+    static func migrateIfNeeded(_ writer: any DatabaseWriter, chainKey: ChainKey, mayReseal: Bool) throws {
+        let migrator = Migrations.migrator(chainKey: chainKey, mayReseal: mayReseal)
         // Most starts find the schema current; checking with a read avoids taking the write
         // lock just to learn that, so `kiosk list` never waits for a busy writer.
         let done = try writer.read { db in try migrator.hasCompletedMigrations(db) }

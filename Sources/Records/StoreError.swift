@@ -15,6 +15,9 @@ public enum StoreError: LocalizedKioskError, Equatable {
     /// The log was sealed with another chain key (another key file): writing would seal
     /// events under the wrong key.
     case wrongKey(path: String)
+    /// The log was sealed by this key before, and now has unkeyed links with the seal's
+    /// marks removed: rewritten by someone without the key.
+    case sealRemoved(path: String)
     case other(path: String, detail: String)
 
     public var key: MessageKey {
@@ -26,13 +29,15 @@ public enum StoreError: LocalizedKioskError, Equatable {
         case .diskFull: return .dbFull
         case .moved: return .dbMoved
         case .wrongKey: return .dbWrongKey
+        case .sealRemoved: return .dbSealRemoved
         case .other: return .dbFailed
         }
     }
 
     public var args: [String] {
         switch self {
-        case .readOnly(let p), .locked(let p), .corrupt(let p), .cannotOpen(let p), .diskFull(let p), .moved(let p), .wrongKey(let p):
+        case .readOnly(let p), .locked(let p), .corrupt(let p), .cannotOpen(let p), .diskFull(let p), .moved(let p), .wrongKey(let p),
+            .sealRemoved(let p):
             return [p]
         case .other(_, let detail):
             return [detail]

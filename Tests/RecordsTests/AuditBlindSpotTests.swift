@@ -162,7 +162,10 @@ import KioskCore
         let dir = TempDir()
         let path = dir.path + "/kiosk.sqlite"
         let legacy = try legacyDatabase(path)
-        let store = try Store(path: path, chainKey: testKey)
+        // Unkeyed links are sealed only where the caller allows it (the Gate: a database its
+        // key file has never sealed); by default they are refused as a stripped seal.
+        #expect(throws: StoreError.sealRemoved(path: path)) { _ = try Store(path: path, chainKey: testKey) }
+        let store = try Store(path: path, chainKey: testKey, mayReseal: true)
         let report = try store.audit()
         #expect(report.ok, "\(report)")
         // The old events, one chain-keyed event, one invite-use for the use found.
@@ -184,7 +187,7 @@ import KioskCore
         let dir = TempDir()
         let path = dir.path + "/kiosk.sqlite"
         _ = try legacyDatabase(path, breakIt: true)
-        let report = try Store(path: path, chainKey: testKey).audit()
+        let report = try Store(path: path, chainKey: testKey, mayReseal: true).audit()
         #expect(report.problem?.contains("before the chain was keyed") == true, "\(report)")
         #expect(report.problem?.contains("event #2") == true, "\(report)")
     }
