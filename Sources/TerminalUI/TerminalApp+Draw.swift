@@ -303,6 +303,7 @@ extension TerminalApp {
         drawStatus(&g, row: g.rows - 3)
         g.put(g.rows - 2, 1, t(.formHelp), .dim)
         drawKeyBar(&g)
+        if f.pendingScan != nil { drawDialog(&g, t(.formReplaceAsk)) }
     }
 
     // MARK: Check-out

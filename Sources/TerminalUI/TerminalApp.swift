@@ -64,6 +64,9 @@ public final class TerminalApp {
     var insideList: [Entry] = []
     var insideScroll = 0
     var pinField = TextField("", limit: 12)
+    /// Everything typed on the PIN screen, digits or not: a scanner too slow to be told by
+    /// speed leaves its code here, and it is a scan, not a wrong PIN.
+    var pinTyped = ""
     var pinMessage: (text: String, role: Role)?
     var supervisor = SupervisorState()
     var venueQR: VenueQRState?
@@ -198,13 +201,14 @@ public final class TerminalApp {
 
     public func handle(_ event: InputEvent) {
         switch event {
-        case .scan(let raw): handleScan(raw)
+        case .scan(let raw): handleBurst(raw)
         case .key(let key): handleKey(key)
         }
     }
 
     func handleKey(_ key: Key) {
         if key == .resize { return }
+        if key == .enter, takeScanTypedIntoField() { return }
         if let action = KeyTable.action(for: key), acceptsGlobalKeys {
             perform(action)
             return
