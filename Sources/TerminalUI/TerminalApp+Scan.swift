@@ -168,7 +168,8 @@ extension TerminalApp {
             searchCheckOut()
             return
         }
-        if let code = EntryCode.normalise(text), text == text.uppercased(), text.count >= 4 {
+        // Codes are case-insensitive; a code has no spaces, which keeps "tran an" a search.
+        if let code = EntryCode.normalise(text), !text.contains(where: \.isWhitespace) {
             checkOut = CheckOutState()
             checkOut.input.set(code)
             open(.checkOut)

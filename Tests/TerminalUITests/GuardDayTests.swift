@@ -193,6 +193,24 @@ import Testing
         #expect(s.app.alertsPending == 0)
     }
 
+    // MARK: 11, 13, 14
+
+    @Test func aLowercaseEntryCodeOnTheMainLineChecksOut() throws {
+        let s = try Screen()
+        s.key(.function(2))
+        s.type("Phan Văn Đức")
+        s.key(.enter)
+        let code = try #require(try visits(s).first?.code)
+        s.enter(code.lowercased())
+        #expect(s.app.screen == .checkOut)
+        #expect(s.contains("Cho Phan Văn Đức"))
+        s.key(.enter)
+        #expect(try s.gate.list(day: nil, insideOnly: true, search: nil).isEmpty)
+        // Words with spaces stay a search.
+        s.enter("phan van")
+        #expect(s.app.screen == .visits)
+    }
+
     // MARK: Issue 20 item 4: an unreadable code is not a refusal
 
     @Test(arguments: [Language.vi, .en])
