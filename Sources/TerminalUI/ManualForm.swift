@@ -93,9 +93,13 @@ public struct ManualForm: Sendable {
         return name.isEmpty || TextFolding.fold(name) == TextFolding.fold(request.details.name)
     }
 
-    /// Fills organisation, host, purpose and phone from the last visit (F8).
+    /// Fills from the last visit (F8): the name (with the diacritics stored then, where a scan
+    /// gave it in capitals without them), organisation, host, purpose, phone and category.
     public mutating func reusePrevious() -> Bool {
-        guard let p = previous?.details else { return false }
+        guard let previous, case let p = previous.details else { return false }
+        let name = text(.name).trimmingCharacters(in: .whitespaces)
+        if name.isEmpty || TextFolding.fold(name) == TextFolding.fold(p.name) { set(.name, p.name) }
+        if let i = categories.firstIndex(of: previous.category) { categoryIndex = i }
         if text(.organisation).isEmpty, let v = p.organisation { set(.organisation, v) }
         if text(.host).isEmpty, let v = p.host { set(.host, v) }
         if text(.purpose).isEmpty, let v = p.purpose { set(.purpose, v) }

@@ -211,6 +211,33 @@ import Testing
         #expect(s.app.screen == .visits)
     }
 
+    @Test func f8FillsTheNameWithItsDiacriticsAndTheCategory() throws {
+        let s = try Screen()
+        s.key(.function(2))
+        s.type("Nguyễn Văn An")
+        s.key(.tab)
+        s.type("001099012345")
+        while s.app.form?.focus != .category { s.key(.tab) }
+        s.key(.right)
+        s.key(.enter)
+        let v = try #require(try visits(s).first)
+        _ = try s.gate.checkOut(code: v.code)
+        s.clock.advance(86400)
+        // By id number on the main line: the form knows the visitor but not the name.
+        s.enter("001099012345")
+        #expect(s.contains("Khách quen: Nguyễn Văn An"))
+        s.key(.function(8))
+        #expect(s.app.form?.text(.name) == "Nguyễn Văn An")
+        #expect(s.app.form?.categoryIndex == 1)
+        // A PC-Covid QR gives the name in capitals without diacritics: F8 restores them.
+        s.key(.escape)
+        s.key(.escape)
+        s.scan("001099012345|NGUYEN VAN AN|1990-01-01|1|Q1|E")
+        #expect(s.app.form?.text(.name) == "NGUYEN VAN AN")
+        s.key(.function(8))
+        #expect(s.app.form?.text(.name) == "Nguyễn Văn An")
+    }
+
     // MARK: Issue 20 item 4: an unreadable code is not a refusal
 
     @Test(arguments: [Language.vi, .en])
