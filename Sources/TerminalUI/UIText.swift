@@ -131,7 +131,7 @@ public enum UIText {
         case .rollCallSaved: return "Đã lưu danh sách điểm danh: {0}"
         case .pinPrompt: return "Nhập mã PIN giám sát rồi Enter (Esc: thôi):"
         case .pinWrong: return "Sai mã PIN. Còn {0} lần thử."
-        case .pinLocked: return "Sai PIN quá 3 lần: khóa đến {0}."
+        case .pinLocked: return "Sai PIN 3 lần liên tiếp: khóa đến {0}."
         case .pinNotSet: return "Chưa đặt PIN giám sát: chạy `kiosk set-pin` trên máy này."
         case .pinChecking: return "Đang kiểm tra PIN…"
         case .supervisorTitle: return "Giám sát viên"

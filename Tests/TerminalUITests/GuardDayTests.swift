@@ -238,6 +238,23 @@ import Testing
         #expect(s.app.form?.text(.name) == "Nguyễn Văn An")
     }
 
+    @Test func thePinShowsADotPerDigitAndTheLockSaysThree() throws {
+        let s = try Screen()
+        try s.gate.supervisorPin.set("2468")
+        s.key(.function(9))
+        s.type("135")
+        #expect(s.contains("•••"))
+        #expect(!s.contains("••••"))
+        #expect(!s.contains("135"))
+        s.key(.enter)
+        for _ in 0..<2 {
+            s.type("1111")
+            s.key(.enter)
+        }
+        #expect(s.contains("Sai PIN 3 lần"))
+        #expect(!s.contains("quá 3"))
+    }
+
     // MARK: Issue 20 item 4: an unreadable code is not a refusal
 
     @Test(arguments: [Language.vi, .en])
