@@ -107,6 +107,11 @@ extension TerminalApp {
         form?.prefill(from: request, kind: kind)
         form?.previous = nil
         say(t(.formPrefilled, [VerdictPanel.kindLabel(kind, language)]))
+        let cap = gate.config.venue.capacity, inside = stats?.insideNow ?? 0
+        if cap > 0, inside >= cap {
+            // Full: say so now, before the guard fills in the badge and host, not after Enter.
+            say(L10n.text(.capacityFull, language, [String(inside), String(cap)]), .warning)
+        }
         lookUpPrevious()
     }
 

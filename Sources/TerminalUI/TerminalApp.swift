@@ -41,6 +41,9 @@ public final class TerminalApp {
     }
     public var screen: ScreenID { stack.last ?? .main }
     public private(set) var quitRequested = false
+    /// The last drawing was the "window too small" message: keys typed then would go into a
+    /// field the guard cannot see, so they are dropped until the window grows.
+    var windowTooSmall = false
     /// Denials since the loop last looked: it beeps and flashes once for each.
     public var alertsPending = 0
     /// Scans and entries handled since start: every `ProcessMemory.every` of them the
@@ -207,7 +210,7 @@ public final class TerminalApp {
     }
 
     func handleKey(_ key: Key) {
-        if key == .resize { return }
+        if key == .resize || windowTooSmall { return }
         if key == .enter, takeScanTypedIntoField() { return }
         if let action = KeyTable.action(for: key), acceptsGlobalKeys {
             perform(action)

@@ -269,3 +269,40 @@ import Testing
         #expect(try visits(s).isEmpty)
     }
 }
+
+@Suite struct StatusLineTests {
+    @Test func aLongMessageKeepsItsStartAt80Columns() throws {
+        let s = try Screen()
+        let long = "Đầu thông báo: " + String(repeating: "một đoạn rất dài ", count: 12) + "/var/lib/kiosk/exports/2026-11-29.csv"
+        s.app.say(long)
+        let g = s.grid
+        let rows = (0..<g.rows).map { g.line($0) }
+        #expect(rows.contains { $0.contains("Đầu thông báo:") }, "\(g.text)")
+        #expect(rows.contains { $0.contains("…") }, "\(g.text)")
+    }
+}
+
+@Suite struct GuardDaySmallFixesTests {
+    @Test func keysTypedWhileTheWindowIsTooSmallAreDropped() throws {
+        let s = try Screen()
+        s.key(.function(2))
+        s.columns = 60
+        _ = s.grid
+        s.type("abc")
+        s.key(.enter)
+        s.columns = 80
+        _ = s.grid
+        #expect(s.app.screen == .manual)
+        #expect(s.app.form?.text(.name) == "")
+    }
+
+    @Test func aCCCDFillingTheFormAtFullCapacityWarnsAtOnce() throws {
+        let s = try Screen { $0.venue.capacity = 1 }
+        s.key(.function(2))
+        s.type("Người Một")
+        s.key(.enter)
+        s.scan(GuardDayTests.an)
+        #expect(s.app.screen == .manual)
+        #expect(s.contains("Đã đủ sức chứa"))
+    }
+}
