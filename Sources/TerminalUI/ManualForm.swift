@@ -39,6 +39,13 @@ public struct ManualForm: Sendable {
     public var scannedKind: ScanKind?
     /// A previous visit of the same person (by id or phone), offered with F8.
     public var previous: Entry?
+    /// A scan of someone else while this form holds another person: it waits for the guard
+    /// to choose (replace the whole form, or keep typing), never merged into what is typed.
+    public var pendingScan: (request: CheckInRequest, kind: ScanKind)?
+    /// Esc was pressed on a form with typed data: a second Esc discards it.
+    public var confirmingDiscard = false
+    /// Enter was pressed with a name that looks like a code: a second Enter saves it.
+    public var confirmingName = false
 
     public init(categories: [String]) {
         self.categories = categories.isEmpty ? ["visitor"] : categories
@@ -63,9 +70,36 @@ public struct ManualForm: Sendable {
         focus = text(.badge).isEmpty ? .badge : .name
     }
 
-    /// Fills organisation, host, purpose and phone from the last visit (F8).
+    /// Whether anything was typed or chosen: such a form is never dropped without asking.
+    public var hasData: Bool {
+        texts.values.contains { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }
+            || symptoms != nil || app != nil || categoryIndex != 0 || scanned != nil
+    }
+
+    /// Whether a scanned identity may fill this form: it holds nobody yet, or the same person
+    /// (the same id number, or with no number to compare, the same name without diacritics).
+    public func accepts(_ request: CheckInRequest) -> Bool {
+        let name = text(.name).trimmingCharacters(in: .whitespaces)
+        let id = text(.idNumber).trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty || !id.isEmpty else { return true }
+        if !id.isEmpty, let other = request.details.idNumber, !other.isEmpty {
+            if Masking.isMasked(id) || Masking.isMasked(other) {
+                // A PC-Covid number may be partly starred: the visible end must agree, and the name.
+                guard id.suffix(4) == other.suffix(4) else { return false }
+            } else {
+                return id == other
+            }
+        }
+        return name.isEmpty || TextFolding.fold(name) == TextFolding.fold(request.details.name)
+    }
+
+    /// Fills from the last visit (F8): the name (with the diacritics stored then, where a scan
+    /// gave it in capitals without them), organisation, host, purpose, phone and category.
     public mutating func reusePrevious() -> Bool {
-        guard let p = previous?.details else { return false }
+        guard let previous, case let p = previous.details else { return false }
+        let name = text(.name).trimmingCharacters(in: .whitespaces)
+        if name.isEmpty || TextFolding.fold(name) == TextFolding.fold(p.name) { set(.name, p.name) }
+        if let i = categories.firstIndex(of: previous.category) { categoryIndex = i }
         if text(.organisation).isEmpty, let v = p.organisation { set(.organisation, v) }
         if text(.host).isEmpty, let v = p.host { set(.host, v) }
         if text(.purpose).isEmpty, let v = p.purpose { set(.purpose, v) }

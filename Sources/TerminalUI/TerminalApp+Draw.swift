@@ -8,6 +8,7 @@ extension TerminalApp {
 
     public func render(columns: Int, rows: Int) -> CellGrid {
         var g = CellGrid(columns: columns, rows: rows)
+        windowTooSmall = columns < Self.minimumSize.columns || rows < Self.minimumSize.rows
         guard columns >= Self.minimumSize.columns, rows >= Self.minimumSize.rows else {
             // Below 80×24 nothing is laid out: one clear message until the window grows.
             let words = t(.tooSmall, [String(columns), String(rows)])
@@ -303,6 +304,7 @@ extension TerminalApp {
         drawStatus(&g, row: g.rows - 3)
         g.put(g.rows - 2, 1, t(.formHelp), .dim)
         drawKeyBar(&g)
+        if f.pendingScan != nil { drawDialog(&g, t(.formReplaceAsk)) }
     }
 
     // MARK: Check-out

@@ -17,10 +17,7 @@ extension TerminalApp {
             }, done: { [self] result in
                 guard case .success(let (request?, open)) = result else {
                     log("scan kind=\(kind.rawValue) length=\(raw.count) outcome=unreadable")
-                    goHome()
-                    showPanel(VerdictPanel(tone: .deny, headline: t(.deny), source: VerdictPanel.kindLabel(kind, language), name: nil,
-                        lines: [L10n.text(.unrecognised, language)], code: nil, badge: nil, discreetTag: nil))
-                    alertsPending += 1
+                    showUnreadable(kind: kind, reasons: [])
                     return
                 }
                 if let open {
@@ -33,12 +30,17 @@ extension TerminalApp {
                         code: open.code, badge: open.badge, discreetTag: nil))
                     return
                 }
-                log("scan kind=\(kind.rawValue) length=\(raw.count) outcome=prefill")
                 if screen != .manual { openForm() }
-                form?.prefill(from: request, kind: kind)
-                form?.previous = nil
-                say(t(.formPrefilled, [VerdictPanel.kindLabel(kind, language)]))
-                lookUpPrevious()
+                guard form?.accepts(request) != false else {
+                    // Someone else's card into a form that holds a person: never merged.
+                    log("scan kind=\(kind.rawValue) length=\(raw.count) outcome=ask-replace")
+                    form?.pendingScan = (request, kind)
+                    form?.confirmingDiscard = false
+                    say(t(.formOtherPerson, [TextFolding.clean(request.details.name)]), .warning)
+                    return
+                }
+                log("scan kind=\(kind.rawValue) length=\(raw.count) outcome=prefill")
+                fillForm(from: request, kind: kind)
             })
             return
         }
@@ -49,7 +51,7 @@ extension TerminalApp {
             case .failure(let e):
                 log("scan kind=\(kind.rawValue) length=\(raw.count) outcome=error")
                 goHome()
-                say(describe(e), .error)
+                say(describe(e) + (form?.hasData == true ? " " + t(.formKept) : ""), .error)
                 alertsPending += 1
             }
         })
@@ -59,6 +61,11 @@ extension TerminalApp {
         let report = outcome.report
         // An unrecognised code has no decoding steps: it was not decoded.
         let decoded = !report.steps.isEmpty && report.steps.prefix(4).allSatisfy { $0.status == .pass } ? "yes" : "no"
+        if report.kind == .unknown {
+            log("scan kind=\(report.kind.rawValue) length=\(raw.count) decoded=\(decoded) verdict=\(report.decision.verdict.rawValue) recorded=no")
+            showUnreadable(kind: report.kind, reasons: report.decision.reasons.filter { $0.key != .unrecognised }.map { $0.text(language) })
+            return
+        }
         goHome()
         if let out = outcome.checkOut {
             log("scan kind=\(report.kind.rawValue) length=\(raw.count) outcome=checkout")
@@ -108,6 +115,37 @@ extension TerminalApp {
     func showPanel(_ panel: VerdictPanel) {
         verdict = panel
         status = nil
+        // A scan taken while the form was half filled: the form waits for F2.
+        if form?.hasData == true { say(t(.formKept)) }
+    }
+
+    /// A scanned identity fills the form (the form holds nobody, or the same person).
+    func fillForm(from request: CheckInRequest, kind: ScanKind) {
+        form?.prefill(from: request, kind: kind)
+        form?.previous = nil
+        say(t(.formPrefilled, [VerdictPanel.kindLabel(kind, language)]))
+        let cap = gate.config.venue.capacity, inside = stats?.insideNow ?? 0
+        if cap > 0, inside >= cap {
+            // Full: say so now, before the guard fills in the badge and host, not after Enter.
+            say(L10n.text(.capacityFull, language, [String(inside), String(cap)]), .warning)
+        }
+        lookUpPrevious()
+    }
+
+    /// A code that could not be read says nothing about anyone: no red panel, no beep, no
+    /// denial to override. Where the guard was typing (a form, a search) the screen stays as it
+    /// was and the status line says so; elsewhere it goes home, as any scan does (which also
+    /// locks the supervisor's menu).
+    func showUnreadable(kind: ScanKind, reasons: [String]) {
+        let text = ([t(.unreadable)] + reasons).joined(separator: " ")
+        switch screen {
+        case .manual, .checkOut, .visits:
+            say(text, .warning)
+        default:
+            goHome()
+            showPanel(VerdictPanel(tone: .neutral, headline: t(.unreadableHeadline), source: VerdictPanel.kindLabel(kind, language),
+                name: nil, lines: [t(.unreadable)] + reasons, code: nil, badge: nil, discreetTag: nil))
+        }
     }
 
     // MARK: Main screen input line
@@ -152,7 +190,8 @@ extension TerminalApp {
             searchCheckOut()
             return
         }
-        if let code = EntryCode.normalise(text), text == text.uppercased(), text.count >= 4 {
+        // Codes are case-insensitive; a code has no spaces, which keeps "tran an" a search.
+        if let code = EntryCode.normalise(text), !text.contains(where: \.isWhitespace) {
             checkOut = CheckOutState()
             checkOut.input.set(code)
             open(.checkOut)

@@ -5,13 +5,42 @@ import KioskCore
 // MARK: Manual entry (F2)
 
 extension TerminalApp {
+    /// F2 and every path into the form: a form left half filled (by a scan, an F-key) comes
+    /// back as it was; a new one only when there is nothing to lose.
     func openForm() {
+        if let kept = form, kept.hasData {
+            open(.manual)
+            say(t(.formRestored))
+            return
+        }
         form = ManualForm(categories: gate.config.records.categories)
         open(.manual)
     }
 
     func manualKey(_ key: Key) {
         guard var f = form else { return pop() }
+        if let pending = f.pendingScan {
+            // Someone else's card was scanned into this form: the guard chooses.
+            if key == .enter {
+                log("form replaced by scan")
+                form = ManualForm(categories: gate.config.records.categories)
+                fillForm(from: pending.request, kind: pending.kind)
+            } else if key == .escape {
+                form?.pendingScan = nil
+                say(t(.formKeptTyping))
+            }
+            return
+        }
+        if f.confirmingDiscard, key != .escape {
+            form?.confirmingDiscard = false
+            status = nil
+            if key == .enter { return }
+            f.confirmingDiscard = false
+        }
+        if f.confirmingName, key != .enter {
+            f.confirmingName = false
+            form?.confirmingName = false
+        }
         if key == .function(8) {
             if f.reusePrevious() { say(t(.formReused)) }
             form = f
@@ -20,6 +49,13 @@ extension TerminalApp {
         let leaving = f.focus
         switch f.handle(key) {
         case .cancel:
+            if f.hasData, !f.confirmingDiscard {
+                // Typed data is dropped only on a second Esc.
+                f.confirmingDiscard = true
+                form = f
+                say(t(.formDiscardAsk), .warning)
+                return
+            }
             form = nil
             status = nil
             pop()
@@ -60,6 +96,14 @@ extension TerminalApp {
             say(refusal.text(language), .error)
             return
         }
+        if TypedScan.nameLooksLikeCode(f.text(.name)), !f.confirmingName {
+            // A "|" or a long number in a name is most likely part of a code: ask once.
+            form?.confirmingName = true
+            form?.focus = .name
+            say(t(.nameLooksLikeCode), .warning)
+            return
+        }
+        form?.confirmingName = false
         let request = f.request(guardName: guardName)
         let kind = f.scannedKind
         say(t(.saving))

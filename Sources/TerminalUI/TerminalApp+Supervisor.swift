@@ -10,6 +10,7 @@ extension TerminalApp {
             return
         }
         pinField.clear()
+        pinTyped = ""
         pinMessage = nil
         open(.pin(next: next))
     }
@@ -28,8 +29,16 @@ extension TerminalApp {
         switch key {
         case .escape:
             pinField.clear()
+            pinTyped = ""
             pop()
         case .enter:
+            let typed = pinTyped
+            pinTyped = ""
+            if let found = TypedScan.find(in: typed) {
+                pinField.clear()
+                handleScan(found.scan)
+                return
+            }
             let pin = pinField.text
             pinField.clear()
             pinMessage = (t(.pinChecking), .normal)
@@ -55,9 +64,11 @@ extension TerminalApp {
                     pinMessage = (t(.pinNotSet), .warning)
                 }
             })
-        case .character(let c) where c.isASCII && c.isNumber:
-            pinField.edit(key)
+        case .character(let c):
+            if pinTyped.count < 8192 { pinTyped.append(c) }
+            if c.isASCII && c.isNumber { pinField.edit(key) }
         case .backspace:
+            pinTyped = String(pinTyped.dropLast())
             pinField.edit(key)
         default:
             break

@@ -41,6 +41,9 @@ public final class TerminalApp {
     }
     public var screen: ScreenID { stack.last ?? .main }
     public private(set) var quitRequested = false
+    /// The last drawing was the "window too small" message: keys typed then would go into a
+    /// field the guard cannot see, so they are dropped until the window grows.
+    var windowTooSmall = false
     /// Denials since the loop last looked: it beeps and flashes once for each.
     public var alertsPending = 0
     /// Scans and entries handled since start: every `ProcessMemory.every` of them the
@@ -64,6 +67,9 @@ public final class TerminalApp {
     var insideList: [Entry] = []
     var insideScroll = 0
     var pinField = TextField("", limit: 12)
+    /// Everything typed on the PIN screen, digits or not: a scanner too slow to be told by
+    /// speed leaves its code here, and it is a scan, not a wrong PIN.
+    var pinTyped = ""
     var pinMessage: (text: String, role: Role)?
     var supervisor = SupervisorState()
     var venueQR: VenueQRState?
@@ -198,13 +204,14 @@ public final class TerminalApp {
 
     public func handle(_ event: InputEvent) {
         switch event {
-        case .scan(let raw): handleScan(raw)
+        case .scan(let raw): handleBurst(raw)
         case .key(let key): handleKey(key)
         }
     }
 
     func handleKey(_ key: Key) {
-        if key == .resize { return }
+        if key == .resize || windowTooSmall { return }
+        if key == .enter, takeScanTypedIntoField() { return }
         if let action = KeyTable.action(for: key), acceptsGlobalKeys {
             perform(action)
             return

@@ -22,6 +22,8 @@ public enum UIKey: String, CaseIterable, Sendable {
     case supHelp, askDate, askFrom, askTo, askOverrideBy, askReason, purgeConfirm, nothingToOverride, overrideFor
     case quitConfirm, helpTitle, helpScan, helpTyping, helpMain, helpBack, started, noDetails
     case detailTitle, fieldTimeIn, fieldTimeOut, fieldMethod, fieldPass, fieldDecision, fieldGuard
+    case formOtherPerson, formReplaceAsk, formKeptTyping, formKept, formRestored, formDiscardAsk, nameLooksLikeCode
+    case unreadable, unreadableHeadline
 }
 
 public enum UIText {
@@ -87,7 +89,7 @@ public enum UIText {
         case .appNotInstalled: return "Chưa cài"
         case .appNoSmartphone: return "Không có điện thoại thông minh"
         case .formPrefilled: return "Đã điền từ {0}: kiểm tra rồi nhấn Enter."
-        case .formReuse: return "Khách quen ({0}): F8 điền lại đơn vị, gặp ai, mục đích."
+        case .formReuse: return "Khách quen ({0}): F8 điền lại họ tên, đơn vị, gặp ai, mục đích, loại khách."
         case .formReused: return "Đã điền lại từ lần trước."
         case .saving: return "Đang lưu…"
         case .checkoutTitle: return "Khách ra về"
@@ -129,7 +131,7 @@ public enum UIText {
         case .rollCallSaved: return "Đã lưu danh sách điểm danh: {0}"
         case .pinPrompt: return "Nhập mã PIN giám sát rồi Enter (Esc: thôi):"
         case .pinWrong: return "Sai mã PIN. Còn {0} lần thử."
-        case .pinLocked: return "Sai PIN quá 3 lần: khóa đến {0}."
+        case .pinLocked: return "Sai PIN 3 lần liên tiếp: khóa đến {0}."
         case .pinNotSet: return "Chưa đặt PIN giám sát: chạy `kiosk set-pin` trên máy này."
         case .pinChecking: return "Đang kiểm tra PIN…"
         case .supervisorTitle: return "Giám sát viên"
@@ -164,6 +166,15 @@ public enum UIText {
         case .fieldPass: return "Giấy tờ"
         case .fieldDecision: return "Quyết định"
         case .fieldGuard: return "Bảo vệ"
+        case .formOtherPerson: return "Mã vừa quét là của người khác ({0}), không phải người đang nhập."
+        case .formReplaceAsk: return "Mã của người khác. Enter: thay cả phiếu · Esc: giữ phiếu đang nhập"
+        case .formKeptTyping: return "Đã giữ phiếu đang nhập; mã vừa quét bị bỏ qua."
+        case .formKept: return "Phiếu đang nhập dở vẫn được giữ: F2 để nhập tiếp."
+        case .formRestored: return "Đây là phiếu đang nhập dở. Esc hai lần để bỏ nó."
+        case .formDiscardAsk: return "Bỏ phiếu đang nhập? Esc lần nữa: bỏ · phím khác: nhập tiếp."
+        case .nameLooksLikeCode: return "Họ tên có dấu | hoặc dãy số dài, giống một mã quét. Sửa họ tên, hoặc Enter lần nữa để vẫn lưu."
+        case .unreadable: return "Mã không đọc được — quét lại hoặc nhập tay."
+        case .unreadableHeadline: return "MÃ KHÔNG ĐỌC ĐƯỢC"
         }
     }
 
@@ -223,7 +234,7 @@ public enum UIText {
         case .appNotInstalled: return "Not installed"
         case .appNoSmartphone: return "No smartphone"
         case .formPrefilled: return "Filled in from the {0}: check it and press Enter."
-        case .formReuse: return "Returning visitor ({0}): F8 fills organisation, host and purpose."
+        case .formReuse: return "Returning visitor ({0}): F8 fills name, organisation, host, purpose and category."
         case .formReused: return "Filled in from the last visit."
         case .saving: return "Saving…"
         case .checkoutTitle: return "Check-out"
@@ -300,6 +311,15 @@ public enum UIText {
         case .fieldPass: return "Pass"
         case .fieldDecision: return "Decision"
         case .fieldGuard: return "Guard"
+        case .formOtherPerson: return "The code scanned is someone else's ({0}), not the person being entered."
+        case .formReplaceAsk: return "Someone else's code. Enter: replace the whole form · Esc: keep typing"
+        case .formKeptTyping: return "The form was kept; the scanned code was ignored."
+        case .formKept: return "The half-filled form is kept: F2 to go on with it."
+        case .formRestored: return "This is the form you were filling in. Esc twice to discard it."
+        case .formDiscardAsk: return "Discard this form? Esc again: discard · any other key: keep typing."
+        case .nameLooksLikeCode: return "The name has a | or a long number, like a scanned code. Correct it, or press Enter again to save it anyway."
+        case .unreadable: return "Code not readable — scan again or type it in."
+        case .unreadableHeadline: return "CODE NOT READABLE"
         }
     }
 }

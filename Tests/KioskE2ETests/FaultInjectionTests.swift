@@ -556,7 +556,8 @@ import Darwin
                 #expect(server?.terminationStatus == 0, "\(server?.summary ?? "")")
                 server = try startServe(box, port: port)
             case .terminal:
-                try s.key("Escape")
+                // A form still holding typed data asks before Esc discards it: Esc twice.
+                try s.key("Escape", "Escape")
                 try s.waitFor("the main screen", Self.isMainEN)
                 try s.key("F10")
                 try s.waitFor(texts: ["Quit the kiosk?"])
@@ -603,7 +604,8 @@ import Darwin
             try s.key("Enter")
             let screen = try s.waitFor(texts: ["(read-only)"], timeout: 20)
             #expect(GuardSession.codesShown(screen).isEmpty, "no entry code on read-only media: \(s.describe(screen))")
-            try s.key("Escape")
+            // The refused form still holds the typed name: Esc asks first, then discards.
+            try s.key("Escape", "Escape")
             try s.key("F10")
             try s.waitFor(texts: ["Quit the kiosk?"])
             try s.key("Enter")

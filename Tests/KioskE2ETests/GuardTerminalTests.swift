@@ -363,8 +363,9 @@ import Darwin
         try s.start()
         try s.waitFor("the main screen", timeout: 60) { Self.isMain($0) }
 
+        // Not readable is not a refusal: the neutral panel, with what to do.
         try s.scan(german)
-        try s.waitFor(texts: ["KHÔNG ĐƯỢC VÀO", "Mã không rõ", "bố cục US"])
+        try s.waitFor(texts: ["MÃ KHÔNG ĐỌC ĐƯỢC", "Mã không rõ", "bố cục US"])
         try s.waitForLog("the mangled scan") { $0.contains { $0.contains(" scan ") } }
 
         try s.scan(body)
@@ -376,7 +377,7 @@ import Darwin
         try s.type(slow)
         try s.waitFor("the slow scan on the input line") { $0.contains { $0.contains("Quét hoặc gõ: " + slow) } }
         try s.key("Enter")
-        try s.waitFor(texts: ["KHÔNG ĐƯỢC VÀO", "Mã không rõ", "bố cục US"])
+        try s.waitFor(texts: ["MÃ KHÔNG ĐỌC ĐƯỢC", "Mã không rõ", "bố cục US"])
         let scans = try s.waitForLog("three scans") { $0.filter { $0.contains(" scan ") }.count >= 3 }.filter { $0.contains(" scan ") }
         #expect(scans.count == 3, "\(scans)")
         if scans.count == 3 {
@@ -385,5 +386,62 @@ import Darwin
             #expect(scans[2].hasSuffix(" scan kind=unknown length=\(slow.count) decoded=no verdict=deny recorded=no"), "\(scans[2])")
         }
         #expect(try s.list().isEmpty)
+    }
+
+    @Test("slow scanner: a CCCD at 45 ms per key into the form's name field fills the form, never the name")
+    func slowScanner() throws {
+        let quach = "001099012399||Quách Tĩnh|01011999|Nam|Hà Nội|01012021"
+        let s = try GuardSession()
+        defer { s.close() }
+        try s.start()
+        try s.waitFor("the main screen", timeout: 60) { Self.isMain($0) }
+        try s.key("F2")
+        try s.waitFor(texts: ["Nhập tay thông tin khách", "Họ tên*"])
+        // Over max_key_gap_ms (30) between keys: every key reaches the name field as typing.
+        try s.type(quach, pause: 0.045)
+        try s.key("Enter")
+        let filled = try s.waitFor(texts: ["Đã điền từ QR căn cước (CCCD)", "Quách Tĩnh"])
+        #expect(!filled.joined().contains("|"), "the code is still on screen: \(s.describe(filled))")
+        try s.key("Enter")
+        try s.waitFor(texts: ["Quách Tĩnh", "Mã lượt ", "Trong nhà 1/200"])
+        let visits = try s.list()
+        #expect(visits.count == 1, "\(visits)")
+        let v = try #require(visits.first)
+        #expect(v["name"] as? String == "Quách Tĩnh", "\(v)")
+        #expect(v["method"] as? String == "cccd", "\(v)")
+        #expect(!"\(v)".contains("Hà Nội") && !"\(v)".contains("01011999"), "address or birth date kept: \(v)")
+        #expect(s.logLines().contains { $0.contains(" typed-scan length=\(quach.count)") }, "\(s.logLines())")
+    }
+
+    @Test("scan into a filled form: someone else's CCCD asks, and replacing keeps nothing of the first person")
+    func scanIntoAFilledForm() throws {
+        let s = try GuardSession()
+        defer { s.close() }
+        try s.start()
+        try s.waitFor("the main screen", timeout: 60) { Self.isMain($0) }
+        try s.key("F2")
+        try s.waitFor(texts: ["Nhập tay thông tin khách"])
+        try s.type("Trần Thị Bích")
+        try s.key("Tab", "Tab")
+        try s.type("0912345678")
+        try s.key("Tab")
+        try s.type("Cty Mây Xanh")
+        try s.key("Tab")
+        try s.type("Phòng IT")
+        try s.waitFor(texts: ["Phòng IT"])
+        try s.scan(Self.cccd)
+        let asked = try s.waitFor(texts: ["Enter: thay cả phiếu · Esc: giữ phiếu đang nhập"])
+        #expect(onScreen(asked, "Trần Thị Bích"), "the typed form changed before the answer: \(s.describe(asked))")
+        try s.key("Enter")
+        let replaced = try s.waitFor(texts: ["Đã điền từ QR căn cước (CCCD)", "Nguyễn Văn An"])
+        for typed in ["Trần Thị Bích", "Cty Mây Xanh", "Phòng IT", "0912345678"] {
+            #expect(!onScreen(replaced, typed), "\(typed) survived the replacement: \(s.describe(replaced))")
+        }
+        try s.key("Enter")
+        try s.waitFor(texts: ["Nguyễn Văn An", "Trong nhà 1/200"])
+        let visits = try s.list()
+        #expect(visits.count == 1, "\(visits)")
+        let v = "\(visits.first ?? [:])"
+        #expect(v.contains("Nguyễn Văn An") && !v.contains("Cty Mây Xanh") && !v.contains("Phòng IT"), "\(v)")
     }
 }
