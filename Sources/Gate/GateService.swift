@@ -47,7 +47,18 @@ public struct GateService: Sendable {
         let badge = request.badge.map(TextFolding.clean).flatMap { $0.isEmpty ? nil : $0 }
         let (idHash, phoneKey) = personKeys(details, identityKey: request.identityKey)
         let now = clock.now()
-        let warnings = Validation.warnings(details, temperature: request.temperature, feverLimit: config.policy.temperatureLimit)
+        var warnings = Validation.warnings(details, temperature: request.temperature, feverLimit: config.policy.temperatureLimit)
+        let limit = config.policy.temperatureLimit
+        let fever = request.temperature.map { $0 >= limit && Validation.plausibleTemperatures.contains($0) } ?? false
+        let feverReason = request.temperature.map { Reason(.temperatureOverLimit, [Validation.format1($0), Validation.format1(limit)]) }
+        // Under `check` and `deny` the fever is part of the decision, not a side warning.
+        if fever, config.policy.fever != .warn { warnings.removeAll { $0.key == .temperatureHigh } }
+        let gateName = request.gate ?? config.venue.gate
+        /// A refusal that keeps no visit row is still one the guard saw: counted as an event.
+        func refuse(_ tx: StoreTransaction, _ reason: Reason, previous: Entry? = nil) throws -> CheckInResult {
+            try tx.recordRefusal(reason: reason.key, method: request.method.rawValue, gate: gateName, at: now)
+            return CheckInResult(decision: Decision(verdict: .deny, reasons: [reason]), recorded: nil, alreadyInside: nil, previousVisit: previous, warnings: warnings)
+        }
 
         return try store.write { tx in
             if let open = try tx.insideVisit(idHash: idHash, phone: phoneKey) {
@@ -74,19 +85,24 @@ public struct GateService: Sendable {
                 details.phone = details.phone ?? p.phone
             }
 
+            // An invitation that no longer admits is refused like a full building: a supervisor
+            // may still let the person in (the override is recorded with the visit).
+            var invitationRefusal: Reason?
             if let inv = request.invitation {
-                guard let record = try tx.invitation(id: inv.id) else {
-                    return refused(Reason(.inviteInvalid, ["not issued here"]), warnings)
+                if let record = try tx.invitation(id: inv.id) {
+                    let uses = try tx.invitationUses(id: inv.id)
+                    if let revoked = record.revokedAt {
+                        invitationRefusal = Reason(.inviteRevoked, [calendar.localTimestamp(revoked)])
+                    } else if uses.count >= min(inv.allowedUses, record.uses), let last = uses.last {
+                        invitationRefusal = Reason(.inviteUsedUp, [String(uses.count), calendar.localTimestamp(last.at)])
+                    }
+                } else {
+                    invitationRefusal = Reason(.inviteNotIssuedHere)
                 }
-                if let revoked = record.revokedAt {
-                    return refused(Reason(.inviteRevoked, [calendar.localTimestamp(revoked)]), warnings)
-                }
-                let uses = try tx.invitationUses(id: inv.id)
-                if uses.count >= min(inv.allowedUses, record.uses), let last = uses.last {
-                    return refused(Reason(.inviteUsedUp, [String(uses.count), calendar.localTimestamp(last.at)]), warnings)
-                }
+                if let invitationRefusal, request.override == nil { return try refuse(tx, invitationRefusal) }
             }
             var decision = request.passDecision ?? Decision(verdict: .admit, reasons: [Reason(.admitted)])
+            if let invitationRefusal { decision = Decision(verdict: .deny, reasons: [invitationRefusal]) }
             let matches = try tx.watchMatches(nameFolded: TextFolding.fold(details.name), idHash: idHash, phone: phoneKey)
             let watchNote = matches.isEmpty ? nil : matches.map { "#\($0.id) \($0.action.rawValue)" }.joined(separator: ", ")
             if matches.contains(where: { $0.action == .deny }) {
@@ -95,15 +111,28 @@ public struct GateService: Sendable {
                 let passReasons = request.passDecision?.reasons ?? []
                 decision = Decision(verdict: .check, reasons: passReasons + [Reason(.watchAlert)])
             }
+            if fever, decision.verdict != .deny, let feverReason {
+                switch config.policy.fever {
+                case .warn:
+                    break
+                case .check:
+                    // Yellow: the guard looks; when the guard confirmed, that is on record too.
+                    var reasons = decision.reasons.filter { $0.key != .admitted } + [feverReason]
+                    if request.feverConfirmed { reasons.append(Reason(.feverConfirmed, [TextFolding.clean(request.guardName)])) }
+                    decision = Decision(verdict: .check, reasons: reasons)
+                case .deny:
+                    if request.override == nil { return try refuse(tx, feverReason, previous: previous) }
+                    decision = Decision(verdict: .deny, reasons: [feverReason])
+                }
+            }
             let capacity = config.venue.capacity
             if decision.verdict != .deny, capacity > 0 {
                 let inside = try tx.insideCount()
                 if inside >= capacity {
-                    decision = Decision(verdict: .deny, reasons: [Reason(.capacityFull, [String(inside), String(capacity)])])
-                    if request.override == nil {
-                        // Refused for lack of room: nothing about the visitor is kept.
-                        return CheckInResult(decision: decision, recorded: nil, alreadyInside: nil, previousVisit: previous, warnings: warnings)
-                    }
+                    let full = Reason(.capacityFull, [String(inside), String(capacity)])
+                    // Refused for lack of room: nothing about the visitor is kept.
+                    if request.override == nil { return try refuse(tx, full, previous: previous) }
+                    decision = Decision(verdict: .deny, reasons: [full])
                 }
             }
             if decision.verdict == .deny, let o = request.override {
@@ -122,7 +151,7 @@ public struct GateService: Sendable {
             var stored = details
             stored.idNumber = storedId
             let entry = Entry(
-                code: "", venue: config.venue.id, gate: request.gate ?? config.venue.gate, category: category,
+                code: "", venue: config.venue.id, gate: gateName, category: category,
                 method: request.method, status: .inside, checkedInAt: now, details: stored,
                 idStorage: config.records.idStorage, idHash: idHash, badge: badge,
                 temperature: request.temperature, symptoms: request.symptoms,
@@ -160,10 +189,6 @@ public struct GateService: Sendable {
         let keys = personKeys(request.details.cleaned(), identityKey: request.identityKey)
         guard keys.idHash != nil || keys.phone != nil else { return nil }
         return try store.read { tx in try tx.insideVisit(idHash: keys.idHash, phone: keys.phone) }
-    }
-
-    private func refused(_ reason: Reason, _ warnings: [Reason]) -> CheckInResult {
-        CheckInResult(decision: Decision(verdict: .deny, reasons: [reason]), recorded: nil, alreadyInside: nil, previousVisit: nil, warnings: warnings)
     }
 
     // MARK: Check-out

@@ -22,6 +22,9 @@ public enum HashChain {
         case inviteRevoke = "invite-revoke"
         /// A self check-in confirmed by the guard: pending → inside.
         case confirm
+        /// A check-in refused without a visit row (capacity, an invitation used up or expired,
+        /// a fever under `fever = deny`, a denied pass): counted, with no personal data.
+        case refusal
     }
 
     static func sha256Hex(_ text: String) -> String {

@@ -114,6 +114,11 @@ enum Migrations {
             // seconds, which must not scan a million visits.
             try db.execute(sql: "CREATE INDEX visit_pending ON visit(checked_in_at) WHERE status = 'pending'")
         }
+        m.registerMigration("v4-refusal-events") { db in
+            // Refusals kept as events only (no visit row): the terminal counts a day's of them
+            // every two seconds beside the denied visits.
+            try db.execute(sql: "CREATE INDEX event_refusal ON event(at) WHERE kind = 'refusal'")
+        }
         return m
     }
 }
