@@ -39,6 +39,9 @@ public struct ManualForm: Sendable {
     public var scannedKind: ScanKind?
     /// A previous visit of the same person (by id or phone), offered with F8.
     public var previous: Entry?
+    /// The temperature text the guard confirmed with a second Enter (`fever = check`); a
+    /// changed temperature needs confirming again.
+    public var feverConfirmed: String?
 
     public init(categories: [String]) {
         self.categories = categories.isEmpty ? ["visitor"] : categories
@@ -167,6 +170,12 @@ public struct ManualForm: Sendable {
         r.app = app
         r.category = categories[categoryIndex]
         if scanned == nil { r.method = .manual }
+        r.feverConfirmed = feverConfirmed != nil && feverConfirmed == text(.temperature)
+        // Saving the form is the guard's confirmation a scanned ID card's yellow asked for:
+        // the visit is then admitted like one typed in, and shown in the same colour.
+        if let pass = r.passDecision, pass.verdict == .check {
+            r.passDecision = Decision(verdict: .admit, reasons: pass.reasons.filter { $0.key != .kindNeedsGuard })
+        }
         return r
     }
 }

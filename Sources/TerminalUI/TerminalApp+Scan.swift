@@ -83,7 +83,7 @@ extension TerminalApp {
         showPanel(panel)
         if decision.verdict == .deny {
             alertsPending += 1
-            if report.details != nil { lastDenied = .scan(raw, name: report.holderName ?? "") }
+            if report.details != nil { lastDenied = .scan(raw, name: report.holderName ?? "", why: decision.reasons.first?.text(language) ?? "") }
         }
         refresh()
     }
