@@ -17,6 +17,12 @@ struct AdmissionCandidate {
     /// the guard (a self check-in typed on a phone, which may not be that person's and so must
     /// neither be refused for it nor tell whoever typed it that the person is inside).
     var openVisit = OpenVisitRule.stop
+    /// A plausible temperature at or over the limit: what `[policy] fever` makes of it.
+    var fever: Reason?
+    /// The guard who saw the fever and let the visit go on (the form's second Enter).
+    var feverConfirmedBy: String?
+    /// False for a self check-in that waits for the guard: it takes no place until confirmed.
+    var checkCapacity = true
 
     enum OpenVisitRule { case stop, note }
 }
@@ -49,20 +55,24 @@ extension GateService {
         if let badge = c.badge, let holder = try tx.insideVisit(badge: badge) {
             throw RuleViolation(.badgeInUse, [badge, holder.code])
         }
+        // An invitation that no longer admits is refused like a full building: a supervisor may
+        // still let the person in (the override is recorded with the visit).
+        var invitationRefusal: Reason?
         if let inv = c.invitation {
-            guard let record = try tx.invitation(id: inv.id) else {
-                return .refused(Decision(verdict: .deny, reasons: [Reason(.inviteInvalid, ["not issued here"])]))
+            if let record = try tx.invitation(id: inv.id) {
+                let uses = try tx.invitationUses(id: inv.id)
+                if let revoked = record.revokedAt {
+                    invitationRefusal = Reason(.inviteRevoked, [calendar.localTimestamp(revoked)])
+                } else if uses.count >= min(inv.allowedUses, record.uses), let last = uses.last {
+                    invitationRefusal = Reason(.inviteUsedUp, [String(uses.count), calendar.localTimestamp(last.at)])
+                }
+            } else {
+                invitationRefusal = Reason(.inviteNotIssuedHere)
             }
-            if let revoked = record.revokedAt {
-                return .refused(Decision(verdict: .deny, reasons: [Reason(.inviteRevoked, [calendar.localTimestamp(revoked)])]))
-            }
-            let uses = try tx.invitationUses(id: inv.id)
-            if uses.count >= min(inv.allowedUses, record.uses), let last = uses.last {
-                return .refused(Decision(
-                    verdict: .deny, reasons: [Reason(.inviteUsedUp, [String(uses.count), calendar.localTimestamp(last.at)])]))
-            }
+            if let invitationRefusal, c.override == nil { return .refused(Decision(verdict: .deny, reasons: [invitationRefusal])) }
         }
         var decision = c.passDecision ?? Decision(verdict: .admit, reasons: [Reason(.admitted)])
+        if let invitationRefusal { decision = Decision(verdict: .deny, reasons: [invitationRefusal]) }
         let matches = try tx.watchMatches(nameFolded: c.nameFolded, idHash: c.idHash, phone: c.phone)
         let watchNote = matches.isEmpty ? nil : matches.map { "#\($0.id) \($0.action.rawValue)" }.joined(separator: ", ")
         if matches.contains(where: { $0.action == .deny }) {
@@ -73,8 +83,22 @@ extension GateService {
         if decision.verdict != .deny, !notes.isEmpty {
             decision = Decision(verdict: .check, reasons: (decision.verdict == .admit ? [] : decision.reasons) + notes)
         }
+        if let fever = c.fever, decision.verdict != .deny {
+            switch config.policy.fever {
+            case .warn:
+                break
+            case .check:
+                // Yellow: the guard looks; when the guard confirmed, that is on record too.
+                var reasons = decision.reasons.filter { $0.key != .admitted } + [fever]
+                if let by = c.feverConfirmedBy { reasons.append(Reason(.feverConfirmed, [by])) }
+                decision = Decision(verdict: .check, reasons: reasons)
+            case .deny:
+                if c.override == nil { return .refused(Decision(verdict: .deny, reasons: [fever])) }
+                decision = Decision(verdict: .deny, reasons: [fever])
+            }
+        }
         let capacity = config.venue.capacity
-        if decision.verdict != .deny, capacity > 0 {
+        if c.checkCapacity, decision.verdict != .deny, capacity > 0 {
             let inside = try tx.insideCount()
             if inside >= capacity {
                 decision = Decision(verdict: .deny, reasons: [Reason(.capacityFull, [String(inside), String(capacity)])])

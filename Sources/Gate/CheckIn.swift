@@ -28,6 +28,9 @@ public struct CheckInRequest: Sendable {
     public var passDecision: Decision?
     /// An invitation whose uses are counted and revocation checked in the same transaction.
     public var invitation: InvitationUse?
+    /// The guard saw a temperature at or above the limit and let the visitor in
+    /// (`[policy] fever = check`): recorded with the visit.
+    public var feverConfirmed = false
 
     public struct InvitationUse: Sendable, Equatable {
         public var id: String

@@ -5,7 +5,9 @@ import Records
 
 /// Where an export goes.
 public enum ExportDestination: Sendable {
-    /// `<export_dir>/entries-<venue>-<day or range>.<ext>` with a `.sha256` beside it.
+    /// `<export_dir>/entries-<venue>-<day or range>.<ext>` with a `.sha256` beside it; an
+    /// unmasked export is `entries-<venue>-unmasked-<day or range>.<ext>`, so it never takes
+    /// the place (or the checksum) of the masked file the building receives each day.
     case defaultFile
     case file(String)
     /// Written to this sink (standard output).
@@ -49,9 +51,15 @@ extension GateService {
             let path: String
             if case .file(let p) = destination {
                 path = p
+                // A full export written over a masked one would replace what the building was
+                // handed (its checksum beside it then lies): refused, whatever the name.
+                if !masked, FileManager.default.fileExists(atPath: p + ".sha256"), !(p as NSString).lastPathComponent.contains("-unmasked-") {
+                    throw RuleViolation(.unmaskedWouldReplace, [p])
+                }
             } else {
                 let span = from == to ? "\(from)" : "\(from)_\(to)"
-                path = config.records.exportDir + "/entries-\(config.venue.id)-\(span).\(format.rawValue)"
+                let kind = masked ? "" : "unmasked-"
+                path = config.records.exportDir + "/entries-\(config.venue.id)-\(kind)\(span).\(format.rawValue)"
                 do {
                     try SecureFiles.makeDirectory(config.records.exportDir)
                 } catch {

@@ -119,6 +119,14 @@ extension GateService {
             return ScanOutcome(report: confirmed, checkIn: result, checkOut: nil)
         }
         guard report.decision.verdict != .deny || override != nil, var request = report.checkInRequest(guardName: guardName) else {
+            // A genuine code naming someone, refused by the policy (expired, not accepted):
+            // counted like any refusal, with nothing about the person. An unreadable code
+            // refuses nobody and is not counted.
+            if report.decision.verdict == .deny, report.details != nil, let method = report.method {
+                try store.recordRefusal(
+                    reason: report.decision.reasons.first?.key ?? .passUnverified, method: method.rawValue,
+                    gate: config.venue.gate, at: clock.now())
+            }
             return ScanOutcome(report: report, checkIn: nil, checkOut: nil)
         }
         request.override = override
@@ -186,12 +194,39 @@ extension GateService {
             r.decision = Decision(verdict: .deny, reasons: [problem])
             return r
         }
-        guard result.valid, let inv = result.invitation else {
-            let why = result.problems.first ?? "?"
-            let damaged = ["prefix", "base45", "zlib", "cose"].contains { result.checks[$0] == .fail }
-            r.decision = Decision(verdict: .deny, reasons: [Reason(damaged ? .passDamaged : .inviteInvalid, [why])])
+        let damaged = ["prefix", "base45", "zlib", "cose"].first { result.checks[$0] == .fail }
+        if let damaged {
+            r.decision = Decision(verdict: .deny, reasons: [Reason(.passDamaged, [damaged])])
             return r
         }
+        guard result.checks["signature"] == .pass, let inv = result.invitation else {
+            r.decision = Decision(verdict: .deny, reasons: [Reason(.inviteBadSignature)])
+            return r
+        }
+        fillInvitation(&r, inv)
+        guard result.valid else {
+            // Genuine but outside its window (or for another venue): it names the person, so
+            // the refusal is counted and a supervisor can still let them in.
+            let why: Reason
+            if inv.venueID != config.venue.id {
+                why = Reason(.inviteOtherVenue, [TextFolding.clean(inv.venueID)])
+            } else if clock < inv.notBefore {
+                why = Reason(.inviteNotYetValid)
+            } else {
+                why = Reason(.inviteExpired)
+            }
+            r.decision = Decision(verdict: .deny, reasons: [why])
+            return r
+        }
+        let verdict: Verdict = config.policy.admit.contains("invite") ? .admit : .check
+        var reasons = [Reason(.inviteWindow, [inv.name, inv.host])]
+        if verdict == .check { reasons.append(Reason(.kindNeedsGuard, ["invite"])) }
+        r.decision = Decision(verdict: verdict, reasons: reasons)
+        return r
+    }
+
+    /// Who a genuine invitation names, and what a check-in with it records.
+    private func fillInvitation(_ r: inout ScanReport, _ inv: Invitation) {
         r.holderName = inv.name
         r.certificateType = "invitation"
         r.facts = ["host": inv.host, "uses": String(inv.uses), "id": inv.idHex]
@@ -201,11 +236,6 @@ extension GateService {
         r.identityKey = "invite|" + inv.idHex
         r.invitation = .init(id: inv.idHex, allowedUses: inv.uses)
         r.passSummary = "invitation \(inv.idHex.prefix(8)) verified"
-        let verdict: Verdict = config.policy.admit.contains("invite") ? .admit : .check
-        var reasons = [Reason(.inviteWindow, [inv.name, inv.host])]
-        if verdict == .check { reasons.append(Reason(.kindNeedsGuard, ["invite"])) }
-        r.decision = Decision(verdict: verdict, reasons: reasons)
-        return r
     }
 
     /// Revoked or used up, from the log (read only; `scan` checks again when it records).
@@ -213,7 +243,7 @@ extension GateService {
         guard let (record, uses) = try? store.read({ tx in (try tx.invitation(id: inv.idHex), try tx.invitationUses(id: inv.idHex)) }) else {
             return nil
         }
-        guard let record else { return Reason(.inviteInvalid, ["not issued here"]) }
+        guard let record else { return Reason(.inviteNotIssuedHere) }
         if let revoked = record.revokedAt { return Reason(.inviteRevoked, [calendar.localTimestamp(revoked)]) }
         if uses.count >= min(inv.uses, record.uses), let last = uses.last {
             return Reason(.inviteUsedUp, [String(uses.count), calendar.localTimestamp(last.at)])

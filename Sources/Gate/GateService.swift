@@ -47,15 +47,35 @@ public struct GateService: Sendable {
         let badge = request.badge.map(TextFolding.clean).flatMap { $0.isEmpty ? nil : $0 }
         let (idHash, phoneKey) = personKeys(details, identityKey: request.identityKey)
         let now = clock.now()
-        let warnings = Validation.warnings(details, temperature: request.temperature, feverLimit: config.policy.temperatureLimit)
+        var warnings = Validation.warnings(details, temperature: request.temperature, feverLimit: config.policy.temperatureLimit)
+        let limit = config.policy.temperatureLimit
+        let fever = request.temperature.map { $0 >= limit && Validation.plausibleTemperatures.contains($0) } ?? false
+        let feverReason = request.temperature.map { Reason(.temperatureOverLimit, [Validation.format1($0), Validation.format1(limit)]) }
+        // Under `check` and `deny` the fever is part of the decision, not a side warning.
+        if fever, config.policy.fever != .warn { warnings.removeAll { $0.key == .temperatureHigh } }
+        let gateName = request.gate ?? config.venue.gate
+        /// A refusal that keeps no visit row is still one the guard saw: counted as an event.
+        func refuse(_ tx: StoreTransaction, _ reason: Reason, previous: Entry? = nil) throws -> CheckInResult {
+            try tx.recordRefusal(reason: reason.key, method: request.method.rawValue, gate: gateName, at: now)
+            return CheckInResult(decision: Decision(verdict: .deny, reasons: [reason]), recorded: nil, alreadyInside: nil, previousVisit: previous, warnings: warnings)
+        }
 
         return try store.write { tx in
-            let candidate = AdmissionCandidate(
+            var candidate = AdmissionCandidate(
                 nameFolded: TextFolding.fold(details.name), idHash: idHash, phone: phoneKey, badge: badge,
                 invitation: request.invitation, passDecision: request.passDecision, override: request.override,
                 // A phone's word that someone is inside is no reason to refuse or to tell: the
                 // self check-in waits for the guard, who sees the open visit when confirming.
                 openVisit: request.method == .selfService ? .note : .stop)
+            if fever, let feverReason {
+                candidate.fever = feverReason
+                candidate.feverConfirmedBy = request.feverConfirmed ? TextFolding.clean(request.guardName) : nil
+            }
+            // A self check-in waiting for the guard takes no place yet: room is checked when the
+            // guard confirms. Refusing it here for a full house would also answer a phone
+            // differently from an ordinary submission (the review of issue 21 read the watch
+            // list through that difference).
+            candidate.checkCapacity = !request.pending
             let previous = try tx.lastVisit(idHash: idHash, phone: phoneKey)
             let decision: Decision, watchNote: String?
             switch try admission(candidate, in: tx) {
@@ -66,7 +86,10 @@ public struct GateService: Sendable {
                     recorded: nil, alreadyInside: open, previousVisit: nil, warnings: warnings)
             case .refused(let refusal):
                 let previous = refusal.reasons.first?.key == .capacityFull ? previous : nil
-                return CheckInResult(decision: refusal, recorded: nil, alreadyInside: nil, previousVisit: previous, warnings: warnings)
+                guard let reason = refusal.reasons.first else {
+                    return CheckInResult(decision: refusal, recorded: nil, alreadyInside: nil, previousVisit: previous, warnings: warnings)
+                }
+                return try refuse(tx, reason, previous: previous)
             case .decided(let d, let note):
                 decision = d
                 watchNote = note
@@ -91,7 +114,7 @@ public struct GateService: Sendable {
             var stored = details
             stored.idNumber = storedId
             let entry = Entry(
-                code: "", venue: config.venue.id, gate: request.gate ?? config.venue.gate, category: category,
+                code: "", venue: config.venue.id, gate: gateName, category: category,
                 method: request.method, status: .inside, checkedInAt: now, details: stored,
                 idStorage: config.records.idStorage, idHash: idHash, badge: badge,
                 temperature: request.temperature, symptoms: request.symptoms,

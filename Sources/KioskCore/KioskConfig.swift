@@ -51,6 +51,9 @@ public struct KioskConfig: Equatable, Sendable {
         public var logFile = "data/kiosk.log"
         /// Draw the venue QR and panels with Unicode blocks; off for consoles without them.
         public var unicode = true
+        /// How long the verdict panel keeps its colour before it fades to neutral (0: until
+        /// the next key), so the next visitor never reads the last one's verdict as theirs.
+        public var verdictSeconds = 60
     }
 
     /// The visitor's self check-in form (`[checkin_web]`).
@@ -98,6 +101,43 @@ public struct KioskConfig: Equatable, Sendable {
         public var idStorage = IdStorage.masked
         public var keepAddress = false
         public var categories = ["visitor", "contractor", "delivery", "staff"]
+        /// What a guard or visitor reads for each category key; the key itself stays in the log
+        /// and exports. Keys without a name here use the built-in names, or the key.
+        public var categoryNames: [String: CategoryName] = [:]
+
+        /// A category as the screen shows it in `language`.
+        public func categoryName(_ key: String, _ language: Language) -> String {
+            let name = categoryNames[key] ?? CategoryName.builtIn[key]
+            guard let name else { return key }
+            return language == .vi ? name.vi : name.en
+        }
+    }
+
+    /// A category's display name in both languages (`visitor: Khách / Visitor`).
+    public struct CategoryName: Equatable, Sendable {
+        public var vi: String
+        public var en: String
+        public init(vi: String, en: String) {
+            self.vi = vi
+            self.en = en
+        }
+        /// The default categories read well in both languages without any configuration.
+        static let builtIn: [String: CategoryName] = [
+            "visitor": CategoryName(vi: "Khách", en: "Visitor"),
+            "contractor": CategoryName(vi: "Nhà thầu", en: "Contractor"),
+            "delivery": CategoryName(vi: "Giao hàng", en: "Delivery"),
+            "staff": CategoryName(vi: "Nhân viên", en: "Staff"),
+        ]
+    }
+
+    /// What a temperature at or above `temperature_limit` does (`[policy] fever`).
+    public enum FeverPolicy: String, Equatable, Sendable, CaseIterable {
+        /// Green with a warning line: the guard is told, nothing more.
+        case warn
+        /// Yellow: the guard confirms before the visitor goes in, and the confirmation is recorded.
+        case check
+        /// Red: refused like a full building; a supervisor may override.
+        case deny
     }
 
     /// How strict the gate is (`[policy]`).
@@ -112,8 +152,9 @@ public struct KioskConfig: Equatable, Sendable {
         public var testMaxHours = 72
         /// A code that is not genuine: deny, or ask the guard.
         public var unverified = "deny"
-        /// At or above this temperature the guard is warned.
+        /// At or above this temperature the fever policy applies.
         public var temperatureLimit = 37.5
+        public var fever = FeverPolicy.check
     }
 
     public struct Passes: Equatable, Sendable {
@@ -236,6 +277,9 @@ extension KioskConfig {
             case ("policy", "temperature_limit"):
                 guard let t = Double(v), (35...42).contains(t) else { throw fail("expected °C from 35 to 42, got \"\(v)\"") }
                 config.policy.temperatureLimit = t
+            case ("policy", "fever"):
+                guard let f = FeverPolicy(rawValue: v.lowercased()) else { throw fail("expected warn, check or deny, got \"\(v)\"") }
+                config.policy.fever = f
             case ("passes", "trust_dir"):
                 guard !v.isEmpty else { throw fail("give a folder path") }
                 config.passes.trustDir = resolve(v, base: baseDirectory)
@@ -251,6 +295,11 @@ extension KioskConfig {
             case ("ui", "unicode"):
                 guard let b = parseBool(v) else { throw fail("expected true or false, got \"\(v)\"") }
                 config.ui.unicode = b
+            case ("ui", "verdict_seconds"):
+                guard let n = Int(v), (0...3600).contains(n) else {
+                    throw fail("expected seconds from 0 (until the next key) to 3600, got \"\(v)\"")
+                }
+                config.ui.verdictSeconds = n
             case ("checkin_web", "enabled"):
                 guard let b = parseBool(v) else { throw fail("expected true or false, got \"\(v)\"") }
                 config.checkinWeb.enabled = b
@@ -329,11 +378,28 @@ extension KioskConfig {
                 guard let b = parseBool(v) else { throw fail("expected true or false, got \"\(v)\"") }
                 config.records.keepAddress = b
             case ("records", "categories"):
-                let list = splitList(v).map { $0.lowercased() }
-                guard !list.isEmpty, list.allSatisfy({ gateName($0) != nil }) else {
+                // `visitor, contractor` (keys only) or `visitor: Khách / Visitor, …`.
+                var keys: [String] = []
+                var names: [String: CategoryName] = [:]
+                for item in splitList(v) {
+                    let parts = item.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map { $0.iniTrimmed([" ", "\t"]) }
+                    let key = parts[0].lowercased()
+                    guard gateName(key) != nil else {
+                        throw fail("list categories as comma-separated words such as visitor, contractor (optionally visitor: Khách / Visitor)")
+                    }
+                    keys.append(key)
+                    guard parts.count == 2 else { continue }
+                    let shown = parts[1].split(separator: "/", maxSplits: 1).map { TextFolding.clean(String($0)) }
+                    guard let vi = shown.first, !vi.isEmpty, vi.count <= 40, (shown.count == 1 || (!shown[1].isEmpty && shown[1].count <= 40)) else {
+                        throw fail("category \"\(key)\": give its name as Vietnamese / English, such as visitor: Khách / Visitor")
+                    }
+                    names[key] = CategoryName(vi: vi, en: shown.count == 2 ? shown[1] : vi)
+                }
+                guard !keys.isEmpty else {
                     throw fail("list categories as comma-separated words such as visitor, contractor")
                 }
-                config.records.categories = list
+                config.records.categories = keys
+                config.records.categoryNames = names
             default:
                 let known = (knownKeys[item.section] ?? []).joined(separator: ", ")
                 throw fail("unknown key in [\(item.section)]; known keys: \(known)")
@@ -352,10 +418,10 @@ extension KioskConfig {
     static let knownKeys: [String: [String]] = [
         "venue": ["id", "name", "address", "gate", "gates", "timezone", "capacity", "checkin_url",
             "token_minutes", "poster_token"],
-        "ui": ["language", "pin_file", "log_file", "unicode"],
+        "ui": ["language", "pin_file", "log_file", "unicode", "verdict_seconds"],
         "scanner": ["device", "max_key_gap_ms", "min_scan_length"],
         "checkin_web": ["enabled", "listen", "public_url", "mode", "questions", "rate_limit"],
-        "policy": ["admit", "hc1_types", "vaccination_complete", "test_max_hours", "unverified", "temperature_limit"],
+        "policy": ["admit", "hc1_types", "vaccination_complete", "test_max_hours", "unverified", "temperature_limit", "fever"],
         "passes": ["trust_dir"],
         "records": ["database", "export_dir", "key_file", "retention_days", "auto_checkout",
             "auto_export_at", "id_storage", "keep_address", "categories"],

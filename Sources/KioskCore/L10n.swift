@@ -34,6 +34,8 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         pinLockedUntil, pinNoInput, pinAskCurrent, pinAskNew, pinAskAgain
     case phoneRequired, consentRequired, selfCheckInWaiting, selfCheckInConfirmed, selfCheckInNotPending,
         visitPending, selfCheckInExpired
+    case inviteExpired, inviteNotYetValid, inviteOtherVenue, inviteBadSignature, inviteNotIssuedHere,
+        feverConfirmed, unmaskedWouldReplace, traceUnknownExit, invalidMoment
 
     var vi: String {
         switch self {
@@ -41,7 +43,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .fieldTooLong: return "Trường {0} quá dài (tối đa {1} ký tự): rút gọn rồi thử lại."
         case .idNumberUnusual: return "Số giấy tờ không giống CCCD (12 số), CMND (9 số) hay hộ chiếu: kiểm tra lại."
         case .phoneUnusual: return "Số điện thoại không đúng dạng 0xxxxxxxxx hoặc +84…: kiểm tra lại."
-        case .temperatureHigh: return "Nhiệt độ {0} °C từ 37,5 °C trở lên: kiểm tra sức khỏe khách."
+        case .temperatureHigh: return "Nhiệt độ {0} °C từ {1} °C trở lên: kiểm tra sức khỏe khách."
         case .temperatureImplausible: return "Nhiệt độ {0} °C không hợp lý: đo lại."
         case .admitted: return "Được vào."
         case .alreadyInside: return "Khách đã ở trong từ {0} (mã {1}): không mở lượt mới."
@@ -145,6 +147,15 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .pinAskCurrent: return "PIN hiện tại: "
         case .pinAskNew: return "PIN mới (4–12 chữ số): "
         case .pinAskAgain: return "Nhập lại PIN mới: "
+        case .inviteExpired: return "Thư mời đã hết hạn: không cho vào."
+        case .inviteNotYetValid: return "Thư mời chưa đến thời gian hiệu lực: không cho vào."
+        case .inviteOtherVenue: return "Thư mời dành cho địa điểm khác ({0}): không cho vào."
+        case .inviteBadSignature: return "Chữ ký của thư mời không đúng: không cho vào."
+        case .inviteNotIssuedHere: return "Thư mời không do tòa nhà này cấp: không cho vào."
+        case .feverConfirmed: return "Bảo vệ {0} đã xem và xác nhận cho vào."
+        case .unmaskedWouldReplace: return "{0} là tệp xuất đã che số: bản đầy đủ không ghi đè lên nó. Chọn tên tệp khác."
+        case .invalidMoment: return "Thời điểm không hợp lệ \"{0}\": dùng YYYY-MM-DD, 'YYYY-MM-DD HH:MM' hoặc ISO 8601 (2026-12-02T18:00)."
+        case .traceUnknownExit: return "(?) = không rõ giờ ra (lượt được tự đóng hoặc còn trong nhà): tính như ở đến lúc tự đóng hoặc đến bây giờ. … = còn trong nhà."
         }
     }
 
@@ -154,7 +165,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .fieldTooLong: return "Field {0} is too long (at most {1} characters): shorten it and try again."
         case .idNumberUnusual: return "The id number does not look like a CCCD (12 digits), CMND (9 digits) or passport: check it."
         case .phoneUnusual: return "The phone number is not of the form 0xxxxxxxxx or +84…: check it."
-        case .temperatureHigh: return "Temperature {0} °C is 37.5 °C or more: check the visitor's health."
+        case .temperatureHigh: return "Temperature {0} °C is {1} °C or more: check the visitor's health."
         case .temperatureImplausible: return "Temperature {0} °C is not plausible: measure again."
         case .admitted: return "Admitted."
         case .alreadyInside: return "Already inside since {0} (code {1}): no second visit opened."
@@ -169,7 +180,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .noVisitWithBadge: return "Nobody inside holds badge {0}."
         case .visitWasDenied: return "Visit {0} was refused; there is nothing to check out."
         case .returningVisitor: return "Returning visitor: last visit {0} (code {1})."
-        case .autoClosedYesterday: return "{0} visits of {1} were closed automatically (exit time unknown)."
+        case .autoClosedYesterday: return "{0} {0|visit|visits} of {1} {0|was|were} closed automatically (exit time unknown)."
         case .dbReadOnly: return "Cannot write the database {0} (read-only): check the write permissions of the file and its folder."
         case .dbLocked: return "The database {0} is locked by another program: try again in a few minutes."
         case .dbCorrupt: return "The database {0} is damaged or not SQLite: restore it from a backup, do not overwrite it."
@@ -180,13 +191,13 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .dbWrongKey: return "The log {0} was sealed with a different key file than this kiosk's [records] key_file: nothing was recorded. Use the building's key file (restore it from the backup)."
         case .clockBehind: return "The clock says {0}, earlier than the last check-in ({1}): check the system time."
         case .clockBeforeCheckIn: return "The clock says {0}, earlier than the check-in of visit {1} ({2}): check the system time; nothing was changed."
-        case .exportWritten: return "Exported {0} visits to {1}."
+        case .exportWritten: return "Exported {0} {0|visit|visits} to {1}."
         case .exportFailed: return "Could not export to {0}: {1}"
         case .unmaskedAudited: return "An unmasked export was recorded in the audit log."
-        case .auditOK: return "Log intact: {0} events, {1} visits, hash chain valid."
+        case .auditOK: return "Log intact: {0} {0|event|events}, {1} {1|visit|visits}, hash chain valid."
         case .auditBad: return "The log was tampered with: {0}"
         case .auditWrongKey: return "Cannot check the log: it was sealed with a different key than the key file {0} (this is not a sign of an edit). Use the building's key file, restored from the backup, and run the audit again."
-        case .purged: return "Purged {0} visits older than {1} days; the hash chain is still valid."
+        case .purged: return "Purged {0} {0|visit|visits} older than {1} days; the hash chain is still valid."
         case .invalidDate: return "Invalid date \"{0}\": use YYYY-MM-DD."
         case .invalidRange: return "Invalid date range: --from must be on or before --to."
         case .invalidMargin: return "Invalid margin \"{0}\": use 15m, 1h or 90s."
@@ -211,11 +222,11 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .inviteAmbiguous: return "Several invitations start with {0}: type more characters."
         case .inviteNotFound: return "There is no invitation {0}."
         case .inviteRevoked: return "The invitation was revoked at {0}: do not admit."
-        case .inviteUsedUp: return "The invitation is used up ({0} times), last at {1}: do not admit."
+        case .inviteUsedUp: return "The invitation is used up ({0} {0|time|times}), last at {1}: do not admit."
         case .inviteInvalid: return "The invitation is not valid ({0}): do not admit."
-        case .inviteIssued: return "Invitation {0} issued for {1}, valid {2} – {3}, {4} entries."
+        case .inviteIssued: return "Invitation {0} issued for {1}, valid {2} – {3}, {4} {4|entry|entries}."
         case .inviteWindow: return "Invitation of {0} to see {1}: valid."
-        case .inviteUsesLeft: return "{0} entries left."
+        case .inviteUsesLeft: return "{0} {0|entry|entries} left."
         case .inviteIdTooShort: return "Give at least the first 8 hex digits of the invitation id."
         case .passVerified: return "{0} certificate issued by {1}: genuine."
         case .passUnverified: return "The code could not be verified ({0}): check the documents."
@@ -232,7 +243,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .certificateTypeNotAccepted: return "{0} certificates are not accepted."
         case .kindNeedsGuard: return "A {0} code needs the guard's confirmation."
         case .temperatureOverLimit: return "Temperature {0} °C is over the limit of {1} °C."
-        case .trustImported: return "Added {0} certificates to {1}."
+        case .trustImported: return "Added {0} {0|certificate|certificates} to {1}."
         case .trustNothing: return "No certificate found in {0}: use PEM, DER, base64 DER or a DID document."
         case .dbSealRemoved: return "The log {0} was sealed with this key file before, but its seal has been removed: it may have been rewritten. Nothing was recorded; compare it with a backup and the chain heads in the export files."
         case .trustOnlyAuthorities: return "{0} holds only {1} CSCA (authority) certificates: they never sign a certificate. Import the document signers (DSC)."
@@ -258,6 +269,15 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .pinAskCurrent: return "Current PIN: "
         case .pinAskNew: return "New PIN (4–12 digits): "
         case .pinAskAgain: return "New PIN again: "
+        case .inviteExpired: return "The invitation has expired: do not admit."
+        case .inviteNotYetValid: return "The invitation is not valid yet: do not admit."
+        case .inviteOtherVenue: return "The invitation is for another venue ({0}): do not admit."
+        case .inviteBadSignature: return "The invitation's signature is wrong: do not admit."
+        case .inviteNotIssuedHere: return "The invitation was not issued by this building: do not admit."
+        case .feverConfirmed: return "Guard {0} looked and let the visitor in."
+        case .unmaskedWouldReplace: return "{0} is a masked export: a full export never replaces it. Choose another file name."
+        case .invalidMoment: return "Invalid time \"{0}\": use YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601 (2026-12-02T18:00)."
+        case .traceUnknownExit: return "(?) = exit time unknown (closed automatically, or still inside): counted as inside until the automatic close or now. … = still inside."
         }
     }
 }
@@ -265,7 +285,90 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
 /// Looks up and fills in messages.
 public enum L10n {
     public static func text(_ key: MessageKey, _ language: Language, _ args: [String] = []) -> String {
-        Template.fill(language == .vi ? key.vi : key.en, args)
+        var args = args
+        switch key {
+        case .temperatureHigh, .temperatureImplausible, .temperatureOverLimit:
+            args = args.map { decimalSeparator($0, language) }
+        case .kindNeedsGuard:
+            args = args.enumerated().map { $0.offset == 0 ? method($0.element, language) : $0.element }
+        default:
+            break
+        }
+        return Template.fill(language == .vi ? key.vi : key.en, args)
+    }
+
+    /// A number as written in the language: `37,5` in Vietnamese, `37.5` in English. Files
+    /// (exports, JSON) keep the point; only what people read changes.
+    public static func decimalSeparator(_ number: String, _ language: Language) -> String {
+        language == .vi ? number.replacingOccurrences(of: ".", with: ",") : number
+    }
+
+    /// One decimal in the language's convention (`38,1` / `38.1`).
+    public static func decimal(_ value: Double, _ language: Language) -> String {
+        decimalSeparator(Validation.format1(value), language)
+    }
+
+    /// How a visit came in (`EntryMethod` raw values, `ScanKind` raw values), in words.
+    public static func method(_ raw: String, _ language: Language) -> String {
+        let names: [String: (String, String)] = [
+            "hc1": ("chứng nhận y tế (HC1)", "health certificate (HC1)"),
+            "invite": ("thư mời", "invitation"),
+            "personal-qr": ("QR cá nhân PC-Covid", "PC-Covid personal QR"),
+            "cccd": ("QR căn cước (CCCD)", "ID card QR (CCCD)"),
+            "manual": ("nhập tay", "manual entry"),
+            "self-service": ("tự khai báo", "self check-in"),
+        ]
+        guard let n = names[raw] else { return raw }
+        return language == .vi ? n.0 : n.1
+    }
+
+    /// The log's `decision` column in words.
+    public static func decision(_ raw: String, _ language: Language) -> String {
+        let names: [String: (String, String)] = [
+            "admitted": ("cho vào", "admitted"),
+            "admitted-alert": ("cho vào, có lưu ý", "admitted with an alert"),
+            "denied": ("từ chối", "denied"),
+            "overridden": ("giám sát viên cho phép", "allowed by a supervisor"),
+            "pending": ("chờ bảo vệ xác nhận", "waiting for the guard"),
+        ]
+        guard let n = names[raw] else { return raw }
+        return language == .vi ? n.0 : n.1
+    }
+
+    /// A watch-list note as stored (`#1 deny, #3 alert`) in words.
+    public static func watchMatch(_ raw: String, _ language: Language) -> String {
+        guard language == .vi else { return raw }
+        return raw.replacingOccurrences(of: " deny", with: " từ chối").replacingOccurrences(of: " alert", with: " cảnh báo")
+    }
+
+    /// The pass summary the log keeps in a fixed form (`invitation 1a2b3c4d verified`,
+    /// `CCCD QR, self-declared`, `HC1 VN vaccination verified`), as a guard reads it.
+    public static func passSummary(_ raw: String, _ language: Language) -> String {
+        guard language == .vi else { return raw }
+        if raw.hasPrefix("invitation "), raw.hasSuffix(" verified") {
+            return "Thư mời " + raw.dropFirst(11).dropLast(9) + ": hợp lệ"
+        }
+        if raw == "CCCD QR, self-declared" { return "QR căn cước (CCCD), tự khai" }
+        if raw == "PC-Covid QR, self-declared" { return "QR cá nhân PC-Covid, tự khai" }
+        if raw.hasPrefix("HC1 ") {
+            var s = "Chứng nhận y tế " + raw.dropFirst(4)
+            s = s.replacingOccurrences(of: " not verified: ", with: ": chưa xác thực (")
+            if s.contains(": chưa xác thực (") { s += ")" }
+            s = s.replacingOccurrences(of: " verified", with: ": đã xác thực")
+            for (en, vi) in [("vaccination", "tiêm chủng"), ("test", "xét nghiệm"), ("recovery", "khỏi bệnh")] {
+                s = s.replacingOccurrences(of: " \(en)", with: " \(vi)")
+            }
+            return s
+        }
+        return raw
+    }
+
+    /// How long someone has been inside: `5 phút`, `1 giờ 05` / `5 min`, `1 h 05`.
+    public static func duration(minutes: Int, _ language: Language) -> String {
+        let m = max(0, minutes)
+        let unitMin = language == .vi ? "phút" : "min"
+        let unitHour = language == .vi ? "giờ" : "h"
+        return m >= 60 ? "\(m / 60) \(unitHour) " + (m % 60 < 10 ? "0" : "") + "\(m % 60)" : "\(m) \(unitMin)"
     }
 
     /// Field names in the UI language, for messages about a field.

@@ -15,6 +15,9 @@ public enum Template {
             if let close = rest[afterOpen...].firstIndex(of: "}"), let n = placeNumber(rest[afterOpen..<close]), args.indices.contains(n) {
                 out += args[n]
                 rest = rest[rest.index(after: close)...]
+            } else if let close = rest[afterOpen...].firstIndex(of: "}"), let word = plural(rest[afterOpen..<close], args) {
+                out += word
+                rest = rest[rest.index(after: close)...]
             } else {
                 out += "{"
                 rest = rest[afterOpen...]
@@ -22,6 +25,14 @@ public enum Template {
         }
         out += rest
         return out
+    }
+
+    /// `{0|time|times}`: the first word when argument 0 is "1", else the second, so English
+    /// says "1 time" and "2 times" (Vietnamese nouns do not change: it writes the word once).
+    static func plural(_ text: Substring, _ args: [String]) -> String? {
+        let parts = text.split(separator: "|", omittingEmptySubsequences: false)
+        guard parts.count == 3, let n = placeNumber(parts[0]), args.indices.contains(n) else { return nil }
+        return String(args[n] == "1" ? parts[1] : parts[2])
     }
 
     /// Digits only: `Int` would also read `{+1}` and `{-0}` as places.

@@ -80,7 +80,7 @@ public enum Validation {
             if !plausibleTemperatures.contains(t) {
                 out.append(Reason(.temperatureImplausible, [String(format1(t))]))
             } else if t >= feverLimit {
-                out.append(Reason(.temperatureHigh, [String(format1(t))]))
+                out.append(Reason(.temperatureHigh, [format1(t), format1(feverLimit)]))
             }
         }
         return out

@@ -28,6 +28,9 @@ public enum HashChain {
         case confirm
         /// The upgrade of a log linked with plain SHA-256 to keyed links (see `ChainUpgrade`).
         case chainKeyed = "chain-keyed"
+        /// A check-in refused without a visit row (capacity, an invitation used up or expired,
+        /// a fever under `fever = deny`, a denied pass): counted, with no personal data.
+        case refusal
     }
 
     static func sha256Hex(_ text: String) -> String {

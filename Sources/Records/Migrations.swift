@@ -119,6 +119,11 @@ enum Migrations {
             // Keyed links, and invitation uses in the chain: see ChainUpgrade.
             try ChainUpgrade.run(db, key: chainKey, mayReseal: mayReseal)
         }
+        m.registerMigration("v5-refusal-events") { db in
+            // Refusals kept as events only (no visit row): the terminal counts a day's of them
+            // every two seconds beside the denied visits.
+            try db.execute(sql: "CREATE INDEX event_refusal ON event(at) WHERE kind = 'refusal'")
+        }
         return m
     }
 }

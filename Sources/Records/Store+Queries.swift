@@ -30,6 +30,7 @@ public struct VisitQuery: Sendable {
 /// Counts for `kiosk stats`.
 public struct DayStats: Equatable, Sendable, Codable {
     public var visits = 0
+    /// Denied visits and refusals that kept no visit row (capacity, refused codes).
     public var denied = 0
     public var insideNow = 0
     public var autoClosed = 0
@@ -97,6 +98,8 @@ extension Store {
                 if status == "denied" { s.denied += n } else { s.visits += n }
                 if status == "auto-closed" { s.autoClosed += n }
             }
+            // Refusals that left no visit row (capacity, a refused code): the guard saw them.
+            s.denied += try tx.refusalCount(from: from, to: to)
             return s
         }
     }
@@ -121,6 +124,7 @@ extension Store {
                 let hour = calendar.hour(of: VisitRow.date(row[3] ?? 0))
                 if (0..<24).contains(hour) { s.byHour[hour] += 1 }
             }
+            s.denied += try tx.refusalCount(from: from, to: to)
             return s
         }
     }
@@ -140,7 +144,11 @@ extension Store {
                     ORDER BY checked_in_at
                     """,
                 arguments: [code, VisitRow.millis(end), nowMillis, VisitRow.millis(start)])
-            let contacts = rows.map(VisitRow.entry).map { e -> TraceContact in
+            // The same person's own other visits (a later return, a second gate) are not
+            // contacts: known by the keyed id hash or the phone, never by name.
+            let contacts = rows.map(VisitRow.entry).filter { e in
+                !((target.idHash != nil && e.idHash == target.idHash) || (target.details.phone != nil && e.details.phone == target.details.phone))
+            }.map { e -> TraceContact in
                 let overlapStart = max(e.checkedInAt, target.checkedInAt)
                 let overlapEnd = min(e.end(now: now), target.end(now: now))
                 let minutes = max(0, Int((overlapEnd.timeIntervalSince(overlapStart) / 60).rounded()))

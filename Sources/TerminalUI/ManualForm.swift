@@ -46,6 +46,9 @@ public struct ManualForm: Sendable {
     public var confirmingDiscard = false
     /// Enter was pressed with a name that looks like a code: a second Enter saves it.
     public var confirmingName = false
+    /// The temperature text the guard confirmed with a second Enter (`fever = check`); a
+    /// changed temperature needs confirming again.
+    public var feverConfirmed: String?
 
     public init(categories: [String]) {
         self.categories = categories.isEmpty ? ["visitor"] : categories
@@ -201,6 +204,12 @@ public struct ManualForm: Sendable {
         r.app = app
         r.category = categories[categoryIndex]
         if scanned == nil { r.method = .manual }
+        r.feverConfirmed = feverConfirmed != nil && feverConfirmed == text(.temperature)
+        // Saving the form is the guard's confirmation a scanned ID card's yellow asked for:
+        // the visit is then admitted like one typed in, and shown in the same colour.
+        if let pass = r.passDecision, pass.verdict == .check {
+            r.passDecision = Decision(verdict: .admit, reasons: pass.reasons.filter { $0.key != .kindNeedsGuard })
+        }
         return r
     }
 }

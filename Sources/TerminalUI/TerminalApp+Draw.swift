@@ -153,8 +153,7 @@ extension TerminalApp {
     }
 
     func duration(since d: Date) -> String {
-        let m = max(0, Int(now.timeIntervalSince(d) / 60))
-        return m >= 60 ? "\(m / 60)h\(String(format: "%02d", m % 60))" : "\(m)m"
+        L10n.duration(minutes: Int(now.timeIntervalSince(d) / 60), language)
     }
 
     // MARK: Main
@@ -199,9 +198,13 @@ extension TerminalApp {
     }
 
     func drawPanel(_ g: inout CellGrid, top: Int, height: Int) {
-        guard let v = verdict else {
+        guard let v = verdict, !v.faded else {
             g.fill(row: top, height: 3, role: .dim)
             g.centre(top + 1, t(.ready), .dim, bold: true)
+            // A faded verdict says only that there was one, and when: no name, no colour.
+            if let v = verdict, let time = v.time {
+                g.put(top + 3, 2, t(.verdictEarlier, [time, v.headline]), .dim, limit: g.columns - 4)
+            }
             return
         }
         let role: Role
@@ -215,9 +218,14 @@ extension TerminalApp {
         g.fill(row: top, height: 3, role: role)
         g.centre(top + 1, v.headline, role, bold: true)
         var row = top + 3
-        let who = [v.name, v.code.map { t(.entryCode, [$0]) }, v.badge.map { t(.badge, [$0]) }].compactMap { $0 }.joined(separator: "  ·  ")
-        g.put(row, 2, v.source, .dim)
+        g.put(row, 2, v.source + (v.time.map { "  ·  " + $0 } ?? ""), .dim, limit: g.columns - 4)
         row += 1
+        // The code and badge are what the guard writes on the card: a long name gives way.
+        let tail = [v.code.map { t(.entryCode, [$0]) }, v.badge.map { t(.badge, [$0]) }].compactMap { $0 }
+        let separator = "  ·  "
+        let tailText = tail.joined(separator: separator)
+        let room = g.columns - 4 - (tail.isEmpty ? 0 : CharacterWidth.of(tailText) + CharacterWidth.of(separator))
+        let who = ([v.name.map { CharacterWidth.fit($0, max(8, room)) }].compactMap { $0 } + tail).joined(separator: separator)
         if !who.isEmpty {
             g.put(row, 2, who, .normal, bold: true)
             row += 1
@@ -284,7 +292,7 @@ extension TerminalApp {
                     case .noSmartphone: value = t(.appNoSmartphone)
                     case nil: value = t(.notAsked)
                     }
-                default: value = f.categories[f.categoryIndex]
+                default: value = gate.config.records.categoryName(f.categories[f.categoryIndex], language)
                 }
                 g.fill(row: row, column: labelWidth, width: valueWidth, role: focused ? .focus : .field)
                 g.put(row, labelWidth, "‹ \(value) ›", focused ? .focus : .field, bold: focused)
@@ -378,11 +386,12 @@ extension TerminalApp {
         let rows: [(UIKey, String)] = [
             (.fieldName, e.details.name), (.fieldId, masked(e.details.idNumber)), (.fieldPhone, masked(e.details.phone)),
             (.fieldOrganisation, e.details.organisation ?? ""), (.fieldHost, e.details.host ?? ""), (.fieldPurpose, e.details.purpose ?? ""),
-            (.fieldBadge, e.badge ?? ""), (.fieldTemperature, e.temperature.map(Validation.format1) ?? ""),
-            (.fieldCategory, e.category), (.fieldTimeIn, cal.localTimestamp(e.checkedInAt)),
+            (.fieldBadge, e.badge ?? ""), (.fieldTemperature, e.temperature.map { L10n.decimal($0, language) } ?? ""),
+            (.fieldCategory, gate.config.records.categoryName(e.category, language)), (.fieldTimeIn, cal.localTimestamp(e.checkedInAt)),
             (.fieldTimeOut, (e.checkedOutAt ?? e.autoClosedAt).map(cal.localTimestamp) ?? ""),
-            (.colStatus, statusName(e.status)), (.fieldMethod, e.method.rawValue), (.fieldPass, e.passSummary ?? ""),
-            (.fieldDecision, e.decision + (e.overriddenBy.map { " (\($0): \(e.overrideReason ?? ""))" } ?? "")),
+            (.colStatus, statusName(e.status)), (.fieldMethod, VerdictPanel.methodLabel(e.method, language)),
+            (.fieldPass, e.passSummary.map { L10n.passSummary($0, language) } ?? ""),
+            (.fieldDecision, L10n.decision(e.decision, language) + (e.overriddenBy.map { " (\($0): \(e.overrideReason ?? ""))" } ?? "")),
             (.fieldGuard, e.guardName),
         ]
         for (i, (k, v)) in rows.enumerated() where 2 + i < g.rows - 4 {
@@ -448,14 +457,14 @@ extension TerminalApp {
 
     func drawInside(_ g: inout CellGrid) {
         drawTitle(&g, t(.insideTitle, [String(insideList.count)]))
-        let nameWidth = max(12, g.columns - 50)
-        let header = [CharacterWidth.pad(t(.colIn), 6), CharacterWidth.pad(t(.colFor), 7), CharacterWidth.pad(t(.colBadge), 8),
+        let nameWidth = max(12, g.columns - 53)
+        let header = [CharacterWidth.pad(t(.colIn), 6), CharacterWidth.pad(t(.colFor), 10), CharacterWidth.pad(t(.colBadge), 8),
             CharacterWidth.pad(t(.colName), nameWidth), t(.colHost)].joined()
         g.put(2, 1, header, .dim, bold: true)
         let top = 3
         let height = g.rows - 3 - top
         for (offset, e) in insideList.dropFirst(insideScroll).prefix(max(0, height)).enumerated() {
-            let line = [CharacterWidth.pad(gate.calendar.localTime(e.checkedInAt), 6), CharacterWidth.pad(duration(since: e.checkedInAt), 7),
+            let line = [CharacterWidth.pad(gate.calendar.localTime(e.checkedInAt), 6), CharacterWidth.pad(duration(since: e.checkedInAt), 10),
                 CharacterWidth.pad(e.badge ?? "", 8), CharacterWidth.pad(e.details.name, nameWidth), e.details.host ?? ""].joined()
             g.put(top + offset, 1, line, .normal, limit: g.columns - 2)
         }
@@ -493,6 +502,7 @@ extension TerminalApp {
             case .to: prompt = t(.askTo)
             case .overrideBy: prompt = t(.askOverrideBy)
             case .reason: prompt = t(.askReason)
+            case .takenBy: prompt = t(.askTakenBy)
             case .purgeConfirm: prompt = t(.purgeConfirm, [String(gate.config.records.retentionDays)])
             case .none: prompt = ""
             }

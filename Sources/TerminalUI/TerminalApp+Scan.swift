@@ -91,7 +91,7 @@ extension TerminalApp {
         if decision.verdict == .deny {
             alertsPending += 1
             // A confirmation refused for capacity may be overridden like any scan.
-            if report.details != nil || report.kind == .selfCheckIn { lastDenied = .scan(raw, name: report.holderName ?? "") }
+            if report.details != nil || report.kind == .selfCheckIn { lastDenied = .scan(raw, name: report.holderName ?? "", why: decision.reasons.first?.text(language) ?? "") }
         }
         refresh()
     }
@@ -107,7 +107,7 @@ extension TerminalApp {
             recorded: result.recorded, warnings: result.warnings, lang: language))
         if decision.verdict == .deny {
             alertsPending += 1
-            lastDenied = .scan("KIN:" + code, name: name)
+            lastDenied = .scan("KIN:" + code, name: name, why: decision.reasons.first?.text(language) ?? "")
         }
         refresh()
     }

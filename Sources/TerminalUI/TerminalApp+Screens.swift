@@ -104,6 +104,14 @@ extension TerminalApp {
             return
         }
         form?.confirmingName = false
+        // `[policy] fever = check`: a temperature at or above the limit needs a second Enter,
+        // the guard's confirmation, which is recorded with the visit.
+        let limit = gate.config.policy.temperatureLimit
+        if gate.config.policy.fever == .check, let temp = f.temperature, temp >= limit, f.feverConfirmed != f.text(.temperature) {
+            form?.feverConfirmed = f.text(.temperature)
+            say(t(.feverConfirmAsk, [L10n.decimal(temp, language), L10n.decimal(limit, language)]), .warning)
+            return
+        }
         let request = f.request(guardName: guardName)
         let kind = f.scannedKind
         say(t(.saving))
@@ -122,7 +130,7 @@ extension TerminalApp {
                 showPanel(panel)
                 if r.decision.verdict == .deny {
                     alertsPending += 1
-                    lastDenied = .request(request, name: request.details.name)
+                    lastDenied = .request(request, name: request.details.name, why: r.decision.reasons.first?.text(language) ?? "")
                 }
                 refresh()
             case .failure(let e):

@@ -21,8 +21,12 @@ extension TerminalApp {
         supervisor.field.clear()
         supervisor.selected = 0
         supervisor.lines = []
-        if target == .export { supervisor.lines = [t(.supExportToday)] }
         open(.supervisor)
+        // F6 is "export today": after the PIN it does exactly that and says where the file went.
+        if target == .export {
+            supervisor.lines = [t(.exportingToday)]
+            export(from: gate.today(), to: gate.today(), masked: true)
+        }
     }
 
     func pinKey(_ key: Key, next: PinTarget) {
@@ -105,14 +109,16 @@ extension TerminalApp {
         case .supExportToday: export(from: gate.today(), to: gate.today(), masked: true)
         case .supExportDay: supervisor.ask = .day
         case .supExportRange: supervisor.ask = .from
-        case .supExportFull: export(from: gate.today(), to: gate.today(), masked: false)
+        case .supExportFull:
+            // Full data leaves the building with a named person: who takes it is recorded.
+            supervisor.ask = .takenBy
         case .supPurge: supervisor.ask = .purgeConfirm
         case .supOverride:
             guard let denied = lastDenied else {
                 supervisor.lines = [t(.nothingToOverride)]
                 return
             }
-            supervisor.lines = [t(.overrideFor, [denied.name, ""])]
+            supervisor.lines = [t(.overrideFor, [denied.name, denied.why])]
             supervisor.ask = .overrideBy
         case .supAudit:
             run({ gate in try gate.audit() }, done: { [self] result in
@@ -157,6 +163,9 @@ extension TerminalApp {
                 return supervisor.lines = [L10n.text(.invalidDate, language, [answer])]
             }
             export(from: from, to: to, masked: true)
+        case .takenBy:
+            guard !answer.isEmpty else { return supervisor.ask = .takenBy }
+            export(from: gate.today(), to: gate.today(), masked: false, takenBy: answer)
         case .overrideBy:
             guard !answer.isEmpty else { return supervisor.ask = .overrideBy }
             supervisor.ask = .reason(by: answer)
@@ -176,8 +185,8 @@ extension TerminalApp {
         }
     }
 
-    private func export(from: VenueDay, to: VenueDay, masked: Bool) {
-        let who = guardName
+    private func export(from: VenueDay, to: VenueDay, masked: Bool, takenBy: String? = nil) {
+        let who = takenBy.map { "\($0) (\(guardName))" } ?? guardName
         supervisor.lines = [t(.saving)]
         run({ gate in
             try gate.export(from: from, to: to, format: .csv, masked: masked, destination: .defaultFile, requestedBy: who)
@@ -198,8 +207,8 @@ extension TerminalApp {
         let who = guardName
         run({ gate -> CheckInResult? in
             switch denied {
-            case .scan(let raw, _): return try gate.scan(raw, guardName: who, override: override).checkIn
-            case .request(var request, _):
+            case .scan(let raw, _, _): return try gate.scan(raw, guardName: who, override: override).checkIn
+            case .request(var request, _, _):
                 request.override = override
                 return try gate.checkIn(request)
             }
@@ -210,8 +219,10 @@ extension TerminalApp {
                 lastDenied = nil
                 supervisor.unlocked = false
                 goHome()
-                showPanel(VerdictPanel.from(decision: r.decision, kind: nil, name: r.recorded?.details.name ?? denied.name,
-                    recorded: r.recorded, warnings: r.warnings, lang: language))
+                var panel = VerdictPanel.from(decision: r.decision, kind: nil, name: r.recorded?.details.name ?? denied.name,
+                    recorded: r.recorded, warnings: r.warnings, lang: language)
+                if let method = r.recorded?.method { panel.source = VerdictPanel.methodLabel(method, language) }
+                showPanel(panel)
                 refresh()
             case .success(nil):
                 supervisor.lines = [t(.nothingToOverride)]

@@ -11,12 +11,19 @@ public enum PinTarget: Equatable, Sendable { case export, supervisor }
 
 /// A denial the supervisor may override: a code to scan again, or a request to resubmit.
 enum DeniedAttempt: Sendable {
-    case scan(String, name: String)
-    case request(CheckInRequest, name: String)
+    case scan(String, name: String, why: String)
+    case request(CheckInRequest, name: String, why: String)
 
     var name: String {
         switch self {
-        case .scan(_, let n), .request(_, let n): n
+        case .scan(_, let n, _), .request(_, let n, _): n
+        }
+    }
+
+    /// The refusal as the guard saw it, for the supervisor's prompt.
+    var why: String {
+        switch self {
+        case .scan(_, _, let w), .request(_, _, let w): w
         }
     }
 }
@@ -51,7 +58,16 @@ public final class TerminalApp {
     private var handled = 0
 
     // Main screen
-    public internal(set) var verdict: VerdictPanel?
+    /// Every verdict is stamped with its venue time and the uptime it was shown at, however
+    /// it got here, so it can say when it was given and fade on time.
+    public internal(set) var verdict: VerdictPanel? {
+        didSet {
+            guard var v = verdict, v.shownAt == nil else { return }
+            v.shownAt = uptime()
+            v.time = gate.calendar.localTime(now)
+            verdict = v
+        }
+    }
     var mainInput = TextField("", limit: 8192)
     public internal(set) var status: (text: String, role: Role)?
     var recent: [Entry] = []
@@ -198,6 +214,14 @@ public final class TerminalApp {
         let t = uptime()
         if t - lastMaintenance >= 60, !isBusy { maintain() }
         if t - lastRefresh >= 2, !isBusy { refresh() }
+        let seconds = Double(gate.config.ui.verdictSeconds)
+        if seconds > 0, let at = verdict?.shownAt, verdict?.faded == false, t - at >= seconds { fadeVerdict() }
+    }
+
+    /// The verdict goes neutral: the next visitor at the desk must not read it as theirs.
+    func fadeVerdict() {
+        guard verdict?.faded == false else { return }
+        verdict?.faded = true
     }
 
     // MARK: Input
@@ -211,6 +235,8 @@ public final class TerminalApp {
 
     func handleKey(_ key: Key) {
         if key == .resize || windowTooSmall { return }
+        // The guard is busy with what comes next: the last verdict no longer stands.
+        fadeVerdict()
         if key == .enter, takeScanTypedIntoField() { return }
         if let action = KeyTable.action(for: key), acceptsGlobalKeys {
             perform(action)
@@ -294,7 +320,7 @@ struct VisitsState: Equatable {
 
 /// The supervisor's menu (F6/F9), unlocked by the PIN until the guard leaves it.
 struct SupervisorState: Equatable {
-    enum Ask: Equatable { case none, day, from, to(from: String), overrideBy, reason(by: String), purgeConfirm }
+    enum Ask: Equatable { case none, day, from, to(from: String), overrideBy, reason(by: String), purgeConfirm, takenBy }
     var unlocked = false
     var selected = 0
     var ask: Ask = .none

@@ -24,13 +24,13 @@ public enum UIKey: String, CaseIterable, Sendable {
     case detailTitle, fieldTimeIn, fieldTimeOut, fieldMethod, fieldPass, fieldDecision, fieldGuard
     case formOtherPerson, formReplaceAsk, formKeptTyping, formKept, formRestored, formDiscardAsk, nameLooksLikeCode
     case unreadable, unreadableHeadline
+    case askTakenBy, verdictEarlier, feverConfirmAsk, exportingToday
 }
 
 public enum UIText {
     public static func text(_ key: UIKey, _ lang: Language, _ args: [String] = []) -> String {
-        var s = lang == .vi ? vi(key) : en(key)
-        for (i, a) in args.enumerated() { s = s.replacingOccurrences(of: "{\(i)}", with: a) }
-        return s
+        // The same filling as every other message: one pass, and `{0|one|many}` plurals.
+        Template.fill(lang == .vi ? vi(key) : en(key), args)
     }
 
     static func vi(_ key: UIKey) -> String {
@@ -66,7 +66,7 @@ public enum UIText {
         case .busyRetrying: return "Cơ sở dữ liệu đang bận ({0} giây): đang thử lại, không cần quét lại."
         case .tooSmall: return "Cửa sổ quá nhỏ ({0}×{1}): cần ít nhất 80×24. Hãy phóng to cửa sổ."
         case .returning: return "Khách quen: {0}, lần trước {1}. F8: điền lại thông tin"
-        case .watchCallSupervisor: return "Gọi giám sát viên trước khi cho vào."
+        case .watchCallSupervisor: return "Đã ghi nhận cho vào: báo ngay cho giám sát viên."
         case .watchDenyCallSupervisor: return "Không cho vào. Gọi giám sát viên."
         case .watchTag: return "DS theo dõi {0}"
         case .formTitle: return "Nhập tay thông tin khách"
@@ -175,6 +175,10 @@ public enum UIText {
         case .nameLooksLikeCode: return "Họ tên có dấu | hoặc dãy số dài, giống một mã quét. Sửa họ tên, hoặc Enter lần nữa để vẫn lưu."
         case .unreadable: return "Mã không đọc được — quét lại hoặc nhập tay."
         case .unreadableHeadline: return "MÃ KHÔNG ĐỌC ĐƯỢC"
+        case .askTakenBy: return "Họ tên người nhận bản đầy đủ:"
+        case .verdictEarlier: return "Kết quả trước, lúc {0}: {1}"
+        case .feverConfirmAsk: return "Nhiệt độ {0} °C từ {1} °C trở lên: đã kiểm tra khách? Enter lần nữa để cho vào (được ghi lại), hoặc sửa nhiệt độ."
+        case .exportingToday: return "Đang xuất danh sách hôm nay (che số giấy tờ)…"
         }
     }
 
@@ -211,7 +215,7 @@ public enum UIText {
         case .busyRetrying: return "The database is busy ({0} s): retrying, no need to scan again."
         case .tooSmall: return "Window too small ({0}×{1}): needs at least 80×24. Make it larger."
         case .returning: return "Returning visitor: {0}, last visit {1}. F8: fill in again"
-        case .watchCallSupervisor: return "Call the supervisor before letting them in."
+        case .watchCallSupervisor: return "Recorded as let in: tell the supervisor now."
         case .watchDenyCallSupervisor: return "Do not admit. Call the supervisor."
         case .watchTag: return "watch {0}"
         case .formTitle: return "Manual entry"
@@ -258,7 +262,7 @@ public enum UIText {
         case .visitsPending: return "self check-ins waiting"
         case .detailConfirmHelp: return "Enter: confirm and let in · Esc: back"
         case .kindSelfCheckIn: return "Self check-in on a phone"
-        case .pendingBanner: return "{0} self check-ins waiting: F4, Tab"
+        case .pendingBanner: return "{0} self {0|check-in|check-ins} waiting: F4, Tab"
         case .colIn: return "In"
         case .colOut: return "Out"
         case .colCode: return "Code"
@@ -320,6 +324,10 @@ public enum UIText {
         case .nameLooksLikeCode: return "The name has a | or a long number, like a scanned code. Correct it, or press Enter again to save it anyway."
         case .unreadable: return "Code not readable — scan again or type it in."
         case .unreadableHeadline: return "CODE NOT READABLE"
+        case .askTakenBy: return "Name of who takes the full copy:"
+        case .verdictEarlier: return "Previous result, at {0}: {1}"
+        case .feverConfirmAsk: return "Temperature {0} °C is {1} °C or more: have you checked the visitor? Enter again to let in (recorded), or correct the temperature."
+        case .exportingToday: return "Exporting today (id numbers masked)…"
         }
     }
 }

@@ -15,6 +15,28 @@ public struct VerdictPanel: Equatable, Sendable {
     public var badge: String?
     /// A watch-list match, shown small in the guard's corner only.
     public var discreetTag: String?
+    /// The venue time of the verdict ("11:18"), set when it is shown: a verdict left standing
+    /// must say when it was given.
+    public var time: String?
+    /// When it was shown, in seconds of the terminal's uptime (monotonic, injectable).
+    public var shownAt: Double?
+    /// Past `[ui] verdict_seconds`, or after the next key: drawn neutral, without the name,
+    /// so the next visitor never reads it as theirs.
+    public var faded = false
+
+    public init(
+        tone: Tone, headline: String, source: String, name: String?, lines: [String], code: String?, badge: String?,
+        discreetTag: String?
+    ) {
+        self.tone = tone
+        self.headline = headline
+        self.source = source
+        self.name = name
+        self.lines = lines
+        self.code = code
+        self.badge = badge
+        self.discreetTag = discreetTag
+    }
 
     static func tone(_ v: Verdict) -> Tone {
         switch v {
@@ -45,12 +67,28 @@ public struct VerdictPanel: Equatable, Sendable {
         }
     }
 
+    /// How a recorded visit came in, in the words of `kindLabel`: the panel and the export
+    /// must name the same method (an overridden CCCD visit is not "manual").
+    static func methodLabel(_ method: EntryMethod, _ lang: Language) -> String {
+        switch method {
+        case .hc1: kindLabel(.hc1, lang)
+        case .invite: kindLabel(.invite, lang)
+        case .personalQR: kindLabel(.personalQR, lang)
+        case .cccd: kindLabel(.cccd, lang)
+        case .manual: kindLabel(nil, lang)
+        case .selfService: kindLabel(.selfCheckIn, lang)
+        }
+    }
+
     /// A decision as the guard sees it. Watch-list reasons are replaced by a neutral
     /// instruction: the panel is readable from across the desk, the list is not for the visitor.
     static func from(decision: Decision, kind: ScanKind?, name: String?, recorded: Entry?, warnings: [Reason], lang: Language) -> VerdictPanel {
         let watch = decision.reasons.contains { $0.key == .watchAlert || $0.key == .watchDeny }
         var lines: [String] = []
-        for r in decision.reasons {
+        // An override admits: the denial's instructions ("do not admit") no longer hold, only
+        // who allowed it and why.
+        let reasons = decision.overriddenBy != nil ? decision.reasons.filter { $0.key == .overridden } : decision.reasons
+        for r in reasons {
             switch r.key {
             case .watchDeny: lines.append(UIText.text(.watchDenyCallSupervisor, lang))
             case .watchAlert: lines.append(UIText.text(.watchCallSupervisor, lang))
@@ -61,6 +99,6 @@ public struct VerdictPanel: Equatable, Sendable {
         return VerdictPanel(
             tone: tone(decision.verdict), headline: headline(decision.verdict, lang), source: kindLabel(kind, lang),
             name: name.map(TextFolding.clean), lines: lines, code: recorded?.code, badge: recorded?.badge,
-            discreetTag: watch ? UIText.text(.watchTag, lang, [recorded?.watchMatch ?? ""]) : nil)
+            discreetTag: watch || recorded?.watchMatch != nil ? UIText.text(.watchTag, lang, [L10n.watchMatch(recorded?.watchMatch ?? "", lang)]) : nil)
     }
 }

@@ -270,7 +270,8 @@ import Darwin
         try s.scan(Self.cccd)
         try s.waitFor(texts: ["Manual entry", "Filled in from the ID card QR (CCCD)", "Nguyễn Văn An"])
         try s.key("Enter")
-        let screen = try s.waitFor(texts: ["CHECK", "Nguyễn Văn An", "Inside 2/200"])
+        // Saving the filled form is the guard's confirmation: green like a typed entry.
+        let screen = try s.waitFor(texts: ["ADMIT", "Nguyễn Văn An", "Inside 2/200"])
         #expect(isMain(screen), "\(s.describe(screen))")
         try s.key("F10")
         try s.waitFor(texts: ["Quit the kiosk? Enter: quit · Esc: stay"])
@@ -313,7 +314,7 @@ import Darwin
         try s.waitFor(texts: ["Nhập tay thông tin khách", "Đã điền từ QR căn cước (CCCD)", "Nguyễn Văn An", "079203001234"])
         try s.waitForLog("the CCCD scan") { $0.contains { $0.hasSuffix(" scan kind=cccd length=\(Self.cccd.count) outcome=prefill") } }
         try s.key("Enter")
-        try s.waitFor(texts: ["KIỂM TRA", "Nguyễn Văn An", "Mã lượt ", "Trong nhà 1/200"])
+        try s.waitFor(texts: ["ĐƯỢC VÀO", "Nguyễn Văn An", "Mã lượt ", "Trong nhà 1/200"])
         let visit = try #require(try s.list().first)
         let code = try #require(visit["code"] as? String)
         let timeIn = try #require(visit["local_time_in"] as? String)

@@ -110,7 +110,7 @@ struct TraceStatsTests {
         let text = try box.run(["stats", "--date", "2026-11-29"], now: "2026-11-29T16:00:00+07:00")
         #expect(text.status == 0, "\(text)")
         #expect(text.stdout.contains("visits: 3   refused: 1   inside now: 2/200"), "\(text)")
-        #expect(text.stdout.contains("by method: manual 3"), "\(text)")
+        #expect(text.stdout.contains("by method: manual entry 3"), "\(text)")
         #expect(text.stdout.contains("08:00     2 "), "\(text)")
     }
 

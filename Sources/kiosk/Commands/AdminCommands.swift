@@ -71,10 +71,6 @@ struct StatsCommand: ParsableCommand {
     @Option(help: "Venue day YYYY-MM-DD (default: today).") var date: String?
     @Flag(help: "Print JSON.") var json = false
 
-    func validate() throws {
-        if let d = date, VenueDay(d) == nil { throw ValidationError("Invalid date \"\(d)\": use YYYY-MM-DD.") }
-    }
-
     func run() throws {
         let context = try Context.make(global)
         let day = try context.day(date)
@@ -102,8 +98,10 @@ struct StatsCommand: ParsableCommand {
         out += (en ? "inside now" : "đang ở trong") + ": \(stats.insideNow)"
         if context.gate.config.venue.capacity > 0 { out += "/\(context.gate.config.venue.capacity)" }
         out += "\n"
-        out += (en ? "by method" : "theo cách") + ": " + stats.byMethod.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
-        out += (en ? "by category" : "theo loại") + ": " + stats.byCategory.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
+        let lang = context.language
+        let records = context.gate.config.records
+        out += (en ? "by method" : "theo cách") + ": " + stats.byMethod.sorted { $0.key < $1.key }.map { "\(L10n.method($0.key, lang)) \($0.value)" }.joined(separator: ", ") + "\n"
+        out += (en ? "by category" : "theo loại") + ": " + stats.byCategory.sorted { $0.key < $1.key }.map { "\(records.categoryName($0.key, lang)) \($0.value)" }.joined(separator: ", ") + "\n"
         let peak = max(1, stats.byHour.max() ?? 1)
         for (hour, n) in stats.byHour.enumerated() where n > 0 {
             out += String(format: "%02d:00 %5d ", hour, n) + String(repeating: "█", count: max(1, n * 40 / peak)) + "\n"

@@ -22,13 +22,12 @@ struct ExportCommand: ParsableCommand {
     func validate() throws {
         if date != nil && (from != nil || to != nil) { throw ValidationError("Use --date, or --from and --to, not both.") }
         if (from == nil) != (to == nil) { throw ValidationError("--from and --to go together.") }
-        for d in [date, from, to].compactMap({ $0 }) where VenueDay(d) == nil {
-            throw ValidationError("Invalid date \"\(d)\": use YYYY-MM-DD.")
-        }
+        // Dates are checked in `run`, where the message can be in the configured language.
     }
 
     func run() throws {
         let context = try Context.make(global)
+        for d in [date, from, to].compactMap({ $0 }) where VenueDay(d) == nil { throw context.usage(.invalidDate, [d]) }
         let first = try context.day(from ?? date)
         let last = try context.day(to ?? date)
         guard first <= last else { throw context.usage(.invalidRange) }

@@ -29,8 +29,8 @@ struct InviteCommand: ParsableCommand {
         func run() throws {
             let context = try Context.make(global, autoCheckout: false)
             let cal = context.calendar
-            let start = try from.map { try parseMoment($0, cal, endOfDay: false) } ?? context.gate.clock.now()
-            let end = try parseMoment(until, cal, endOfDay: true)
+            let start = try from.map { try parseMoment($0, cal, endOfDay: false, context.language) } ?? context.gate.clock.now()
+            let end = try parseMoment(until, cal, endOfDay: true, context.language)
             do {
                 let (code, record) = try context.gate.issueInvitation(name: name, host: host, purpose: purpose, from: start, until: end, uses: uses)
                 if let png {
@@ -57,14 +57,20 @@ struct InviteCommand: ParsableCommand {
             }
         }
 
-        func parseMoment(_ text: String, _ cal: VenueCalendar, endOfDay: Bool) throws -> Date {
+        func parseMoment(_ text: String, _ cal: VenueCalendar, endOfDay: Bool, _ language: Language) throws -> Date {
             if let d = ISOTime.parse(text) { return d }
             if let day = VenueDay(text) { return endOfDay ? cal.interval(of: day).end.addingTimeInterval(-1) : cal.start(of: day) }
-            let parts = text.split(separator: " ")
-            if parts.count == 2, let day = VenueDay(String(parts[0])), let t = TimeOfDay(String(parts[1])) {
-                return cal.date(on: day, at: t)
+            // `2026-12-02 18:00` and ISO 8601's `2026-12-02T18:00` are venue time; with a zone
+            // (`2026-12-02T18:00+07:00`, `…Z`) the seconds ISO 8601 lets one leave out are added.
+            let parts = text.split(omittingEmptySubsequences: true) { $0 == " " || $0 == "T" }
+            if parts.count == 2, let day = VenueDay(String(parts[0])) {
+                if let t = TimeOfDay(String(parts[1])) { return cal.date(on: day, at: t) }
+                let clock = parts[1]
+                if clock.count > 5, TimeOfDay(String(clock.prefix(5))) != nil, let d = ISOTime.parse("\(parts[0])T\(clock.prefix(5)):00\(clock.dropFirst(5))") {
+                    return d
+                }
             }
-            throw Context.usage("\(text): expected YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601")
+            throw Context.usage(L10n.text(.invalidMoment, language, [TextFolding.clean(text)]))
         }
     }
 

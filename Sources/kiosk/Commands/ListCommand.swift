@@ -16,10 +16,6 @@ struct ListCommand: ParsableCommand {
     @Flag(help: "Print JSON (same as --format json).") var json = false
     @Option(help: "text, csv or json.") var format: Format = .text
 
-    func validate() throws {
-        if let d = date, VenueDay(d) == nil { throw ValidationError("Invalid date \"\(d)\": use YYYY-MM-DD.") }
-    }
-
     func run() throws {
         let context = try Context.make(global)
         let day: VenueDay? = (inside && date == nil) ? nil : try context.day(date)

@@ -56,6 +56,10 @@ struct TraceCommand: ParsableCommand {
                 let mark: String = r.exit_time_unknown ? " (?)" : ""
                 out += "  \(r.overlap_minutes) min  \(r.visit.code)  \(r.visit.name)  \(phone)  \(r.visit.local_time_in) → \(timeOut)\(mark)\n"
             }
+            // Every mark is explained under the list it appears in.
+            if rows.contains(where: { $0.exit_time_unknown }) || target.checkedOutAt == nil {
+                out += L10n.text(.traceUnknownExit, context.language) + "\n"
+            }
             writeOut(out)
         }
     }
