@@ -125,7 +125,7 @@ extension GateService {
                 return CheckInResult(
                     decision: Decision(verdict: .check, reasons: [Reason(.alreadyInside, [calendar.localTime(visit.checkedInAt), visit.code])]),
                     recorded: nil, alreadyInside: visit, previousVisit: nil, warnings: [])
-            case .autoClosed:
+            case .autoClosed, .unconfirmed:
                 throw RuleViolation(.selfCheckInExpired, [code, calendar.localTimestamp(visit.checkedInAt)])
             case .denied where visit.method == .selfService:
                 // Refused when submitted (the watch list): the guard is shown why, again.

@@ -178,6 +178,7 @@ public struct GateService: Sendable {
                 return .checkedOut(try tx.checkOut(code: code, at: now))
             case .denied: throw RuleViolation(.visitWasDenied, [code])
             case .pending: throw RuleViolation(.visitPending, [code])
+            case .unconfirmed: throw RuleViolation(.selfCheckInExpired, [code, calendar.localTimestamp(visit.checkedInAt)])
             case .left, .autoClosed: return .alreadyClosed(visit)
             }
         }

@@ -13,6 +13,9 @@ public struct Entry: Equatable, Codable, Sendable {
         case denied
         /// Checked in from the visitor's phone, waiting for the guard to confirm at the gate.
         case pending
+        /// A self check-in the guard never confirmed, closed by the automatic check-out: the
+        /// person was never let in, so it is no visit, no contact and no one inside.
+        case unconfirmed
     }
 
     public var code: String

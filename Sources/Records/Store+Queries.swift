@@ -85,6 +85,10 @@ extension Store {
 
     /// Only the counts a screen shows all day (visits, denied, auto-closed, inside now), from
     /// the index in one grouped query: the guard terminal asks every two seconds.
+    /// Statuses of visits where nobody came in: a self check-in still waiting for the guard,
+    /// or one closed without being confirmed. Not visits, not contacts.
+    static let neverInside: Set<String> = [Entry.Status.pending.rawValue, Entry.Status.unconfirmed.rawValue]
+
     public func counts(from: Date, to: Date) throws -> DayStats {
         try read { tx in
             var s = DayStats()
@@ -95,6 +99,9 @@ extension Store {
             for row in rows {
                 let status: String = row[0] ?? ""
                 let n: Int = row[1] ?? 0
+                // A self check-in counts once the guard confirmed it (issue 22 #16): waiting or
+                // never confirmed, nobody came in.
+                if Self.neverInside.contains(status) { continue }
                 if status == "denied" { s.denied += n } else { s.visits += n }
                 if status == "auto-closed" { s.autoClosed += n }
             }
@@ -113,6 +120,7 @@ extension Store {
                 arguments: [VisitRow.millis(from), VisitRow.millis(to)])
             while let row = try rows.next() {
                 let status: String = row[2] ?? ""
+                if Self.neverInside.contains(status) { continue }
                 if status == "denied" {
                     s.denied += 1
                     continue
@@ -139,7 +147,7 @@ extension Store {
             let rows = try Row.fetchAll(
                 tx.db, sql: """
                     SELECT \(VisitRow.selectList) FROM visit
-                    WHERE code != ? AND status != 'denied' AND checked_in_at < ?
+                    WHERE code != ? AND status NOT IN ('denied', 'pending', 'unconfirmed') AND checked_in_at < ?
                       AND COALESCE(checked_out_at, auto_closed_at, ?) > ?
                     ORDER BY checked_in_at
                     """,

@@ -168,15 +168,17 @@ public struct StoreTransaction {
         for var e in open {
             guard let at = closeTime(e.checkedInAt), at <= now else { continue }
             let millis = VisitRow.millis(at)
+            // A self check-in the guard never confirmed was never inside: its row and event say
+            // `unconfirmed`, so counts, exports and tracing never take it for a visit (the
+            // review of issue 21 planted "contacts" in a trace through such submissions).
+            let status: Entry.Status = e.status == .pending ? .unconfirmed : .autoClosed
             try db.execute(
-                sql: "UPDATE visit SET status = 'auto-closed', auto_closed_at = ? WHERE code = ? AND status IN ('inside', 'pending')",
-                arguments: [millis, e.code])
-            // A self check-in the guard never confirmed was never inside: the event says so,
-            // beside the same `status` and time the audit replays.
-            var payload: [(String, CanonicalJSON.Value)] = [("status", .string("auto-closed")), ("auto_closed_at", .int(millis))]
+                sql: "UPDATE visit SET status = ?, auto_closed_at = ? WHERE code = ? AND status IN ('inside', 'pending')",
+                arguments: [status.rawValue, millis, e.code])
+            var payload: [(String, CanonicalJSON.Value)] = [("status", .string(status.rawValue)), ("auto_closed_at", .int(millis))]
             if e.status == .pending { payload.append(("never_confirmed", .bool(true))) }
             try append(.autoClose, code: e.code, payload: CanonicalJSON.object(payload), at: now)
-            e.status = .autoClosed
+            e.status = status
             e.autoClosedAt = VisitRow.date(millis)
             closed.append(e)
         }

@@ -130,6 +130,7 @@ extension TerminalApp {
         case .autoClosed: t(.statusAutoClosed)
         case .denied: t(.statusDenied)
         case .pending: t(.statusPending)
+        case .unconfirmed: t(.statusUnconfirmed)
         }
     }
 

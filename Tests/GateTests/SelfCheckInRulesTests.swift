@@ -119,7 +119,8 @@ import Testing
         h.clock.set("2026-11-29T09:00:00+07:00")
         let closed = try h.gate.autoCheckout()
         #expect(closed.map(\.code) == [e.code])
-        #expect(try h.gate.visit(code: e.code)?.status == .autoClosed)
+        // Never confirmed: nobody came in, and the row says so.
+        #expect(try h.gate.visit(code: e.code)?.status == .unconfirmed)
         #expect(try h.gate.audit().ok)
         // Its code no longer admits anyone, and the guard is told why.
         #expect { try h.gate.scan("KIN:" + e.code, guardName: "Bảo vệ An") } throws: { ($0 as? RuleViolation)?.key == .selfCheckInExpired }
@@ -136,5 +137,50 @@ import Testing
         }
         #expect(try h.gate.visit(code: e.code)?.status == .pending)
         #expect(try insideNow(h) == 0)
+    }
+
+    /// Review of issue 21: submissions nobody confirmed were counted as visits, exported as
+    /// forgotten visits and listed as contacts of a real visitor.
+    @Test func selfCheckInsNobodyConfirmedAreNoVisitsAndNoContacts() throws {
+        let h = try Harness(now: "2026-11-29T08:00:00+07:00")
+        let real = try #require(try h.checkIn("Người Thật", phone: "0900000001").recorded)
+        _ = try submit(h, "Trò Đùa Một", phone: "0900000002")
+        _ = try submit(h, "Trò Đùa Hai", phone: "0900000003")
+        // Waiting: not yet a visit.
+        #expect(try h.gate.counts(day: h.gate.today()).visits == 1)
+        #expect(try h.gate.stats(day: h.gate.today()).visits == 1)
+        h.clock.set("2026-11-29T09:00:00+07:00")
+        _ = try h.gate.checkOut(code: real.code)
+        h.clock.set("2026-11-30T08:00:00+07:00")
+        _ = try h.gate.autoCheckout()
+        let day = VenueDay("2026-11-29")!
+        #expect(try h.gate.stats(day: day).visits == 1)
+        #expect(try h.gate.stats(day: day).autoClosed == 0)
+        let (_, contacts) = try h.gate.trace(code: real.code, margin: 3600)
+        #expect(contacts.isEmpty, "\(contacts.map(\.entry.details.name))")
+        #expect(try h.gate.audit().ok)
+    }
+
+    /// Review of issue 21: with the house full, an ordinary submission was refused ("see the
+    /// guard") while a deny-listed name still got a code, so the form told anyone who is on
+    /// the list. A submission waiting for the guard takes no place: every one gets a code.
+    @Test func aFullHouseAnswersEveryPhoneAlikeSoTheDenyListStaysHidden() throws {
+        let h = try Harness { $0.venue.capacity = 1 }
+        _ = try h.gate.addWatch(name: "Kẻ Xấu", idNumber: nil, phone: nil, action: .deny, note: nil)
+        _ = try h.gate.addWatch(name: nil, idNumber: nil, phone: "0999999999", action: .deny, note: nil)
+        _ = try #require(try h.checkIn("Người Đầy Chỗ").recorded)
+        for (name, phone) in [("Người Thường", "0922222222"), ("Kẻ Xấu", "0933333333"), ("Ai Đó", "0999999999")] {
+            let form = SelfCheckInForm(
+                name: name, phone: phone, answers: h.gate.config.checkinWeb.questions.map { _ in false }, consent: true,
+                gate: h.gate.config.venue.gate)
+            guard case .recorded = try h.gate.selfCheckIn(form) else {
+                Issue.record("\(name): answered differently from an ordinary submission")
+                continue
+            }
+        }
+        // The guard, confirming, still meets the full house.
+        let waiting = try h.gate.pendingSelfCheckIns()
+        let ordinary = try #require(waiting.first { $0.details.name == "Người Thường" })
+        #expect(try h.gate.confirmSelfCheckIn(code: ordinary.code, guardName: "Bảo vệ An").decision.reasons.first?.key == .capacityFull)
     }
 }
