@@ -339,13 +339,16 @@ extension GateService {
 }
 
 /// Reads every certificate in the trust folder; unreadable files are skipped (`kiosk trust
-/// list` shows what was loaded).
+/// list` shows what was loaded). A CA (a country's CSCA) in the folder is left out: it signs
+/// document signers, never a certificate, and `trust import` no longer puts one there, so
+/// one found here came from an older import or by hand. (`verify --cert FILE` still takes
+/// the file it is given as the signer: the official test files sign with such certificates.)
 func loadTrust(_ dir: String) -> TrustStore {
     var store = TrustStore()
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return store }
     for name in names.sorted() where !name.hasPrefix(".") {
         guard let data = FileManager.default.contents(atPath: dir + "/" + name), data.count <= 1 << 20 else { continue }
-        for cert in TrustStore.certificates(from: Array(data)) { store.add(cert) }
+        for cert in TrustStore.certificates(from: Array(data)) where !cert.isCertificateAuthority { store.add(cert) }
     }
     return store
 }

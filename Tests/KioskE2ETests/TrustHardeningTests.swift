@@ -70,3 +70,16 @@ struct TrustHardeningTests {
         #expect(!bad.stderrData.contains(escByte) && !bad.stderrData.contains(0x07), "\(bad)")
     }
 }
+
+extension TrustHardeningTests {
+    @Test("a CSCA put in the trust folder by hand is not a signer")
+    func authorityInTheFolderIgnored() throws {
+        let box = try Sandbox(language: "en")
+        let pem = try String(contentsOfFile: try Self.fixture("csca-and-dsc.pem"), encoding: .utf8)
+        let trustDir = box.dataDir + "/trust"
+        try FileManager.default.createDirectory(atPath: trustDir, withIntermediateDirectories: true)
+        try pem.write(toFile: trustDir + "/by-hand.pem", atomically: true, encoding: .utf8)
+        let rows = try JSON.array(try box.run(["trust", "list", "--json"]).stdout)
+        #expect(rows.map { $0["subject"] as? String } == ["Test DSC VN"], "\(rows)")
+    }
+}
