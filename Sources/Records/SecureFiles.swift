@@ -57,18 +57,26 @@ public enum SecureFiles {
     ///
     /// Symbolic links are followed: a link to a regular file has that file replaced (the
     /// link stays a link), a link to a device or FIFO is streamed into, a link to nothing is
-    /// refused rather than replaced by a file. Paths under `/dev` and `/proc` (`/dev/stdout`,
-    /// `/proc/self/fd/1`) are always streamed, since they name an open stream whatever it is.
+    /// refused rather than replaced by a file. The process's own streams (`/dev/stdout`,
+    /// `/dev/fd/N`, `/proc/self/fd/N`) are streamed into, whatever they are. Everything else
+    /// is judged by what it is, not by how its path is spelt: a disk device is refused under
+    /// any name (`/dev/../tmp/blk`), and a regular file reached through `/proc/self/cwd` is
+    /// replaced whole with mode 0600 like any other (the review of issue 21 found both).
     static func destination(of path: String) throws -> Destination {
         if path.hasSuffix("/") { throw Failure(path: path, reason: "names a folder; give a file name") }
-        if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") {
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw Failure(path: path, reason: "does not exist; files are not created under /dev or /proc")
+        if standardStream(path) != nil { return .stream }
+        guard let own = try kind(stat: path, follow: false) else {
+            // A new file, but never one made under /dev or /proc.
+            let parent = (path as NSString).deletingLastPathComponent
+            if let real = realpath(parent.isEmpty ? "." : parent, nil) {
+                let dir = String(cString: real)
+                free(real)
+                if ["/dev", "/proc"].contains(where: { dir == $0 || dir.hasPrefix($0 + "/") }) {
+                    throw Failure(path: path, reason: "does not exist; files are not created under /dev or /proc")
+                }
             }
-            if try kind(stat: path, follow: true) == S_IFDIR { throw Failure(path: path, reason: "is a folder; give a file name inside it") }
-            return .stream
+            return .replace(path)
         }
-        guard let own = try kind(stat: path, follow: false) else { return .replace(path) }
         var type = own
         var target = path
         if own == S_IFLNK {

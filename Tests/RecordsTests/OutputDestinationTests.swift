@@ -108,6 +108,34 @@ import Glibc
         #expect(type(dangling) == S_IFLNK)
     }
 
+    /// Review of issue 21: `/dev/..` in a path skipped the type checks (a disk device was
+    /// opened), and a file reached through `/proc/self/cwd` was streamed into, keeping its
+    /// 0644 mode with personal data inside.
+    @Test func aPathIsJudgedByWhatItNamesNotHowItIsSpelt() throws {
+        try #require(geteuid() == 0, "mknod of a block device needs root, as CI has")
+        let dir = TempDir()
+        let blk = dir.path + "/blk"
+        #expect(mknod(blk, S_IFBLK | 0o600, dev_t((250 << 8) | 250)) == 0)
+        for path in [blk, "/dev/.." + blk] {
+            do {
+                try SecureFiles.writeAtomically([1], to: path)
+                Issue.record("\(path) was written")
+            } catch let f as SecureFiles.Failure {
+                #expect(f.reason.contains("disk device"), "\(path): \(f.reason)")
+            }
+        }
+        let file = dir.path + "/public.csv"
+        FileManager.default.createFile(atPath: file, contents: Data("old".utf8), attributes: [.posixPermissions: 0o644])
+        // Through a /proc magic link to the same file (the review used /proc/self/cwd; the
+        // root link needs no change of the process's folder, which other tests share).
+        try SecureFiles.writeAtomically(Array("new".utf8), to: "/proc/self/root" + file)
+        let attrs = try FileManager.default.attributesOfItem(atPath: file)
+        #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(FileManager.default.contents(atPath: file) == Data("new".utf8))
+        #expect(throws: SecureFiles.Failure.self) { try SecureFiles.writeAtomically([1], to: "/dev/kiosk-test-should-not-exist") }
+        #expect(!FileManager.default.fileExists(atPath: "/dev/kiosk-test-should-not-exist"))
+    }
+
     @Test func publicModeOnlyWhenAsked() throws {
         let dir = TempDir()
         try SecureFiles.writeAtomically([1], to: dir.path + "/private")
