@@ -95,7 +95,11 @@ public enum Validation {
     /// A temperature as typed: `36.8` or `36,8`; nil when it is not a finite number.
     public static func parseTemperature(_ text: String) -> Double? {
         let t = text.replacingOccurrences(of: ",", with: ".").trimmingCharacters(in: .whitespaces)
-        guard !t.isEmpty, let v = Double(t), v.isFinite else { return nil }
+        // Decimal digits and one point only: Double() also reads `0x24` (36), `1e1` and `inf`.
+        let digits = t.filter { $0 != "." }
+        guard !t.isEmpty, t.filter({ $0 == "." }).count <= 1, !digits.isEmpty,
+            digits.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Double(t), v.isFinite
+        else { return nil }
         return v
     }
 

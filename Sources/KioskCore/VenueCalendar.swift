@@ -125,6 +125,15 @@ public enum ISOTime {
     public static func parse(_ text: String) -> Date? {
         var t = text.trimmingCharacters(in: .whitespaces)
         guard t.count >= 19, t.count <= 40 else { return nil }
+        // YYYY-MM-DDTHH:MM:SS exactly: Foundation's parser takes a longer year and wraps it
+        // (`999999-12-31` became the year 506713), so the shape is checked first.
+        let head = Array(t.utf8.prefix(19))
+        for (i, b) in head.enumerated() {
+            let expected: UInt8? = [4: UInt8(ascii: "-"), 7: UInt8(ascii: "-"), 13: UInt8(ascii: ":"), 16: UInt8(ascii: ":")][i]
+            if let expected { guard b == expected else { return nil } }
+            else if i == 10 { guard b == UInt8(ascii: "T") || b == UInt8(ascii: "t") || b == UInt8(ascii: " ") else { return nil } }
+            else { guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) else { return nil } }
+        }
         var fraction = 0.0
         // Cut the fraction out ourselves: the formatter accepts only milliseconds.
         if let dot = t.firstIndex(of: "."), t.distance(from: t.startIndex, to: dot) == 19 {

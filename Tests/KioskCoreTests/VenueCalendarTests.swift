@@ -43,3 +43,17 @@ import Testing
     let later = clock.now().timeIntervalSince(first)
     #expect(later >= 180, "\(later)")
 }
+
+/// Review of issue 21: a year past 9999 was wrapped by Foundation, not refused.
+@Suite struct ISOTimeShapeTests {
+    @Test(arguments: ["999999-12-31T00:00:00Z", "99999999-12-31T00:00:00Z", "20261-12-02T18:00:00Z", "2026-1-02T18:00:00Z", "２０２６-12-02T18:00:00Z"])
+    func malformedMomentsAreRefused(_ text: String) {
+        #expect(ISOTime.parse(text) == nil)
+    }
+
+    @Test func wellFormedMomentsStillParse() {
+        #expect(ISOTime.parse("2026-12-02T18:00:00Z") != nil)
+        #expect(ISOTime.parse("2026-12-02T18:00:00.123+07:00") != nil)
+        #expect(ISOTime.parse("2026-12-02T18:00:00") != nil)
+    }
+}

@@ -5,7 +5,7 @@ import Testing
 /// are refused with a message; the log stays intact and other visits go on.
 @Suite("absurd numbers")
 struct AbsurdNumbersTests {
-    @Test("--temperature inf, nan, 1e300 and implausible values are refused, not a crash", arguments: ["inf", "-inf", "nan", "1e300", "-1e300", "29.9", "45.1"])
+    @Test("--temperature inf, nan, 1e300 and implausible values are refused, not a crash", arguments: ["inf", "-inf", "nan", "1e300", "-1e300", "29.9", "45.1", "0x24", "3.6e1", "36.8.1"])
     func temperatureRefused(_ value: String) throws {
         let box = try Sandbox(language: "en")
         let r = try box.run(["checkin", "--name", "Nguyen Van An", "--temperature=" + value])
@@ -23,6 +23,8 @@ struct AbsurdNumbersTests {
         let r = try box.run(["checkin", "--name", "Nguyen Van An", "--temperature", "38.1"])
         #expect(r.status == 0, "\(r)")
         #expect(r.stdout.contains("38.1"), "\(r)")
+        // A decimal comma, as on the guard's form.
+        #expect(try box.run(["checkin", "--name", "Tran Thi B", "--temperature", "36,8"]).status == 0)
     }
 
     @Test("a batch line with 1e300 is refused and the batch goes on")
@@ -59,5 +61,24 @@ struct AbsurdNumbersTests {
         let r = try box.run(["purge", "--older-than", "9223372036854775807"])
         #expect(r.status == 2, "\(r)")
         #expect(try JSON.array(try box.run(["list", "--json"]).stdout).count == 1)
+    }
+
+    @Test("a batch line with a field of the wrong type or an unknown field is refused, not half-recorded")
+    func batchFieldTypes() throws {
+        let box = try Sandbox(language: "en")
+        let lines = [
+            #"{"name": "Dung", "temperature": "36.8"}"#,
+            #"{"name": "Sai", "badge": 123}"#,
+            #"{"name": "Typo", "tempreature": 36.6}"#,
+            #"{"name": "Bool", "temperature": true}"#,
+            #"{"name": "Tot", "badge": "12", "temperature": 36.6, "category": null}"#,
+        ].joined(separator: "\n") + "\n"
+        let r = try box.run(["checkin", "--batch", "-"], stdin: Data(lines.utf8))
+        #expect(r.status == 1, "\(r)")
+        #expect(r.lines.count == 1, "\(r)")
+        for n in 1...4 { #expect(r.stderr.contains("line \(n): "), "\(r)") }
+        #expect(r.stderr.contains("must be a number") && r.stderr.contains("must be text") && r.stderr.contains("unknown field"), "\(r)")
+        let visits = try JSON.array(try box.run(["list", "--json"]).stdout)
+        #expect(visits.compactMap { $0["name"] as? String } == ["Tot"])
     }
 }

@@ -15,7 +15,7 @@ import Testing
         s.type(value)
     }
 
-    @Test(arguments: ["inf", "1e99", "nan", "-inf", "9e9", "99", "abc", "29,9"])
+    @Test(arguments: ["inf", "1e99", "nan", "-inf", "9e9", "99", "abc", "29,9", "0x24", "3.6e1"])
     func anAbsurdTemperatureIsDrawnAndRefused(_ value: String) throws {
         let s = try Screen()
         typeTemperature(s, value)

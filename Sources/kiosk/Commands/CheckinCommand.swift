@@ -17,7 +17,8 @@ struct CheckinCommand: ParsableCommand {
     @Option(help: "Person or department visited.") var host: String?
     @Option var purpose: String?
     @Option(help: "Visitor card (badge) number handed out.") var badge: String?
-    @Option(help: "Body temperature in °C, e.g. 36.8.") var temperature: Double?
+    /// Text, parsed as the guard's form does: a Double option also took `0x24` as 36 °C.
+    @Option(help: "Body temperature in °C, e.g. 36.8 (or 36,8).") var temperature: String?
     @Flag(help: "The visitor reports symptoms.") var symptoms = false
     @Option(help: "The guard's observation of the app: installed, not-installed, no-smartphone.") var app: AppStatus?
     @Option(help: "Category, one of [records] categories (default: the first).") var category: String?
@@ -41,7 +42,12 @@ struct CheckinCommand: ParsableCommand {
             details: VisitorDetails(name: name ?? "", idNumber: idNumber, phone: phone, organisation: org, host: host, purpose: purpose),
             guardName: who)
         request.badge = badge
-        request.temperature = temperature
+        if let temperature {
+            guard let t = Validation.parseTemperature(temperature) else {
+                throw context.fail(RuleViolation(.temperatureImplausible, [TextFolding.clean(String(temperature.prefix(20)))]))
+            }
+            request.temperature = t
+        }
         request.symptoms = symptoms ? true : nil
         request.app = app
         request.category = category
@@ -92,6 +98,13 @@ struct CheckinCommand: ParsableCommand {
                 let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
             else {
                 printError("line \(lineNumber): not a JSON object; skipped")
+                failed += 1
+                continue
+            }
+            // A field of the wrong type, or a key the kiosk does not know (a typo), refuses the
+            // line: silently dropping it would record a visit without what the sender gave.
+            if let problem = BatchLine.problem(object) {
+                printError("line \(lineNumber): \(problem); skipped")
                 failed += 1
                 continue
             }
@@ -169,5 +182,31 @@ struct CheckinJSON: Encodable {
         already_inside = r.alreadyInside?.code
         previous_visit = r.previousVisit?.code
         visit = r.recorded.map { EntryView($0, calendar: context.calendar) }
+    }
+}
+
+/// The keys of a `--batch` line and their types.
+enum BatchLine {
+    static let textKeys: Set<String> = ["name", "id_number", "phone", "org", "organisation", "host", "purpose", "badge", "category"]
+    static let numberKeys: Set<String> = ["temperature"]
+
+    /// What is wrong with a line's fields, or nil.
+    static func problem(_ object: [String: Any]) -> String? {
+        for key in object.keys.sorted() {
+            let value = object[key]
+            if value is NSNull { continue }
+            if textKeys.contains(key) {
+                if !(value is String) { return "\"\(TextFolding.clean(key))\" must be text" }
+            } else if numberKeys.contains(key) {
+                // JSON true/false also arrive as NSNumber: refused like any non-number.
+                guard let n = value as? NSNumber, !(value is Bool), String(cString: n.objCType) != "c" else {
+                    return "\"\(TextFolding.clean(key))\" must be a number"
+                }
+            } else {
+                let known = (textKeys.union(numberKeys)).sorted().joined(separator: ", ")
+                return "unknown field \"\(TextFolding.clean(String(key.prefix(40))))\" (known: \(known))"
+            }
+        }
+        return nil
     }
 }
