@@ -75,6 +75,8 @@ public final class TerminalApp {
     /// Self check-ins waiting for the guard (the main screen says how many).
     var pendingCount = 0
     var lastDenied: DeniedAttempt?
+    /// Characters typed on a screen without a field (see `takeStrayTyping`).
+    var strayTyping = ""
 
     // Other screens
     var form: ManualForm?
@@ -238,6 +240,7 @@ public final class TerminalApp {
         // The guard is busy with what comes next: the last verdict no longer stands.
         fadeVerdict()
         if key == .enter, takeScanTypedIntoField() { return }
+        if takeStrayTyping(key) { return }
         if let action = KeyTable.action(for: key), acceptsGlobalKeys {
             perform(action)
             return
@@ -255,6 +258,40 @@ public final class TerminalApp {
         case .supervisor: supervisorKey(key)
         case .quit:
             if key == .enter || key == .character("y") || key == .character("c") { quitRequested = true } else if key == .escape { pop() }
+        }
+    }
+
+    /// Screens where a bare Enter confirms something (a visit's check-out or confirmation, the
+    /// quit prompt) have no field to type into. A scanner slower than `max_key_gap_ms` types
+    /// its code there key by key and ends with Enter, which checked a visit out or quit the
+    /// kiosk (the guard's shift after issue 22). Characters typed there are held; the Enter
+    /// that follows them is that text's, never the screen's: a code is handled as a scan,
+    /// anything else is dropped.
+    private func takeStrayTyping(_ key: Key) -> Bool {
+        guard screen == .visitDetail || screen == .quit else {
+            strayTyping = ""
+            return false
+        }
+        switch key {
+        case .character(let c):
+            // The quit prompt's own answers, typed alone.
+            if screen == .quit, strayTyping.isEmpty, c == "y" || c == "c" { return false }
+            strayTyping.append(c)
+            return true
+        case .enter where !strayTyping.isEmpty:
+            let text = strayTyping
+            strayTyping = ""
+            visits.confirmCheckout = false
+            if TypedScan.find(in: text) != nil || ScanKind.classify(text) != .unknown {
+                log("typed-scan length=\(text.count)")
+                handleScan(text)
+            }
+            return true
+        case .escape, .backspace:
+            strayTyping = ""
+            return false
+        default:
+            return false
         }
     }
 
