@@ -30,6 +30,8 @@ public struct EntryView: Encodable, Sendable {
     public var override_reason: String?
     public var watch_match: String?
     public var `guard`: String
+    /// A self check-in the guard confirmed: when (`time_in` stays the phone's submission).
+    public var confirmed_at: String?
 
     public init(_ e: Entry, calendar: VenueCalendar) {
         code = e.code
@@ -52,11 +54,14 @@ public struct EntryView: Encodable, Sendable {
         badge = e.badge
         temperature = e.temperature
         app = e.app?.rawValue
-        decision = e.decision
+        // What happened in the end: a confirmed self check-in says `admitted` and who let the
+        // visitor in, not the `pending` and `self-service` of the phone's submission.
+        decision = e.finalDecision
         override_by = e.overriddenBy
         override_reason = e.overrideReason
         watch_match = e.watchMatch
-        self.guard = e.guardName
+        self.guard = e.confirmedBy ?? e.guardName
+        confirmed_at = e.confirmedAt.map(ISOTime.format)
     }
 }
 

@@ -157,7 +157,7 @@ extension GateService {
                     note.append(("overridden_by", by))
                     note.append(("override_reason", decision.overrideReason ?? ""))
                 }
-                let entry = try tx.confirm(code: code, by: who, at: now, admitted: decision.admits, note: note)
+                let entry = try tx.confirm(code: code, by: who, at: now, admitted: decision.admits, decision: decision.recordedValue, note: note)
                 let shown = decision.verdict == .admit && decision.overriddenBy == nil
                     ? Decision(verdict: .admit, reasons: [Reason(.selfCheckInConfirmed, [entry.details.name, entry.code])])
                     : decision

@@ -46,6 +46,13 @@ public struct Entry: Equatable, Codable, Sendable {
     public var overrideReason: String?
     public var watchMatch: String?
     public var guardName: String
+    /// A self check-in the guard confirmed: when, by whom, and the decision the rules gave
+    /// then (`decision` stays what the phone's submission was given: `pending`).
+    public var confirmedAt: Date?
+    public var confirmedBy: String?
+    public var confirmedDecision: String?
+    /// What was decided in the end: the confirmation's decision, else the check-in's.
+    public var finalDecision: String { confirmedDecision ?? decision }
 
     public init(
         code: String, venue: String, gate: String, category: String, method: EntryMethod,
@@ -54,7 +61,8 @@ public struct Entry: Equatable, Codable, Sendable {
         temperature: Double? = nil, symptoms: Bool? = nil, declaration: [String: String] = [:],
         app: AppStatus? = nil, passSummary: String? = nil, decision: String,
         reasons: [String] = [], overriddenBy: String? = nil, overrideReason: String? = nil,
-        watchMatch: String? = nil, guardName: String
+        watchMatch: String? = nil, guardName: String,
+        confirmedAt: Date? = nil, confirmedBy: String? = nil, confirmedDecision: String? = nil
     ) {
         self.code = code
         self.venue = venue
@@ -80,6 +88,9 @@ public struct Entry: Equatable, Codable, Sendable {
         self.overrideReason = overrideReason
         self.watchMatch = watchMatch
         self.guardName = guardName
+        self.confirmedAt = confirmedAt
+        self.confirmedBy = confirmedBy
+        self.confirmedDecision = confirmedDecision
     }
 
     public var isInside: Bool { status == .inside }

@@ -124,6 +124,16 @@ enum Migrations {
             // every two seconds beside the denied visits.
             try db.execute(sql: "CREATE INDEX event_refusal ON event(at) WHERE kind = 'refusal'")
         }
+        m.registerMigration("v6-confirmations") { db in
+            // A self check-in's confirmation: when, by whom and what the rules decided, kept on
+            // the row (replayed by the audit from the `confirm` event) so the record says what
+            // happened, beside the submission's own time and `pending` decision.
+            try db.execute(sql: """
+                ALTER TABLE visit ADD COLUMN confirmed_at INTEGER;
+                ALTER TABLE visit ADD COLUMN confirmed_by TEXT;
+                ALTER TABLE visit ADD COLUMN confirmed_decision TEXT;
+                """)
+        }
         return m
     }
 }

@@ -54,6 +54,10 @@ extension Store {
             var status: String
             var checkedOut: Int64?
             var autoClosed: Int64?
+            /// From a `confirm` event that carries them (v6); nil before.
+            var confirmedAt: Int64?
+            var confirmedBy: String?
+            var confirmedDecision: String?
             var seq: Int64
             /// When the visit's first event was chained: a purge may erase it only if
             /// that is before the purge's cutoff.
@@ -167,6 +171,11 @@ extension Store {
                     e.status = obj["status"] as? String ?? e.status
                     if let v = obj["checked_out_at"] as? NSNumber { e.checkedOut = v.int64Value }
                     if let v = obj["auto_closed_at"] as? NSNumber { e.autoClosed = v.int64Value }
+                    if kind == HashChain.Kind.confirm.rawValue, let v = obj["confirmed_at"] as? NSNumber {
+                        e.confirmedAt = v.int64Value
+                        e.confirmedBy = obj["confirmed_by"] as? String
+                        e.confirmedDecision = obj["decision"] as? String
+                    }
                     expected[code] = e
                 }
             default:
@@ -200,6 +209,11 @@ extension Store {
             let auto: Int64? = row[30]
             if status != exp.status || out != exp.checkedOut || auto != exp.autoClosed {
                 report.problem = "visit row \(id) (code \(code)): status or exit time differs from its events; the row was edited"
+                return report
+            }
+            let confirmedAt: Int64? = row[31], confirmedBy: String? = row[32], confirmedDecision: String? = row[33]
+            if confirmedAt != exp.confirmedAt || confirmedBy != exp.confirmedBy || confirmedDecision != exp.confirmedDecision {
+                report.problem = "visit row \(id) (code \(code)): its confirmation differs from its confirm event; the row was edited"
                 return report
             }
             seen += 1

@@ -52,8 +52,9 @@ extension Store {
             let sql = """
                 SELECT code, venue, gate, category, method, status, checked_in_at, checked_out_at,
                        auto_closed_at, name, id_number, phone, organisation, host, purpose, address,
-                       badge, temperature, symptoms, app, pass_summary, declaration, decision, reasons,
-                       override_by, override_reason, watch_match, guard, id_storage
+                       badge, temperature, symptoms, app, pass_summary, declaration,
+                       COALESCE(confirmed_decision, decision), reasons,
+                       override_by, override_reason, watch_match, COALESCE(confirmed_by, guard), id_storage
                 FROM visit WHERE checked_in_at >= ? AND checked_in_at < ? ORDER BY checked_in_at, id
                 """
             // A million rows: read SQLite's column buffers directly instead of building a

@@ -122,8 +122,11 @@ public struct StoreTransaction {
         let placeholders = Array(repeating: "?", count: VisitRow.allColumns.count).joined(separator: ", ")
         var values = fixed
         values.append(e.status.rawValue.databaseValue)
-        values.append(.null)
-        values.append(.null)
+        // Exit times and a confirmation come later, each with its own event.
+        values += Array(repeating: DatabaseValue.null, count: VisitRow.allColumns.count - values.count)
+        e.confirmedAt = nil
+        e.confirmedBy = nil
+        e.confirmedDecision = nil
         try execute("INSERT INTO visit (\(VisitRow.selectList)) VALUES (\(placeholders))", StatementArguments(values))
         try append(.checkin, code: e.code, payload: VisitRow.canonicalFixed(fixed), at: now)
         return e
@@ -145,14 +148,19 @@ public struct StoreTransaction {
     /// event either way, whose `status` the audit replays; `note` adds what the guard was told
     /// (an override and its reason, a watch-list match), so the decision is attributable.
     public func confirm(
-        code: String, by guardName: String, at now: Date, admitted: Bool = true, note: [(String, String)] = []
+        code: String, by guardName: String, at now: Date, admitted: Bool = true, decision: String? = nil, note: [(String, String)] = []
     ) throws -> Entry {
         let status = admitted ? "inside" : "denied"
-        try execute("UPDATE visit SET status = ? WHERE code = ? AND status = 'pending'", [status, code])
+        let decided = decision ?? (admitted ? "admitted" : "denied")
+        let millis = VisitRow.millis(now)
+        try execute(
+            "UPDATE visit SET status = ?, confirmed_at = ?, confirmed_by = ?, confirmed_decision = ? WHERE code = ? AND status = 'pending'",
+            [status, millis, guardName, decided, code])
         try append(
             .confirm, code: code,
             payload: CanonicalJSON.object(
-                [("status", .string(status)), ("confirmed_by", .string(guardName))] + note.map { ($0.0, .string($0.1)) }),
+                [("status", .string(status)), ("confirmed_by", .string(guardName)), ("confirmed_at", .int(millis)),
+                 ("decision", .string(decided))] + note.map { ($0.0, .string($0.1)) }),
             at: now)
         guard let e = try visit(code: code) else { throw RuleViolation(.noSuchVisit, [code]) }
         return e

@@ -17,7 +17,7 @@ enum VisitRow {
         "address", "badge", "temperature", "symptoms", "declaration", "app", "pass_summary",
         "decision", "reasons", "override_by", "override_reason", "watch_match", "guard",
     ]
-    static let allColumns = fixedColumns + ["status", "checked_out_at", "auto_closed_at"]
+    static let allColumns = fixedColumns + ["status", "checked_out_at", "auto_closed_at", "confirmed_at", "confirmed_by", "confirmed_decision"]
     static let selectList = allColumns.joined(separator: ", ")
 
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
@@ -97,6 +97,7 @@ enum VisitRow {
             app: s(20).flatMap(AppStatus.init(rawValue:)),
             passSummary: s(21), decision: row[22] ?? "",
             reasons: reasonsText.map { $0.components(separatedBy: "; ") } ?? [],
-            overriddenBy: s(24), overrideReason: s(25), watchMatch: s(26), guardName: row[27] ?? "")
+            overriddenBy: s(24), overrideReason: s(25), watchMatch: s(26), guardName: row[27] ?? "",
+            confirmedAt: (row[31] as Int64?).map(date), confirmedBy: s(32), confirmedDecision: s(33))
     }
 }

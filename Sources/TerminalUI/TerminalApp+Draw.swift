@@ -392,8 +392,9 @@ extension TerminalApp {
             (.fieldTimeOut, (e.checkedOutAt ?? e.autoClosedAt).map(cal.localTimestamp) ?? ""),
             (.colStatus, statusName(e.status)), (.fieldMethod, VerdictPanel.methodLabel(e.method, language)),
             (.fieldPass, e.passSummary.map { L10n.passSummary($0, language) } ?? ""),
-            (.fieldDecision, L10n.decision(e.decision, language) + (e.overriddenBy.map { " (\($0): \(e.overrideReason ?? ""))" } ?? "")),
-            (.fieldGuard, e.guardName),
+            (.fieldDecision, L10n.decision(e.finalDecision, language) + (e.overriddenBy.map { " (\($0): \(e.overrideReason ?? ""))" } ?? "")
+                + (e.confirmedAt.map { " · " + gate.calendar.localTime($0) } ?? "")),
+            (.fieldGuard, e.confirmedBy ?? e.guardName),
         ]
         for (i, (k, v)) in rows.enumerated() where 2 + i < g.rows - 4 {
             g.put(2 + i, 2, t(k), .dim, limit: 22)
