@@ -38,6 +38,12 @@ extension GateService {
 
     public func invitations() throws -> [InvitationRecord] { try store.invitations() }
 
+    /// Each invitation with the entries it has left (its uses less those already made).
+    public func invitationsWithUsesLeft() throws -> [(record: InvitationRecord, usesLeft: Int)] {
+        let used = try store.invitationUseCounts()
+        return try store.invitations().map { ($0, max(0, $0.uses - (used[$0.id] ?? 0))) }
+    }
+
     /// What `importTrust` did.
     public struct TrustImport: Sendable, Equatable {
         /// Signer certificates new to the trust folder.

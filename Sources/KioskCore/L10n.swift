@@ -29,7 +29,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         unrecognised, selfDeclared, vaccinationIncomplete, testTooOld, testPositive, recoveryNotValid,
         certificateTypeNotAccepted, kindNeedsGuard, temperatureOverLimit, trustImported, trustNothing
     case trustOnlyAuthorities, trustAuthoritiesSkipped, vaccinationDosesUnreadable, testSampleInFuture
-    case dbSealRemoved
+    case dbSealRemoved, inviteListUsesLeft, inviteListRevoked
     case pinNotDigits, pinLength, pinFileDamaged, pinFileUnwritable, pinSaved, pinMismatch, pinWrongCurrent,
         pinLockedUntil, pinNoInput, pinAskCurrent, pinAskNew, pinAskAgain
     case phoneRequired, consentRequired, selfCheckInWaiting, selfCheckInConfirmed, selfCheckInNotPending,
@@ -123,6 +123,8 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .temperatureOverLimit: return "Nhiệt độ {0} °C vượt ngưỡng {1} °C."
         case .trustImported: return "Đã thêm {0} chứng thư vào {1}."
         case .trustNothing: return "Không tìm thấy chứng thư nào trong {0}: dùng PEM, DER, base64 DER hoặc tài liệu DID."
+        case .inviteListUsesLeft: return "còn {0}/{1} lượt"
+        case .inviteListRevoked: return "đã thu hồi"
         case .dbSealRemoved: return "Nhật ký {0} đã từng được niêm phong bằng tệp khóa này nhưng dấu niêm phong đã bị gỡ: nhật ký có thể đã bị viết lại. Chưa ghi gì; hãy đối chiếu với bản sao lưu và mã đầu chuỗi trong các tệp xuất."
         case .trustOnlyAuthorities: return "{0} chỉ có {1} chứng thư CSCA (cơ quan cấp): chúng không ký chứng nhận. Hãy nhập chứng thư ký (DSC)."
         case .trustAuthoritiesSkipped: return "Bỏ qua {0} chứng thư CSCA (cơ quan cấp): chỉ chứng thư ký (DSC) được tin cậy."
@@ -245,6 +247,8 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .temperatureOverLimit: return "Temperature {0} °C is over the limit of {1} °C."
         case .trustImported: return "Added {0} {0|certificate|certificates} to {1}."
         case .trustNothing: return "No certificate found in {0}: use PEM, DER, base64 DER or a DID document."
+        case .inviteListUsesLeft: return "{0} of {1} {1|use|uses} left"
+        case .inviteListRevoked: return "revoked"
         case .dbSealRemoved: return "The log {0} was sealed with this key file before, but its seal has been removed: it may have been rewritten. Nothing was recorded; compare it with a backup and the chain heads in the export files."
         case .trustOnlyAuthorities: return "{0} holds only {1} CSCA (authority) certificates: they never sign a certificate. Import the document signers (DSC)."
         case .trustAuthoritiesSkipped: return "Skipped {0} CSCA (authority) certificates: only document signers (DSC) are trusted."

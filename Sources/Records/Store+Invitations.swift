@@ -125,4 +125,15 @@ extension Store {
             try Row.fetchAll(tx.db, sql: "SELECT \(InvitationRecord.columns) FROM invitation ORDER BY issued_at").map(InvitationRecord.from)
         }
     }
+
+    /// How many entries each invitation has been used for, by invitation id.
+    public func invitationUseCounts() throws -> [String: Int] {
+        try read { tx in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(tx.db, sql: "SELECT invitation, count(*) FROM invitation_use GROUP BY invitation") {
+                counts[row[0]] = row[1]
+            }
+            return counts
+        }
+    }
 }

@@ -5,7 +5,17 @@ import Testing
 /// are refused with a message; the log stays intact and other visits go on.
 @Suite("absurd numbers")
 struct AbsurdNumbersTests {
-    @Test("--temperature inf, nan, 1e300 and implausible values are refused, not a crash", arguments: ["inf", "-inf", "nan", "1e300", "-1e300", "29.9", "45.1", "0x24", "3.6e1", "36.8.1"])
+    @Test("--temperature that is no decimal number is bad usage, not a crash", arguments: ["inf", "-inf", "nan", "1e300", "-1e300", "0x24", "3.6e1", "36.8.1", "warm"])
+    func temperatureNotANumber(_ value: String) throws {
+        let box = try Sandbox(language: "en")
+        let r = try box.run(["checkin", "--name", "Nguyen Van An", "--temperature=" + value])
+        #expect(r.status == 2, "\(value): \(r)")
+        #expect(r.stderr.contains("--temperature"), "\(value): \(r)")
+        #expect(r.stdout.isEmpty, "\(value): \(r)")
+        #expect(try JSON.array(try box.run(["list", "--json"]).stdout).isEmpty)
+    }
+
+    @Test("--temperature outside 30-45 °C is refused with a message, nothing recorded", arguments: ["29.9", "45.1", "0", "99"])
     func temperatureRefused(_ value: String) throws {
         let box = try Sandbox(language: "en")
         let r = try box.run(["checkin", "--name", "Nguyen Van An", "--temperature=" + value])

@@ -43,8 +43,10 @@ struct CheckinCommand: ParsableCommand {
             guardName: who)
         request.badge = badge
         if let temperature {
+            // Not a decimal number: bad usage (exit 2); a number no thermometer shows is refused
+            // by the Gate (exit 1).
             guard let t = Validation.parseTemperature(temperature) else {
-                throw context.fail(RuleViolation(.temperatureImplausible, [TextFolding.clean(String(temperature.prefix(20)))]))
+                throw Context.usage("--temperature \(TextFolding.clean(String(temperature.prefix(20)))): expected °C as a decimal number, such as 36.8 or 36,8")
             }
             request.temperature = t
         }

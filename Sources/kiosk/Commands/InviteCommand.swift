@@ -83,7 +83,7 @@ struct InviteCommand: ParsableCommand {
             let context = try Context.make(global, autoCheckout: false)
             do {
                 let inv = try context.gate.revokeInvitation(id)
-                writeOut("\(inv.id) \(inv.name): revoked\n")
+                writeOut("\(inv.id) \(inv.name): \(L10n.text(.inviteListRevoked, context.language))\n")
             } catch {
                 throw context.fail(error)
             }
@@ -99,8 +99,11 @@ struct InviteCommand: ParsableCommand {
             let cal = context.calendar
             do {
                 var out = ""
-                for inv in try context.gate.invitations() {
-                    out += "\(inv.id.prefix(12))  \(inv.name)  → \(inv.host)  \(cal.localTimestamp(inv.notBefore)) – \(cal.localTimestamp(inv.expires))  ×\(inv.uses)\(inv.revokedAt != nil ? "  revoked" : "")\n"
+                // Uses left, not the total: what a guard or host wants to know (issue 22 #15).
+                for (inv, left) in try context.gate.invitationsWithUsesLeft() {
+                    let state = inv.revokedAt != nil ? L10n.text(.inviteListRevoked, context.language)
+                        : L10n.text(.inviteListUsesLeft, context.language, [String(left), String(inv.uses)])
+                    out += "\(inv.id.prefix(12))  \(inv.name)  → \(inv.host)  \(cal.localTimestamp(inv.notBefore)) – \(cal.localTimestamp(inv.expires))  \(state)\n"
                 }
                 writeOut(out)
             } catch {
