@@ -134,6 +134,15 @@ extension TerminalApp {
         }
     }
 
+    /// When the visitor came in, if anyone did.
+    func timeIn(_ e: Entry) -> Date? {
+        if let confirmed = e.confirmedAt { return confirmed }
+        switch e.status {
+        case .denied, .pending, .unconfirmed: return nil
+        case .inside, .left, .autoClosed: return e.checkedInAt
+        }
+    }
+
     func filterName(_ f: VisitsState.Filter) -> String {
         switch f {
         case .all: t(.visitsAll)
@@ -331,10 +340,15 @@ extension TerminalApp {
             g.put(row, 2, t(.checkoutPick), .dim)
             row += 1
         }
+        // Columns padded by display width, as on F4: names of any length never push the
+        // codes and badges of the next line out of line.
+        let nameWidth = max(12, min(30, g.columns - 36))
         for (i, e) in checkOut.matches.enumerated() where row < g.rows - 4 {
             let role: Role = i == checkOut.selected ? .selected : .normal
             g.fill(row: row, column: 2, width: g.columns - 4, role: role)
-            let text = "\(gate.calendar.localTime(e.checkedInAt))  \(e.code)  \(e.badge.map { "#" + $0 } ?? "")  \(e.details.name)  \(e.details.host ?? "")"
+            let text = [CharacterWidth.pad(gate.calendar.localTime(e.checkedInAt), 7), CharacterWidth.pad(e.code, 8),
+                CharacterWidth.pad(e.badge.map { "#" + $0 } ?? "", 9), CharacterWidth.pad(CharacterWidth.fit(e.details.name, nameWidth - 1), nameWidth),
+                e.details.host ?? ""].joined()
             g.put(row, 3, text, role, limit: g.columns - 6)
             row += 1
         }
@@ -388,9 +402,13 @@ extension TerminalApp {
             (.fieldName, e.details.name), (.fieldId, masked(e.details.idNumber)), (.fieldPhone, masked(e.details.phone)),
             (.fieldOrganisation, e.details.organisation ?? ""), (.fieldHost, e.details.host ?? ""), (.fieldPurpose, e.details.purpose ?? ""),
             (.fieldBadge, e.badge ?? ""), (.fieldTemperature, e.temperature.map { L10n.decimal($0, language) } ?? ""),
-            (.fieldCategory, gate.config.records.categoryName(e.category, language)), (.fieldTimeIn, cal.localTimestamp(e.checkedInAt)),
+            // Nobody came in on a refused, waiting or never-confirmed visit: no time in, and the
+            // time of the refusal or submission beside its status. A confirmed self check-in
+            // came in when the guard confirmed it.
+            (.fieldCategory, gate.config.records.categoryName(e.category, language)), (.fieldTimeIn, timeIn(e).map(cal.localTimestamp) ?? ""),
             (.fieldTimeOut, (e.checkedOutAt ?? e.autoClosedAt).map(cal.localTimestamp) ?? ""),
-            (.colStatus, statusName(e.status)), (.fieldMethod, VerdictPanel.methodLabel(e.method, language)),
+            (.colStatus, statusName(e.status) + (timeIn(e) == nil ? " · " + cal.localTimestamp(e.checkedInAt) : "")),
+            (.fieldMethod, VerdictPanel.methodLabel(e.method, language)),
             (.fieldPass, e.passSummary.map { L10n.passSummary($0, language) } ?? ""),
             (.fieldDecision, L10n.decision(e.finalDecision, language) + (e.overriddenBy.map { " (\($0): \(e.overrideReason ?? ""))" } ?? "")
                 + (e.confirmedAt.map { " · " + gate.calendar.localTime($0) } ?? "")),
@@ -400,7 +418,10 @@ extension TerminalApp {
             g.put(2 + i, 2, t(k), .dim, limit: 22)
             g.put(2 + i, 26, v, .normal, limit: g.columns - 28)
         }
-        if visits.confirmCheckout { drawDialog(&g, t(.detailConfirm, [e.details.name])) }
+        // Below the values, not over them: the guard checks who it is before the second Enter.
+        if visits.confirmCheckout {
+            g.put(min(2 + rows.count + 1, g.rows - 4), 2, t(.detailConfirm, [e.details.name]), .warning, bold: true, limit: g.columns - 4)
+        }
         drawStatus(&g, row: g.rows - 3)
         g.put(g.rows - 2, 1, e.status == .pending ? t(.detailConfirmHelp) : e.isInside ? t(.detailHelp) : t(.helpBack), .dim)
         drawKeyBar(&g)
