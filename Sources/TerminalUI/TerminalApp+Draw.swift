@@ -412,7 +412,8 @@ extension TerminalApp {
             (.fieldPass, e.passSummary.map { L10n.passSummary($0, language) } ?? ""),
             (.fieldDecision, L10n.decision(e.finalDecision, language) + (e.overriddenBy.map { " (\($0): \(e.overrideReason ?? ""))" } ?? "")
                 + (e.confirmedAt.map { " · " + gate.calendar.localTime($0) } ?? "")),
-            (.fieldGuard, e.confirmedBy ?? e.guardName),
+            // A self check-in not yet confirmed was recorded by the visitor's phone, not a guard.
+            (.fieldGuard, e.confirmedBy ?? (e.method == .selfService && e.guardName == "self-service" ? t(.guardSelfService) : e.guardName)),
         ]
         for (i, (k, v)) in rows.enumerated() where 2 + i < g.rows - 4 {
             g.put(2 + i, 2, t(k), .dim, limit: 22)

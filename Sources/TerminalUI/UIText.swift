@@ -25,7 +25,7 @@ public enum UIKey: String, CaseIterable, Sendable {
     case formOtherPerson, formReplaceAsk, formKeptTyping, formKept, formRestored, formDiscardAsk, nameLooksLikeCode
     case unreadable, unreadableHeadline
     case askTakenBy, verdictEarlier, feverConfirmAsk, exportingToday
-    case statusUnconfirmed
+    case statusUnconfirmed, guardSelfService
 }
 
 public enum UIText {
@@ -177,6 +177,7 @@ public enum UIText {
         case .unreadable: return "Mã không đọc được — quét lại hoặc nhập tay."
         case .unreadableHeadline: return "MÃ KHÔNG ĐỌC ĐƯỢC"
         case .statusUnconfirmed: return "không được xác nhận"
+        case .guardSelfService: return "khách tự khai trên điện thoại"
         case .askTakenBy: return "Họ tên người nhận bản đầy đủ:"
         case .verdictEarlier: return "Kết quả trước, lúc {0}: {1}"
         case .feverConfirmAsk: return "Nhiệt độ {0} °C từ {1} °C trở lên: đã kiểm tra khách? Enter lần nữa để cho vào (được ghi lại), hoặc sửa nhiệt độ."
@@ -327,6 +328,7 @@ public enum UIText {
         case .unreadable: return "Code not readable — scan again or type it in."
         case .unreadableHeadline: return "CODE NOT READABLE"
         case .statusUnconfirmed: return "never confirmed"
+        case .guardSelfService: return "the visitor, on their phone"
         case .askTakenBy: return "Name of who takes the full copy:"
         case .verdictEarlier: return "Previous result, at {0}: {1}"
         case .feverConfirmAsk: return "Temperature {0} °C is {1} °C or more: have you checked the visitor? Enter again to let in (recorded), or correct the temperature."
