@@ -106,4 +106,24 @@ import Testing
         #expect(checked > 2000)
         #expect(disagreements.isEmpty, "\(disagreements.count) disagreements:\n\(disagreements.joined(separator: "\n"))")
     }
+
+    /// Issue 20 #7: key usage was reported `skipped` where a pass was expected. With the
+    /// signer of the file trusted, every vector that states a key-usage result gets a verdict
+    /// (a signer without extended key usage may sign every type: pass), never `skipped`.
+    @Test func keyUsageIsNeverSkippedWhereAResultIsExpected() throws {
+        var skipped: [String] = []
+        var checked = 0
+        for v in try Self.vectors() where v.expected["EXPECTEDKEYUSAGE"] != nil {
+            var trust = TrustStore()
+            if let der = v.certificate, let signer = try? SignerCertificate(der: der) { trust.add(signer) }
+            let result = HC1Verifier(trust: trust).verify(v.prefix, at: v.clock ?? Date())
+            checked += 1
+            if result.checks["key-usage"] == .skipped { skipped.append(v.file) }
+            if let signer = result.signer, signer.allowedTypes == nil, result.certificate?.type != nil {
+                #expect(result.checks["key-usage"] == .pass, "\(v.file): a signer without extended key usage may sign every type")
+            }
+        }
+        #expect(checked > 300)
+        #expect(skipped.isEmpty, "\(skipped)")
+    }
 }
