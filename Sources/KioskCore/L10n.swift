@@ -30,6 +30,8 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         certificateTypeNotAccepted, kindNeedsGuard, temperatureOverLimit, trustImported, trustNothing
     case trustOnlyAuthorities, trustAuthoritiesSkipped, vaccinationDosesUnreadable, testSampleInFuture
     case dbSealRemoved, inviteListUsesLeft, inviteListRevoked
+    case usageUsesRange, usageNameRequired, usageTogether, usageOlderThanRange, usageCodeOrBadge, usageDateOrRange,
+        usageScaleRange, usageAllGatesPoster, usagePosterFormat
     case pinNotDigits, pinLength, pinFileDamaged, pinFileUnwritable, pinSaved, pinMismatch, pinWrongCurrent,
         pinLockedUntil, pinNoInput, pinAskCurrent, pinAskNew, pinAskAgain
     case phoneRequired, consentRequired, selfCheckInWaiting, selfCheckInConfirmed, selfCheckInNotPending,
@@ -123,6 +125,15 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .temperatureOverLimit: return "Nhiệt độ {0} °C vượt ngưỡng {1} °C."
         case .trustImported: return "Đã thêm {0} chứng thư vào {1}."
         case .trustNothing: return "Không tìm thấy chứng thư nào trong {0}: dùng PEM, DER, base64 DER hoặc tài liệu DID."
+        case .usageUsesRange: return "--uses phải từ 1 đến 1000."
+        case .usageNameRequired: return "Cần --name (hoặc --batch TỆP)."
+        case .usageTogether: return "{0} và {1} phải dùng cùng nhau."
+        case .usageOlderThanRange: return "--older-than phải từ 0 đến 3650 ngày."
+        case .usageCodeOrBadge: return "Cho một MÃ lượt vào, hoặc --badge SỐ (không cả hai)."
+        case .usageDateOrRange: return "Dùng --date, hoặc --from và --to, không dùng cả hai."
+        case .usageScaleRange: return "--scale phải từ 1 đến 64 điểm ảnh mỗi ô."
+        case .usageAllGatesPoster: return "--all-gates làm áp phích: thêm --poster."
+        case .usagePosterFormat: return "Áp phích là --format pdf hoặc png."
         case .inviteListUsesLeft: return "còn {0}/{1} lượt"
         case .inviteListRevoked: return "đã thu hồi"
         case .dbSealRemoved: return "Nhật ký {0} đã từng được niêm phong bằng tệp khóa này nhưng dấu niêm phong đã bị gỡ: nhật ký có thể đã bị viết lại. Chưa ghi gì; hãy đối chiếu với bản sao lưu và mã đầu chuỗi trong các tệp xuất."
@@ -247,6 +258,15 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .temperatureOverLimit: return "Temperature {0} °C is over the limit of {1} °C."
         case .trustImported: return "Added {0} {0|certificate|certificates} to {1}."
         case .trustNothing: return "No certificate found in {0}: use PEM, DER, base64 DER or a DID document."
+        case .usageUsesRange: return "--uses must be 1 to 1000."
+        case .usageNameRequired: return "--name is required (or --batch FILE)."
+        case .usageTogether: return "{0} and {1} go together."
+        case .usageOlderThanRange: return "--older-than must be 0 to 3650 days."
+        case .usageCodeOrBadge: return "Give either an entry CODE or --badge N."
+        case .usageDateOrRange: return "Use --date, or --from and --to, not both."
+        case .usageScaleRange: return "--scale must be 1 to 64 pixels per module."
+        case .usageAllGatesPoster: return "--all-gates makes posters: add --poster."
+        case .usagePosterFormat: return "Posters are --format pdf or png."
         case .inviteListUsesLeft: return "{0} of {1} {1|use|uses} left"
         case .inviteListRevoked: return "revoked"
         case .dbSealRemoved: return "The log {0} was sealed with this key file before, but its seal has been removed: it may have been rewritten. Nothing was recorded; compare it with a backup and the chain heads in the export files."

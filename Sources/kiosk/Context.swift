@@ -67,6 +67,16 @@ struct Context {
     /// Prints a refusal or failure and exits 1.
     func fail(_ error: any Error) -> ExitCode { Context.fail(error, language) }
 
+    /// A usage problem found by `validate()`, before the log is opened, said in the language
+    /// of the kiosk.conf that would be used (English when none can be read): exit 2.
+    static func usage(_ options: GlobalOptions, _ key: MessageKey, _ args: [String] = []) -> ExitCode {
+        let env = ProcessInfo.processInfo.environment
+        let path = [options.config, env["KIOSK_CONFIG"], "kiosk.conf", "/etc/kiosk/kiosk.conf"].compactMap { $0 }
+            .first { !$0.isEmpty && FileManager.default.fileExists(atPath: $0) }
+        let language = path.flatMap { try? KioskConfig.load(path: $0) }?.ui.language ?? .en
+        return usage(L10n.text(key, language, args))
+    }
+
     static func fail(_ error: any Error, _ language: Language, prefix: String = "") -> ExitCode {
         var text: String
         if let e = error as? LocalizedKioskError {

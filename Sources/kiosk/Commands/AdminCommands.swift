@@ -12,7 +12,7 @@ struct PurgeCommand: ParsableCommand {
 
     func validate() throws {
         // The same bound as [records] retention_days: beyond it the cutoff date is absurd.
-        if let d = olderThan, !(0...3650).contains(d) { throw ValidationError("--older-than must be 0 to 3650 days.") }
+        if let d = olderThan, !(0...3650).contains(d) { throw Context.usage(global, .usageOlderThanRange) }
     }
 
     func run() throws {

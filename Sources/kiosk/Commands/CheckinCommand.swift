@@ -30,8 +30,8 @@ struct CheckinCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
-        if batch == nil && name == nil { throw ValidationError("--name is required (or --batch FILE).") }
-        if (overrideBy == nil) != (reason == nil) { throw ValidationError("--override-by and --reason go together.") }
+        if batch == nil && name == nil { throw Context.usage(global, .usageNameRequired) }
+        if (overrideBy == nil) != (reason == nil) { throw Context.usage(global, .usageTogether, ["--override-by", "--reason"]) }
     }
 
     func run() throws {

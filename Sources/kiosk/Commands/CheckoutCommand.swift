@@ -11,7 +11,7 @@ struct CheckoutCommand: ParsableCommand {
     @Option(help: "The badge number handed back.") var badge: String?
 
     func validate() throws {
-        if (code == nil) == (badge == nil) { throw ValidationError("Give either an entry CODE or --badge N.") }
+        if (code == nil) == (badge == nil) { throw Context.usage(global, .usageCodeOrBadge) }
     }
 
     func run() throws {

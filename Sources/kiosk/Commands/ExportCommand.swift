@@ -20,8 +20,8 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .customLong("by"), help: "Who asks for the export (default: $KIOSK_GUARD or the login name).") var requestedBy: String?
 
     func validate() throws {
-        if date != nil && (from != nil || to != nil) { throw ValidationError("Use --date, or --from and --to, not both.") }
-        if (from == nil) != (to == nil) { throw ValidationError("--from and --to go together.") }
+        if date != nil && (from != nil || to != nil) { throw Context.usage(global, .usageDateOrRange) }
+        if (from == nil) != (to == nil) { throw Context.usage(global, .usageTogether, ["--from", "--to"]) }
         // Dates are checked in `run`, where the message can be in the configured language.
     }
 

@@ -23,7 +23,7 @@ struct InviteCommand: ParsableCommand {
         @Flag var json = false
 
         func validate() throws {
-            if !(1...1000).contains(uses) { throw ValidationError("--uses must be 1 to 1000.") }
+            if !(1...1000).contains(uses) { throw Context.usage(global, .usageUsesRange) }
         }
 
         func run() throws {

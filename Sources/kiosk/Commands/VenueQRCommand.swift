@@ -30,9 +30,9 @@ struct VenueQRCommand: ParsableCommand {
     @Flag(name: .customLong("no-colour"), help: "No colour escape codes on the terminal.") var noColour = false
 
     func validate() throws {
-        if !(1...64).contains(scale) { throw ValidationError("--scale must be 1 to 64 pixels per module.") }
-        if allGates && !poster { throw ValidationError("--all-gates makes posters: add --poster.") }
-        if poster && (format == .svg || format == .terminal) { throw ValidationError("Posters are --format pdf or png.") }
+        if !(1...64).contains(scale) { throw Context.usage(global, .usageScaleRange) }
+        if allGates && !poster { throw Context.usage(global, .usageAllGatesPoster) }
+        if poster && (format == .svg || format == .terminal) { throw Context.usage(global, .usagePosterFormat) }
     }
 
     /// The venue's own code is public (it hangs at the entrance); any other text given with
