@@ -40,9 +40,22 @@ extension Store {
             try tx.setMeta(Store.erasurePendingMeta, "1")
             return visitCodes.count
         }
-        let pending = try meta(Store.erasurePendingMeta) == "1"
-        if removed != nil || pending { try eraseDeletedData() }
+        // The visits are gone once the transaction committed: a checkpoint held up by a
+        // reader (another process's open read) must not turn that into "locked, try again".
+        // The flag stays set and `retryPendingErasure` (every maintenance run) finishes it.
+        do {
+            try retryPendingErasure()
+        } catch StoreError.locked {
+            return removed ?? 0
+        }
         return removed ?? 0
+    }
+
+    /// Finishes an erasure a purge could not complete (see `erasurePendingMeta`); nothing to
+    /// do, and cheap, when none is pending.
+    public func retryPendingErasure() throws {
+        guard try meta(Store.erasurePendingMeta) == "1" else { return }
+        try eraseDeletedData()
     }
 
     /// Makes rows already deleted unreadable in the files, not just in queries: with
