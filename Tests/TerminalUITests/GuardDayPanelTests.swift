@@ -89,6 +89,8 @@ import Testing
         s.scan(code)
         #expect(s.contains("KHÔNG ĐƯỢC VÀO"))
         #expect(s.contains("Thư mời đã hết hạn"))
+        // Issue 22 #15: the refused holder's name is on the panel, as for any refusal.
+        #expect(s.contains("Phạm Thị Lan"))
         #expect(!s.contains("validity"))
         #expect(s.contains("1 từ chối"))
         try unlock(s)
