@@ -6,7 +6,7 @@ CONFIG ?= kiosk.conf
 # System libraries (headers for the C shims) and the tools the end-to-end tests drive
 # (chromium + chromium-driver: the real-browser test of the self check-in form;
 # libreoffice-calc-nogui: the soak opens the day's export in LibreOffice).
-APT_PACKAGES = libsqlite3-dev sqlite3 libncurses-dev libqrencode-dev libcairo2-dev pkg-config \
+APT_PACKAGES = libsqlite3-dev sqlite3 libpq-dev postgresql libncurses-dev libqrencode-dev libcairo2-dev pkg-config \
 	fonts-dejavu-core zbar-tools poppler-utils qrencode tmux strace python3 python3-pip ca-certificates \
 	chromium chromium-driver libreoffice-calc-nogui
 # PyPI packages the end-to-end tests import: selenium (Tests/Browser/checkin_form.py drives

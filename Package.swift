@@ -2,7 +2,8 @@
 import PackageDescription
 
 /// Module arrows point down only (see DESIGN.md):
-/// kiosk → TerminalUI, CheckinWeb → Gate → Passes, Records, VenueCode → KioskCore; C libraries only
+/// kiosk → TerminalUI, CheckinWeb → Gate → Building, Passes, Records, VenueCode → KioskCore
+/// (Building → Records); C libraries only
 /// behind the C* shims (curses only in TerminalUI).
 let package = Package(
     name: "kiosk",
@@ -37,6 +38,8 @@ let package = Package(
             providers: [.apt(["libncurses-dev"])]
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libpq: the building log's client (see docs/DECISIONS.md on why not postgres-nio).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(
             name: "Passes",
             dependencies: [
@@ -62,10 +65,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The building log on PostgreSQL: the only module that talks to it.
+        .target(name: "Building", dependencies: ["KioskCore", "Records", "CLibPQ"]),
         .target(
             name: "Gate",
             dependencies: [
-                "KioskCore", "Records", "VenueCode", "Passes",
+                "KioskCore", "Records", "VenueCode", "Passes", "Building",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
@@ -85,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "Gate", "KioskCore", "CTermSize", "TerminalUI", "CheckinWeb",
+                "Gate", "KioskCore", "CTermSize", "TerminalUI", "CheckinWeb", "Building", "Records",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

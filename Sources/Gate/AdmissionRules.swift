@@ -49,7 +49,7 @@ extension GateService {
         if let open = try tx.insideVisit(idHash: c.idHash, phone: c.phone) {
             switch c.openVisit {
             case .stop: return .alreadyInside(open)
-            case .note: notes.append(Reason(.alreadyInside, [calendar.localTime(open.checkedInAt), open.code]))
+            case .note: notes.append(Reason(.alreadyInside, [insideSince(open), open.code]))
             }
         }
         if let badge = c.badge, let holder = try tx.insideVisit(badge: badge) {

@@ -77,11 +77,12 @@ public enum JSONOutput {
 
 /// The evacuation roll call: who is inside now, longest inside first.
 public enum RollCall {
-    public static func csv(_ entries: [Entry], calendar: VenueCalendar) -> String {
-        var out = "\u{FEFF}name,badge,host,organisation,time_in,code\r\n"
+    /// `gateColumn`: the building's roll call, every gate's visitors, says where each came in.
+    public static func csv(_ entries: [Entry], calendar: VenueCalendar, gateColumn: Bool = false) -> String {
+        var out = "\u{FEFF}name,badge,host,organisation,time_in,code\(gateColumn ? ",gate" : "")\r\n"
         for e in entries.sorted(by: { $0.checkedInAt < $1.checkedInAt }) {
             let cells = [e.details.name, e.badge ?? "", e.details.host ?? "", e.details.organisation ?? "",
-                calendar.localTimestamp(e.checkedInAt), e.code]
+                calendar.localTimestamp(e.checkedInAt), e.code] + (gateColumn ? [e.gate] : [])
             out += cells.map(csvCell).joined(separator: ",") + "\r\n"
         }
         return out

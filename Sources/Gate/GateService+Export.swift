@@ -33,8 +33,12 @@ extension GateService {
     /// (with whether it was unmasked and who asked), and returns where it went.
     public func export(
         from: VenueDay, to: VenueDay, format: ExportOptions.Format, masked: Bool,
-        destination: ExportDestination, requestedBy: String, dailyJob: Bool = false
+        destination: ExportDestination, requestedBy: String, dailyJob: Bool = false,
+        source: Store? = nil, stem: String = "entries"
     ) throws -> ExportResult {
+        // `source`: the building's visits replayed from every gate (`kiosk building export`),
+        // written by the same code, so its columns and cells are the gates' own.
+        let visits = source ?? store
         guard from <= to else { throw RuleViolation(.invalidRange) }
         let options = ExportOptions(
             from: calendar.start(of: from), to: calendar.interval(of: to).end, format: format, masked: masked)
@@ -42,7 +46,7 @@ extension GateService {
         let result: ExportResult
         switch destination {
         case .stream(let sink):
-            let rows = try store.export(options, timeZone: config.venue.timeZone) { chunk in
+            let rows = try visits.export(options, timeZone: config.venue.timeZone) { chunk in
                 hasher.update(data: chunk)
                 try sink(chunk)
             }
@@ -59,7 +63,7 @@ extension GateService {
             } else {
                 let span = from == to ? "\(from)" : "\(from)_\(to)"
                 let kind = masked ? "" : "unmasked-"
-                path = config.records.exportDir + "/entries-\(config.venue.id)-\(kind)\(span).\(format.rawValue)"
+                path = config.records.exportDir + "/\(stem)-\(config.venue.id)-\(kind)\(span).\(format.rawValue)"
                 do {
                     try SecureFiles.makeDirectory(config.records.exportDir)
                 } catch {
@@ -74,7 +78,7 @@ extension GateService {
             }
             let rows: Int
             do {
-                rows = try store.export(options, timeZone: config.venue.timeZone) { chunk in
+                rows = try visits.export(options, timeZone: config.venue.timeZone) { chunk in
                     hasher.update(data: chunk)
                     try writer.write(chunk)
                 }

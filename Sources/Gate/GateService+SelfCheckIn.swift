@@ -146,7 +146,7 @@ extension GateService {
             switch try admission(candidate, in: tx) {
             case .alreadyInside(let open):
                 return CheckInResult(
-                    decision: Decision(verdict: .check, reasons: [Reason(.alreadyInside, [calendar.localTime(open.checkedInAt), open.code])]),
+                    decision: Decision(verdict: .check, reasons: [Reason(.alreadyInside, [insideSince(open), open.code])]),
                     recorded: nil, alreadyInside: open, previousVisit: nil, warnings: [])
             case .refused(let refusal):
                 return CheckInResult(decision: refusal, recorded: nil, alreadyInside: nil, previousVisit: nil, warnings: [])

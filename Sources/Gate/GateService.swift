@@ -80,7 +80,7 @@ public struct GateService: Sendable {
             let decision: Decision, watchNote: String?
             switch try admission(candidate, in: tx) {
             case .alreadyInside(let open):
-                let since = calendar.localTime(open.checkedInAt)
+                let since = insideSince(open)
                 return CheckInResult(
                     decision: Decision(verdict: .check, reasons: [Reason(.alreadyInside, [since, open.code])]),
                     recorded: nil, alreadyInside: open, previousVisit: nil, warnings: warnings)
@@ -171,7 +171,20 @@ public struct GateService: Sendable {
         }
         let now = clock.now()
         return try store.write { tx in
-            guard let visit = try tx.visit(code: code) else { throw RuleViolation(.noSuchVisit, [code]) }
+            guard let visit = try tx.visit(code: code) else {
+                // A visit of another gate of the building (the replica): checked out here, in
+                // this gate's chain; its own gate records the exit when it syncs.
+                guard let remote = try tx.replicaVisit(code: code) else { throw RuleViolation(.noSuchVisit, [code]) }
+                switch remote.status {
+                case .inside:
+                    try refuseExitBeforeEntry(remote, now)
+                    return .checkedOut(try tx.remoteCheckOut(origin: remote.gate, code: code, by: config.venue.gate, at: now))
+                case .denied: throw RuleViolation(.visitWasDenied, [code])
+                case .pending: throw RuleViolation(.visitPending, [code])
+                case .unconfirmed: throw RuleViolation(.selfCheckInExpired, [code, calendar.localTimestamp(remote.checkedInAt)])
+                case .left, .autoClosed: return .alreadyClosed(remote)
+                }
+            }
             switch visit.status {
             case .inside:
                 try refuseExitBeforeEntry(visit, now)
@@ -200,6 +213,12 @@ public struct GateService: Sendable {
             }
             throw RuleViolation(.noVisitWithBadge, [badge])
         }
+    }
+
+    /// "08:41", or "08:41 (lobby)" for a visit open at another gate of the building.
+    public func insideSince(_ open: Entry) -> String {
+        let time = calendar.localTime(open.checkedInAt)
+        return open.gate == config.venue.gate ? time : "\(time) (\(open.gate))"
     }
 
     /// A clock set back would record an exit before the entry: refused, with the reason.

@@ -39,6 +39,15 @@ public struct IdHasher: Sendable {
         }
     }
 
+    /// Loads an existing key file only: for commands that check with the building's key (the
+    /// building audit), where a new key would prove nothing.
+    public static func load(path: String) throws -> IdHasher {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw KeyFileError(path: path, reason: "there is no key file; copy the building's key file here (the one every gate uses)")
+        }
+        return try loadOrCreate(path: path)
+    }
+
     /// Normalises (no spaces, upper case) before hashing, so `079 203 001 234` and
     /// `079203001234` are the same person.
     public func hash(_ idNumber: String) -> String {

@@ -162,6 +162,17 @@ public struct KioskConfig: Equatable, Sendable {
         public var trustDir = "data/trust"
     }
 
+    /// `[building]`: the building log shared by every gate (issue 14). Empty `database`: this
+    /// gate alone, exactly as before.
+    public struct Building: Equatable, Sendable {
+        public enum TLS: String, Equatable, Sendable { case disable, prefer, require }
+        public var database: BuildingAddress?
+        /// The gate role's password (0600); nil when the server asks for none.
+        public var passwordFile: String?
+        public var tls = TLS.prefer
+        public var syncSeconds = 2
+    }
+
     public var venue = Venue()
     public var policy = Policy()
     public var passes = Passes()
@@ -169,6 +180,7 @@ public struct KioskConfig: Equatable, Sendable {
     public var scanner = Scanner()
     public var checkinWeb = CheckinWeb()
     public var records = Records()
+    public var building = Building()
     /// The file this came from, for messages.
     public var source = "(defaults)"
 
@@ -349,6 +361,23 @@ extension KioskConfig {
             case ("records", "export_dir"):
                 guard !v.isEmpty else { throw fail("give a folder path") }
                 config.records.exportDir = resolve(v, base: baseDirectory)
+            case ("building", "database"):
+                if v.isEmpty {
+                    config.building.database = nil
+                } else {
+                    switch BuildingAddress.parse(v) {
+                    case .success(let a): config.building.database = a
+                    case .failure(let e): throw fail(e.problem)
+                    }
+                }
+            case ("building", "password_file"):
+                config.building.passwordFile = v.isEmpty ? nil : resolve(v, base: baseDirectory)
+            case ("building", "tls"):
+                guard let t = Building.TLS(rawValue: v.lowercased()) else { throw fail("expected disable, prefer or require, got \"\(v)\"") }
+                config.building.tls = t
+            case ("building", "sync_seconds"):
+                guard let n = Int(v), (1...3600).contains(n) else { throw fail("expected seconds from 1 to 3600, got \"\(v)\"") }
+                config.building.syncSeconds = n
             case ("records", "key_file"):
                 guard !v.isEmpty else { throw fail("give a file path") }
                 config.records.keyFile = resolve(v, base: baseDirectory)
@@ -414,7 +443,7 @@ extension KioskConfig {
         return config
     }
 
-    public static let knownSections = ["venue", "ui", "scanner", "checkin_web", "records", "policy", "passes"]
+    public static let knownSections = ["venue", "ui", "scanner", "checkin_web", "records", "policy", "passes", "building"]
     static let knownKeys: [String: [String]] = [
         "venue": ["id", "name", "address", "gate", "gates", "timezone", "capacity", "checkin_url",
             "token_minutes", "poster_token"],
@@ -423,6 +452,7 @@ extension KioskConfig {
         "checkin_web": ["enabled", "listen", "public_url", "mode", "questions", "rate_limit"],
         "policy": ["admit", "hc1_types", "vaccination_complete", "test_max_hours", "unverified", "temperature_limit", "fever"],
         "passes": ["trust_dir"],
+        "building": ["database", "password_file", "tls", "sync_seconds"],
         "records": ["database", "export_dir", "key_file", "retention_days", "auto_checkout",
             "auto_export_at", "id_storage", "keep_address", "categories"],
     ]

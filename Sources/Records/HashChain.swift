@@ -31,6 +31,9 @@ public enum HashChain {
         /// A check-in refused without a visit row (capacity, an invitation used up or expired,
         /// a fever under `fever = deny`, a denied pass): counted, with no personal data.
         case refusal
+        /// This gate checked out a visit another gate recorded (the building log): code is the
+        /// visit's, payload names the gate it came in by. No local row changes.
+        case remoteCheckout = "remote-checkout"
     }
 
     static func sha256Hex(_ text: String) -> String {
@@ -89,9 +92,24 @@ public struct ChainKey: Sendable {
     /// verify them later under a known key.
     public static func random() -> ChainKey { ChainKey(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }) }
 
+    /// What is wrong with `event` as the successor of `previous` in its gate's chain under this
+    /// key, or nil when it is the next link. The building log's server cannot check links (it
+    /// never holds the key); every gate that reads another gate's events does.
+    public func linkProblem(_ event: ChainEvent, after previous: (seq: Int64, hash: String)) -> String? {
+        if event.seq != previous.seq + 1 {
+            return "expected #\(previous.seq + 1) next, found #\(event.seq): events are missing or renumbered"
+        }
+        if event.prevHash != previous.hash { return "does not follow #\(previous.seq): the chain was edited or reordered" }
+        let link = ChainSeal.keyed(self).link(
+            seq: event.seq, at: event.at, kind: event.kind, code: event.code, payloadHash: event.payloadHash, prev: event.prevHash)
+        if link != event.hash { return "its hash does not match its contents under the building's key: the event was edited" }
+        if let p = event.payload, HashChain.sha256Hex(p) != event.payloadHash { return "its payload was edited" }
+        return nil
+    }
+
     /// A MAC of a fixed text kept in `meta`: tells "opened with another key file" apart from
     /// "edited" without revealing anything about the key.
-    var check: String {
+    public var check: String {
         HashChain.hex(HMAC<SHA256>.authenticationCode(for: Array("kiosk chain key check v1".utf8), using: key))
     }
 }

@@ -134,6 +134,84 @@ enum Migrations {
                 ALTER TABLE visit ADD COLUMN confirmed_decision TEXT;
                 """)
         }
+        m.registerMigration("v7-building-replica") { db in
+            // The other gates' events, pulled from the building log, and what they say, kept
+            // apart from this gate's own `visit`/`event` (its truth, which the audit checks):
+            // the rules of entry, the roll call and check-out read both, offline too.
+            // replica_visit has visit's columns so a row reads back as an `Entry` the same way.
+            try db.execute(sql: """
+                CREATE TABLE replica_event (
+                    gate TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    at INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    code TEXT,
+                    payload TEXT,
+                    payload_hash TEXT NOT NULL,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL,
+                    clock_offset_ms INTEGER NOT NULL,
+                    PRIMARY KEY (gate, seq)
+                ) WITHOUT ROWID;
+                CREATE TABLE replica_visit (
+                    \(VisitRow.fixedColumns.map { "\($0) \(VisitRow.columnType($0))" }.joined(separator: ",\n"))
+                    , status TEXT NOT NULL
+                    , checked_out_at INTEGER
+                    , auto_closed_at INTEGER
+                    , confirmed_at INTEGER
+                    , confirmed_by TEXT
+                    , confirmed_decision TEXT
+                    , closed_by TEXT
+                    , PRIMARY KEY (gate, code)
+                );
+                CREATE INDEX replica_visit_inside ON replica_visit(checked_in_at) WHERE status = 'inside';
+                CREATE INDEX replica_visit_id_hash ON replica_visit(id_hash) WHERE status = 'inside';
+                CREATE INDEX replica_visit_phone ON replica_visit(phone) WHERE status = 'inside';
+                CREATE INDEX replica_visit_code ON replica_visit(code);
+                -- A check-out by one gate of another's visit that arrived before the visit did.
+                CREATE TABLE replica_closure (
+                    origin TEXT NOT NULL,
+                    code TEXT NOT NULL,
+                    gate TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    checked_out_at INTEGER NOT NULL,
+                    PRIMARY KEY (origin, code, gate, seq)
+                );
+                CREATE TABLE replica_watch (
+                    gate TEXT NOT NULL,
+                    id INTEGER NOT NULL,
+                    name_folded TEXT,
+                    id_hash TEXT,
+                    phone TEXT,
+                    action TEXT NOT NULL,
+                    note TEXT,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (gate, id)
+                );
+                CREATE TABLE replica_invitation (
+                    id TEXT PRIMARY KEY,
+                    gate TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    revoked_at INTEGER
+                );
+                CREATE TABLE replica_invitation_use (
+                    gate TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    invitation TEXT NOT NULL,
+                    visit_code TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    PRIMARY KEY (gate, seq)
+                );
+                CREATE INDEX replica_invitation_use_invitation ON replica_invitation_use(invitation);
+                -- The clock offset (server minus this gate, ms) with which each run of this
+                -- gate's own events was uploaded: the building orders events by corrected time.
+                CREATE TABLE building_upload (
+                    first_seq INTEGER PRIMARY KEY,
+                    last_seq INTEGER NOT NULL,
+                    clock_offset_ms INTEGER NOT NULL
+                );
+                """)
+        }
         return m
     }
 }

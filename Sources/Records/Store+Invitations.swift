@@ -65,14 +65,29 @@ public struct InvitationUse: Equatable, Sendable {
 }
 
 extension StoreTransaction {
+    /// The invitation issued here, or (with a building log) at another gate.
     public func invitation(id: String) throws -> InvitationRecord? {
-        try row("SELECT \(InvitationRecord.columns) FROM invitation WHERE id = ?", [id])
-            .map(InvitationRecord.from)
+        if let local = try row("SELECT \(InvitationRecord.columns) FROM invitation WHERE id = ?", [id]).map(InvitationRecord.from) {
+            return local
+        }
+        guard let r = try row("SELECT payload, revoked_at FROM replica_invitation WHERE id = ?", [id]),
+            let obj = CanonicalJSON.decode(r[0] as String) as? [String: Any]
+        else { return nil }
+        func ms(_ key: String) -> Date { VisitRow.date((obj[key] as? NSNumber)?.int64Value ?? 0) }
+        return InvitationRecord(
+            id: id, venue: obj["venue"] as? String ?? "", name: obj["name"] as? String ?? "", host: obj["host"] as? String ?? "",
+            purpose: obj["purpose"] as? String, notBefore: ms("not_before"), expires: ms("expires"),
+            uses: (obj["uses"] as? NSNumber)?.intValue ?? 1, issuedAt: ms("issued_at"), revokedAt: (r[1] as Int64?).map(VisitRow.date))
     }
 
+    /// Uses at this gate and (with a building log) at the others, oldest first: a single-use
+    /// invitation used at the lobby is used up at the car park too.
     public func invitationUses(id: String) throws -> [InvitationUse] {
-        try rows("SELECT visit_code, at FROM invitation_use WHERE invitation = ? ORDER BY at, id", [id])
+        let local = try rows("SELECT visit_code, at FROM invitation_use WHERE invitation = ? ORDER BY at, id", [id])
             .map { InvitationUse(visitCode: $0[0], at: VisitRow.date($0[1])) }
+        let others = try rows("SELECT visit_code, at FROM replica_invitation_use WHERE invitation = ? ORDER BY at, gate, seq", [id])
+            .map { InvitationUse(visitCode: $0[0], at: VisitRow.date($0[1])) }
+        return others.isEmpty ? local : (local + others).sorted { $0.at < $1.at }
     }
 
     /// Counts an entry; call in the same transaction as the visit's insert. The use is

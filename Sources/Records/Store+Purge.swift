@@ -24,7 +24,28 @@ extension Store {
                 tx.db, sql: "SELECT id FROM invitation WHERE expires < ? AND issued_at < ? ORDER BY issued_at",
                 arguments: [VisitRow.millis(cutoff), VisitRow.millis(cutoff)])
             let codes = visitCodes + invitationIDs
-            guard !codes.isEmpty else { return nil }
+            // The other gates' visits held here (the building replica) are kept no longer than
+            // this gate's own: their names go at the same cutoff, whether or not their gate
+            // has purged yet.
+            let cut = VisitRow.millis(cutoff)
+            let changesBefore = tx.db.totalChangesCount
+            try tx.db.execute(sql: """
+                UPDATE replica_event SET payload = NULL
+                WHERE payload IS NOT NULL AND at < ? AND kind NOT IN ('watch-add', 'invite-issue')
+                  AND NOT EXISTS (SELECT 1 FROM replica_visit v WHERE v.gate = replica_event.gate AND v.code = replica_event.code AND v.status = 'inside')
+                """, arguments: [cut])
+            try tx.db.execute(sql: "DELETE FROM replica_visit WHERE checked_in_at < ? AND status != 'inside'", arguments: [cut])
+            try tx.db.execute(sql: "DELETE FROM replica_closure WHERE checked_out_at < ?", arguments: [cut])
+            try tx.db.execute(sql: "DELETE FROM replica_invitation_use WHERE at < ?", arguments: [cut])
+            try tx.db.execute(
+                sql: "UPDATE replica_event SET payload = NULL WHERE kind = 'invite-issue' AND code IN (SELECT id FROM replica_invitation WHERE json_extract(payload, '$.expires') < ?)",
+                arguments: [cut])
+            try tx.db.execute(sql: "DELETE FROM replica_invitation WHERE json_extract(payload, '$.expires') < ?", arguments: [cut])
+            let replicaErased = tx.db.totalChangesCount > changesBefore
+            guard !codes.isEmpty else {
+                if replicaErased { try tx.setMeta(Store.erasurePendingMeta, "1") }
+                return nil
+            }
             for chunk in stride(from: 0, to: codes.count, by: 500).map({ Array(codes[$0..<min($0 + 500, codes.count)]) }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 try tx.db.execute(sql: "DELETE FROM visit WHERE code IN (\(marks))", arguments: StatementArguments(chunk))

@@ -37,8 +37,10 @@ public struct StoreTransaction {
             .map(VisitRow.entry)
     }
 
+    /// People inside the building: this gate's visits and, with a building log, the other
+    /// gates' (the replica). Capacity is the building's.
     public func insideCount() throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM visit WHERE status = 'inside'")) ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT (SELECT COUNT(*) FROM visit WHERE status = 'inside') + (SELECT COUNT(*) FROM replica_visit WHERE status = 'inside')")) ?? 0
     }
 
     /// The latest check-in time in the log (indexed): a clock set back shows up as before it.
@@ -46,16 +48,21 @@ public struct StoreTransaction {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(checked_in_at) FROM visit")).map(VisitRow.date)
     }
 
-    /// An open visit of the same person: same id hash, or same phone.
+    /// An open visit of the same person: same id hash, or same phone; at this gate, or (with
+    /// a building log) at another gate as far as the replica knows: its `gate` says which.
     public func insideVisit(idHash: String?, phone: String?) throws -> Entry? {
-        if let idHash {
-            if let e = try row("SELECT \(VisitRow.selectList) FROM visit WHERE id_hash = ? AND status = 'inside' LIMIT 1", [idHash]).map(VisitRow.entry)
-            {
-                return e
+        for table in ["visit", "replica_visit"] {
+            if let idHash {
+                if let e = try row("SELECT \(VisitRow.selectList) FROM \(table) WHERE id_hash = ? AND status = 'inside' LIMIT 1", [idHash]).map(VisitRow.entry)
+                {
+                    return e
+                }
             }
-        }
-        if let phone {
-            return try row("SELECT \(VisitRow.selectList) FROM visit WHERE phone = ? AND status = 'inside' LIMIT 1", [phone]).map(VisitRow.entry)
+            if let phone {
+                if let e = try row("SELECT \(VisitRow.selectList) FROM \(table) WHERE phone = ? AND status = 'inside' LIMIT 1", [phone]).map(VisitRow.entry) {
+                    return e
+                }
+            }
         }
         return nil
     }
@@ -82,6 +89,9 @@ public struct StoreTransaction {
         return candidates.max { $0.checkedInAt < $1.checkedInAt }
     }
 
+    /// Matches on this gate's watch list and (with a building log) every other gate's: a
+    /// list entered once is known at every gate. Another gate's entries carry its name in
+    /// their note.
     public func watchMatches(nameFolded: String, idHash: String?, phone: String?) throws -> [WatchEntry] {
         try WatchEntry.fetch(db, sql: """
             SELECT id, name_folded, id_hash, phone, action, note, created_at FROM watch
@@ -89,6 +99,13 @@ public struct StoreTransaction {
                OR (id_hash IS NOT NULL AND id_hash = ?)
                OR (phone IS NOT NULL AND phone = ?)
             ORDER BY id
+            """, arguments: [nameFolded, idHash, phone])
+            + WatchEntry.fetch(db, sql: """
+            SELECT id, name_folded, id_hash, phone, action, '(' || gate || ') ' || COALESCE(note, ''), created_at FROM replica_watch
+            WHERE (name_folded IS NOT NULL AND name_folded = ?)
+               OR (id_hash IS NOT NULL AND id_hash = ?)
+               OR (phone IS NOT NULL AND phone = ?)
+            ORDER BY gate, id
             """, arguments: [nameFolded, idHash, phone])
     }
 

@@ -17,6 +17,16 @@ enum VisitRow {
         "address", "badge", "temperature", "symptoms", "declaration", "app", "pass_summary",
         "decision", "reasons", "override_by", "override_reason", "watch_match", "guard",
     ]
+    /// SQLite column types of the fixed columns (for tables that copy visit's shape).
+    static func columnType(_ column: String) -> String {
+        switch column {
+        case "checked_in_at", "symptoms": "INTEGER"
+        case "temperature": "REAL"
+        case "code", "venue", "gate", "category", "method", "name", "search_text", "id_storage", "decision", "guard": "TEXT NOT NULL"
+        default: "TEXT"
+        }
+    }
+
     static let allColumns = fixedColumns + ["status", "checked_out_at", "auto_closed_at", "confirmed_at", "confirmed_by", "confirmed_decision"]
     static let selectList = allColumns.joined(separator: ", ")
 

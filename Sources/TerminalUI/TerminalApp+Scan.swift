@@ -26,7 +26,7 @@ extension TerminalApp {
                     goHome()
                     showPanel(VerdictPanel(tone: .check, headline: t(.check), source: VerdictPanel.kindLabel(kind, language),
                         name: open.details.name,
-                        lines: [L10n.text(.alreadyInside, language, [gate.calendar.localTime(open.checkedInAt), open.code])],
+                        lines: [L10n.text(.alreadyInside, language, [gate.insideSince(open), open.code])],
                         code: open.code, badge: open.badge, discreetTag: nil))
                     return
                 }

@@ -1,0 +1,187 @@
+import Foundation
+import KioskCore
+import Records
+
+/// The building log as a whole: set up by its administrator (`building init`, `add-gate`),
+/// read by anyone with a gate's or the administrator's login (`status`, `export`, `audit`).
+public struct BuildingAdmin {
+    let link: BuildingLink
+
+    public init(link: BuildingLink) { self.link = link }
+
+    /// Creates or upgrades the schema; returns the steps applied (none when current).
+    public func initialize() throws(BuildingError) -> [String] {
+        let c = try link.connect()
+        return try BuildingSchema.migrate(c)
+    }
+
+    /// The role a gate logs in as.
+    public static func role(forGate gate: String) -> String { "kiosk_gate_\(gate)" }
+
+    /// Creates the gate's login role (or gives an existing one a new password: a replaced
+    /// box) with a random password, and registers the gate. Returns the role and password.
+    public func addGate(_ gate: String) throws(BuildingError) -> (role: String, password: String) {
+        let c = try link.connect()
+        try BuildingSchema.check(c)
+        let role = BuildingAdmin.role(forGate: gate)
+        var bytes = [UInt8](repeating: 0, count: 24)
+        var rng = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = rng.next() }
+        let password = Base64URL.encode(bytes)
+        try c.transaction { () throws(BuildingError) in
+            // The statement carrying the password is not written to the server's log.
+            _ = try? c.query("SET LOCAL log_statement = 'none'")
+            let exists = try c.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]).values.isEmpty == false
+            let verb = exists ? "ALTER ROLE %I LOGIN PASSWORD %L" : "CREATE ROLE %I LOGIN PASSWORD %L"
+            guard let sql = try c.query("SELECT format('\(verb)', $1::text, $2::text)", [role, password]).values.first?[0] ?? nil else {
+                throw .server(sqlstate: "local", message: "could not build the role statement")
+            }
+            try c.query(sql)
+            guard let grant = try c.query("SELECT format('GRANT kiosk_gates TO %I', $1::text)", [role]).values.first?[0] ?? nil else {
+                throw .server(sqlstate: "local", message: "could not build the grant")
+            }
+            try c.query(grant)
+            let taken = try c.query("SELECT role FROM kiosk.gate WHERE name = $1", [gate]).values.first?[0] ?? nil
+            if let taken, taken != role { throw .server(sqlstate: "local", message: "gate \(gate) is registered with role \(taken)") }
+            try c.query("INSERT INTO kiosk.gate (name, role) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [gate, role])
+        }
+        return (role, password)
+    }
+
+    // MARK: Reading the whole building
+
+    public struct GateState: Equatable, Sendable {
+        public var name: String
+        public var role: String
+        public var lastContact: Date?
+        /// The newest event the building log holds of this gate.
+        public var headSeq: Int64
+        /// What the gate last reported as the building's head for it.
+        public var reportedHeadSeq: Int64?
+        public var reportedHeadHash: String?
+        public var clockOffsetMillis: Int64?
+        public var keyDiffers: Bool
+        public var forkAt: Date?
+        public var forkDetail: String?
+    }
+
+    public struct Status: Sendable {
+        public var gates: [GateState]
+        public var inside: Int
+        public var conflicts: [BuildingLedger.Conflict]
+        public var serverTime: Date
+    }
+
+    public func status(timeZone: TimeZone, since: Date) throws(BuildingError) -> Status {
+        let c = try link.connect()
+        try BuildingSchema.check(c)
+        let server = try c.query("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint").values.first?[0].flatMap { $0 }.flatMap(Int64.init) ?? 0
+        let building = try c.query("SELECT value FROM kiosk.building WHERE key = 'key_check'").values.first?[0] ?? nil
+        let rows = try c.query("""
+            SELECT g.name, g.role, (extract(epoch FROM g.last_contact) * 1000)::bigint,
+                   COALESCE((SELECT MAX(seq) FROM kiosk.event e WHERE e.gate = g.name), 0),
+                   g.head_seq, g.head_hash, g.clock_offset_ms, g.key_check,
+                   (extract(epoch FROM g.fork_at) * 1000)::bigint, g.fork_detail
+            FROM kiosk.gate g ORDER BY g.name
+            """)
+        func date(_ s: String??) -> Date? { s.flatMap { $0 }.flatMap(Int64.init).map { Date(timeIntervalSince1970: Double($0) / 1000) } }
+        let gates = rows.values.map { v in
+            GateState(
+                name: v[0] ?? "", role: v[1] ?? "", lastContact: date(v[2]), headSeq: v[3].flatMap { Int64($0) } ?? 0,
+                reportedHeadSeq: v[4].flatMap { Int64($0) }, reportedHeadHash: v[5], clockOffsetMillis: v[6].flatMap { Int64($0) },
+                keyDiffers: building != nil && v[7] != nil && v[7] != building, forkAt: date(v[8]), forkDetail: v[9])
+        }
+        let ledger = try self.ledger(c, checkedInFrom: since, to: Date(timeIntervalSince1970: Double(server) / 1000 + 86400), timeZone: timeZone)
+        let inside: Int
+        do { inside = try ledger.store.read { tx in try tx.insideCount() } } catch { throw .server(sqlstate: "local", message: "\(error)") }
+        return Status(gates: gates, inside: inside, conflicts: ledger.conflicts, serverTime: Date(timeIntervalSince1970: Double(server) / 1000))
+    }
+
+    /// The building's visits checked in within [from, to), replayed from every gate's events.
+    public func ledger(checkedInFrom from: Date, to: Date, timeZone: TimeZone) throws(BuildingError) -> BuildingLedger {
+        let c = try link.connect()
+        try BuildingSchema.check(c)
+        return try ledger(c, checkedInFrom: from, to: to, timeZone: timeZone)
+    }
+
+    func ledger(_ c: PGConnection, checkedInFrom from: Date, to: Date, timeZone: TimeZone) throws(BuildingError) -> BuildingLedger {
+        // Every event of the visits that began in the range (their exits may come later, at
+        // any gate), the invitations used, and the purges that erased any of them.
+        let rows = try c.query(
+            """
+            WITH visits AS (
+                SELECT DISTINCT code FROM kiosk.event
+                WHERE kind = 'checkin' AND at >= $1::bigint - 86400000 AND at < $2::bigint + 86400000 AND code IS NOT NULL
+            )
+            SELECT gate, seq, at, kind, code, payload, payload_hash, prev_hash, hash, clock_offset_ms FROM kiosk.event
+            WHERE code IN (SELECT code FROM visits) OR kind IN ('purge', 'invite-issue')
+               OR (kind = 'invite-use' AND at >= $1::bigint - 86400000)
+            ORDER BY gate, seq
+            """, [String(millis(from)), String(millis(to))])
+        let events = rows.values.compactMap { v in GateSync.event(v[0] ?? "", Array(v[1...])) }
+        let full: BuildingLedger
+        do { full = try BuildingLedger(events: events, timeZone: timeZone) } catch { throw .server(sqlstate: "local", message: "\(error)") }
+        return full
+    }
+
+    // MARK: Audit
+
+    public struct AuditResult: Equatable, Sendable {
+        public var gates = 0
+        public var events = 0
+        /// The first bad (gate, seq) and why; nil when every chain verifies.
+        public var problem: (gate: String, seq: Int64, why: String)?
+        public var ok: Bool { problem == nil }
+
+        public static func == (a: AuditResult, b: AuditResult) -> Bool {
+            a.gates == b.gates && a.events == b.events && a.problem?.gate == b.problem?.gate && a.problem?.seq == b.problem?.seq
+        }
+    }
+
+    /// Verifies every gate's chain as the building log holds it: each link under the
+    /// building's key (only a holder of the key file can), the payloads against their hashes,
+    /// no gap from #1 on, and each gate's last reported head still there, unchanged.
+    public func audit(key: ChainKey) throws(BuildingError) -> AuditResult {
+        let c = try link.connect()
+        try BuildingSchema.check(c)
+        var result = AuditResult()
+        let gates = try c.query("SELECT name, head_seq, head_hash FROM kiosk.gate ORDER BY name")
+        for g in gates.values {
+            guard let gate = g[0] ?? nil else { continue }
+            result.gates += 1
+            var previous: (seq: Int64, hash: String) = (0, HashChain.genesis)
+            var hashes: [Int64: String] = [:]
+            let reported = g[1].flatMap { $0 }.flatMap(Int64.init)
+            while true {
+                let rows = try c.query(
+                    "SELECT seq, at, kind, code, payload, payload_hash, prev_hash, hash, clock_offset_ms FROM kiosk.event WHERE gate = $1 AND seq > $2 ORDER BY seq LIMIT 5000",
+                    [gate, String(previous.seq)])
+                if rows.values.isEmpty { break }
+                for v in rows.values {
+                    guard let e = GateSync.event(gate, v) else {
+                        result.problem = (gate, previous.seq + 1, "a row that is not an event")
+                        return result
+                    }
+                    result.events += 1
+                    if let problem = key.linkProblem(e, after: previous) {
+                        result.problem = (gate, e.seq, problem)
+                        return result
+                    }
+                    previous = (e.seq, e.hash)
+                    if e.seq == reported { hashes[e.seq] = e.hash }
+                }
+            }
+            if let reported, reported > 0 {
+                if reported > previous.seq {
+                    result.problem = (gate, previous.seq + 1, "the gate last reported #\(reported), the building log ends at #\(previous.seq): events were deleted")
+                    return result
+                }
+                if let expected = g[2] ?? nil, hashes[reported] != expected {
+                    result.problem = (gate, reported, "differs from what the gate last reported: the event was replaced")
+                    return result
+                }
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+
+/// The building log's schema in PostgreSQL, as numbered migrations applied once each, in
+/// order, by `kiosk building init` (run by the building's administrator, idempotent). Like the
+/// SQLite migrations, a shipped step is never edited: a change is a new step.
+///
+/// What the server enforces itself, whatever a gate box sends (a stolen box included):
+/// - each gate logs in as its own role; row-level security lets it add events only under its
+///   own gate's name, and gate roles hold no UPDATE or DELETE privilege at all;
+/// - every event continues its gate's chain (`seq` one more, `prev_hash` the previous hash,
+///   `payload_hash` the SHA-256 of the payload); an event already held is skipped when sent
+///   again unchanged and refused when different (a second box with the same gate name);
+/// - a purge event erases the payloads of that gate's purged visits, as the gate did.
+/// What it cannot check: the keyed link itself (the server never holds the building's key).
+/// Every gate checks those on download, and `kiosk building audit` checks them all.
+enum BuildingSchema {
+    static let version = 1
+
+    static let migrations: [(Int, String, String)] = [
+        (1, "gates-events-rls", """
+            CREATE TABLE kiosk.gate (
+                name text PRIMARY KEY,
+                role text NOT NULL UNIQUE,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                last_contact timestamptz,
+                head_seq bigint,
+                head_hash text,
+                clock_offset_ms bigint,
+                key_check text,
+                fork_at timestamptz,
+                fork_detail text
+            );
+            CREATE TABLE kiosk.building (key text PRIMARY KEY, value text NOT NULL);
+            CREATE TABLE kiosk.event (
+                gate text NOT NULL REFERENCES kiosk.gate(name),
+                seq bigint NOT NULL CHECK (seq > 0),
+                at bigint NOT NULL,
+                kind text NOT NULL CHECK (length(kind) BETWEEN 1 AND 32),
+                code text CHECK (length(code) <= 64),
+                payload text,
+                payload_hash text NOT NULL CHECK (payload_hash ~ '^[0-9a-f]{64}$'),
+                prev_hash text NOT NULL CHECK (prev_hash ~ '^[0-9a-f]{64}$'),
+                hash text NOT NULL CHECK (hash ~ '^[0-9a-f]{64}$'),
+                clock_offset_ms bigint NOT NULL DEFAULT 0,
+                received_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                PRIMARY KEY (gate, seq)
+            );
+            CREATE INDEX event_code ON kiosk.event (code);
+            CREATE INDEX event_checkin_at ON kiosk.event (at) WHERE kind = 'checkin';
+
+            -- The gate a role belongs to (NULL for any other role).
+            CREATE FUNCTION kiosk.my_gate() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = kiosk, pg_temp
+                AS $$ SELECT name FROM kiosk.gate WHERE role = session_user $$;
+
+            CREATE FUNCTION kiosk.event_arrives() RETURNS trigger LANGUAGE plpgsql SET search_path = kiosk, pg_temp AS $$
+            DECLARE
+                held text;
+                prev text;
+            BEGIN
+                SELECT hash INTO held FROM kiosk.event WHERE gate = NEW.gate AND seq = NEW.seq;
+                IF FOUND THEN
+                    IF held = NEW.hash THEN
+                        RETURN NULL; -- sent again: nothing changes
+                    END IF;
+                    RAISE EXCEPTION 'gate % event #% differs from the one the building log holds', NEW.gate, NEW.seq
+                        USING ERRCODE = 'KF001';
+                END IF;
+                IF NEW.seq = 1 THEN
+                    prev := repeat('0', 64);
+                ELSE
+                    SELECT hash INTO prev FROM kiosk.event WHERE gate = NEW.gate AND seq = NEW.seq - 1;
+                    IF NOT FOUND THEN
+                        RAISE EXCEPTION 'gate % event #% arrived before #%', NEW.gate, NEW.seq, NEW.seq - 1 USING ERRCODE = 'KG001';
+                    END IF;
+                END IF;
+                IF NEW.prev_hash <> prev THEN
+                    RAISE EXCEPTION 'gate % event #% does not continue the chain the building log holds', NEW.gate, NEW.seq
+                        USING ERRCODE = 'KF002';
+                END IF;
+                IF NEW.payload IS NOT NULL AND encode(sha256(convert_to(NEW.payload, 'UTF8')), 'hex') <> NEW.payload_hash THEN
+                    RAISE EXCEPTION 'gate % event #%: payload does not match its hash', NEW.gate, NEW.seq USING ERRCODE = 'KC001';
+                END IF;
+                NEW.received_at := clock_timestamp();
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER event_arrives BEFORE INSERT ON kiosk.event FOR EACH ROW EXECUTE FUNCTION kiosk.event_arrives();
+
+            -- A purge erases what the gate erased: the payloads of the visits it names that were
+            -- recorded before its cutoff, at that gate only. The hashes stay, so chains verify.
+            CREATE FUNCTION kiosk.purge_arrives() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = kiosk, pg_temp AS $$
+            DECLARE
+                body jsonb;
+            BEGIN
+                IF NEW.kind = 'purge' AND NEW.payload IS NOT NULL THEN
+                    body := NEW.payload::jsonb;
+                    UPDATE kiosk.event SET payload = NULL
+                     WHERE gate = NEW.gate AND seq < NEW.seq AND payload IS NOT NULL
+                       AND code IN (SELECT jsonb_array_elements_text(body -> 'codes'));
+                END IF;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER purge_arrives AFTER INSERT ON kiosk.event FOR EACH ROW WHEN (NEW.kind = 'purge')
+                EXECUTE FUNCTION kiosk.purge_arrives();
+
+            -- A gate's report of itself after each sync: contact, head, clock offset, key check,
+            -- or the fork it found. Only its own row, only through this function.
+            CREATE FUNCTION kiosk.report(p_head_seq bigint, p_head_hash text, p_offset bigint, p_key_check text, p_fork text)
+                RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = kiosk, pg_temp AS $$
+            DECLARE
+                me text := kiosk.my_gate();
+                building_key text;
+            BEGIN
+                IF me IS NULL THEN
+                    RAISE EXCEPTION 'role % is not a gate of this building', session_user USING ERRCODE = 'KR001';
+                END IF;
+                IF p_fork IS NOT NULL THEN
+                    UPDATE kiosk.gate SET fork_at = clock_timestamp(), fork_detail = left(p_fork, 500) WHERE name = me;
+                    RETURN 'fork';
+                END IF;
+                INSERT INTO kiosk.building (key, value) VALUES ('key_check', p_key_check) ON CONFLICT (key) DO NOTHING;
+                SELECT value INTO building_key FROM kiosk.building WHERE key = 'key_check';
+                UPDATE kiosk.gate SET last_contact = clock_timestamp(), head_seq = p_head_seq, head_hash = p_head_hash,
+                    clock_offset_ms = p_offset, key_check = p_key_check WHERE name = me;
+                IF building_key <> p_key_check THEN
+                    RETURN 'key-differs';
+                END IF;
+                RETURN 'ok';
+            END $$;
+
+            ALTER TABLE kiosk.event ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY event_read ON kiosk.event FOR SELECT USING (true);
+            CREATE POLICY event_add_own ON kiosk.event FOR INSERT WITH CHECK (gate = kiosk.my_gate());
+
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kiosk_gates') THEN
+                    CREATE ROLE kiosk_gates NOLOGIN;
+                END IF;
+            END $$;
+            REVOKE ALL ON ALL TABLES IN SCHEMA kiosk FROM PUBLIC;
+            REVOKE ALL ON ALL FUNCTIONS IN SCHEMA kiosk FROM PUBLIC;
+            GRANT USAGE ON SCHEMA kiosk TO kiosk_gates;
+            GRANT SELECT, INSERT ON kiosk.event TO kiosk_gates;
+            GRANT SELECT ON kiosk.gate, kiosk.building, kiosk.schema_version TO kiosk_gates;
+            GRANT EXECUTE ON FUNCTION kiosk.my_gate(), kiosk.report(bigint, text, bigint, text, text), kiosk.event_arrives() TO kiosk_gates;
+            """),
+    ]
+
+    /// Creates the schema or brings it up to `version`, in one transaction, under an advisory
+    /// lock so two administrators running it at once do not both apply a step.
+    static func migrate(_ c: PGConnection) throws(BuildingError) -> [String] {
+        try c.transaction { () throws(BuildingError) -> [String] in
+            try c.query("SELECT pg_advisory_xact_lock(7355608)")
+            try c.query("CREATE SCHEMA IF NOT EXISTS kiosk")
+            try c.query("REVOKE ALL ON SCHEMA kiosk FROM PUBLIC")
+            try c.query("""
+                CREATE TABLE IF NOT EXISTS kiosk.schema_version (
+                    version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+                """)
+            let done = Set(try c.query("SELECT version FROM kiosk.schema_version").values.compactMap { $0[0].flatMap(Int.init) })
+            var applied: [String] = []
+            for (number, name, sql) in migrations where !done.contains(number) {
+                try c.query(sql)
+                try c.query("INSERT INTO kiosk.schema_version (version, name) VALUES ($1, $2)", [String(number), name])
+                applied.append("\(number)-\(name)")
+            }
+            return applied
+        }
+    }
+
+    /// The schema version the server has; throws `.schema` when it is missing or older.
+    static func check(_ c: PGConnection) throws(BuildingError) {
+        let rows: PGConnection.Rows
+        do {
+            rows = try c.query("SELECT COALESCE(MAX(version), 0) FROM kiosk.schema_version")
+        } catch .server(let state, _) where state == "42P01" || state == "3F000" {
+            throw .schema("the building log has no kiosk schema yet")
+        }
+        let v = rows.values.first?[0].flatMap(Int.init) ?? 0
+        if v < version { throw .schema("the building log's schema is version \(v), this kiosk needs \(version)") }
+    }
+}

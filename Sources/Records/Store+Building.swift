@@ -1,0 +1,258 @@
+import Foundation
+import GRDB
+import KioskCore
+
+/// What a batch of other gates' events did to the local replica.
+public struct ReplicaResult: Equatable, Sendable {
+    /// Events stored (duplicates already held are not counted).
+    public var applied = 0
+    /// Check-outs of this gate's visits made at another gate, now recorded here too.
+    public var adopted = 0
+    /// Events refused: (gate, seq, why). Nothing of that gate after it is applied.
+    public var refused: [Refusal] = []
+
+    public struct Refusal: Equatable, Sendable {
+        public var gate: String
+        public var seq: Int64
+        public var problem: String
+    }
+}
+
+/// The newest event the replica holds of one gate.
+public struct ReplicaHead: Equatable, Sendable {
+    public var seq: Int64
+    public var hash: String
+    /// When it was recorded (the gate's clock) and that gate's offset: the age of what this
+    /// gate knows about that one.
+    public var at: Int64
+    public var clockOffsetMillis: Int64
+}
+
+extension Store {
+    // MARK: This gate's own events, for upload
+
+    /// This gate's events after `seq`, oldest first, at most `limit`.
+    public func ownEvents(gate: String, after seq: Int64, limit: Int) throws -> [ChainEvent] {
+        try read { tx in
+            try Row.fetchAll(
+                tx.db.cachedStatement(sql: "SELECT \(ChainEvent.columns) FROM event WHERE seq > ? ORDER BY seq LIMIT ?"),
+                arguments: [seq, limit]
+            ).map { ChainEvent.from($0, gate: gate, offset: 0) }
+        }
+    }
+
+    /// The hash of this gate's event `seq`, nil when there is none.
+    public func ownEventHash(seq: Int64) throws -> String? {
+        try read { tx in try Store.eventHash(tx.db, seq: seq) }
+    }
+
+    public func ownHead() throws -> (seq: Int64, hash: String) {
+        try read { tx in try HashChain.head(tx.db) }
+    }
+
+    /// Remembers the clock offset a run of own events was uploaded with (see `building_upload`).
+    public func recordUpload(firstSeq: Int64, lastSeq: Int64, clockOffsetMillis: Int64) throws {
+        try write { tx in
+            try tx.execute(
+                "INSERT INTO building_upload (first_seq, last_seq, clock_offset_ms) VALUES (?, ?, ?) ON CONFLICT(first_seq) DO UPDATE SET last_seq = excluded.last_seq, clock_offset_ms = excluded.clock_offset_ms",
+                [firstSeq, lastSeq, clockOffsetMillis])
+        }
+    }
+
+    // MARK: The replica of the other gates
+
+    /// The newest replicated event of each other gate.
+    public func replicaHeads() throws -> [String: ReplicaHead] {
+        try read { tx in
+            var heads: [String: ReplicaHead] = [:]
+            for row in try Row.fetchAll(
+                tx.db,
+                sql: "SELECT gate, seq, hash, at, clock_offset_ms FROM replica_event r WHERE seq = (SELECT MAX(seq) FROM replica_event WHERE gate = r.gate)")
+            {
+                heads[row[0]] = ReplicaHead(seq: row[1], hash: row[2], at: row[3], clockOffsetMillis: row[4])
+            }
+            return heads
+        }
+    }
+
+    /// Stores other gates' events and brings what they say into the replica tables, in one
+    /// transaction. Each event must be the next link of its gate's chain under this building's
+    /// key: the server that carried it is not trusted to have kept it intact. A check-out of
+    /// one of this gate's own visits made at another gate is recorded here too, as this gate's
+    /// own `checkout` event naming where it happened, so this gate's log says the visit ended.
+    public func applyReplica(_ events: [ChainEvent], ownGate: String, at now: Date) throws -> ReplicaResult {
+        try write { tx in
+            var result = ReplicaResult()
+            var heads: [String: (seq: Int64, hash: String)] = [:]
+            var stopped = Set<String>()
+            for e in events.sorted(by: { ($0.gate, $0.seq) < ($1.gate, $1.seq) }) where e.gate != ownGate && !stopped.contains(e.gate) {
+                let head: (seq: Int64, hash: String)
+                if let h = heads[e.gate] {
+                    head = h
+                } else {
+                    let row = try tx.row("SELECT seq, hash FROM replica_event WHERE gate = ? ORDER BY seq DESC LIMIT 1", [e.gate])
+                    head = row.map { ($0[0], $0[1]) } ?? (0, HashChain.genesis)
+                }
+                if e.seq <= head.seq { continue }
+                if let problem = chainKey.linkProblem(e, after: head) {
+                    result.refused.append(.init(gate: e.gate, seq: e.seq, problem: problem))
+                    stopped.insert(e.gate)
+                    continue
+                }
+                try tx.execute(
+                    "INSERT INTO replica_event (gate, seq, at, kind, code, payload, payload_hash, prev_hash, hash, clock_offset_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [e.gate, e.seq, e.at, e.kind, e.code, e.payload, e.payloadHash, e.prevHash, e.hash, e.clockOffsetMillis])
+                heads[e.gate] = (e.seq, e.hash)
+                result.applied += 1
+                if try tx.replay(e, ownGate: ownGate, now: now) { result.adopted += 1 }
+            }
+            return result
+        }
+    }
+
+    /// Every visit inside the building now: this gate's and the replica's, oldest first.
+    public func insideEverywhere() throws -> [Entry] {
+        try read { tx in
+            let local = try Row.fetchAll(tx.db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE status = 'inside'").map(VisitRow.entry)
+            let others = try Row.fetchAll(tx.db, sql: "SELECT \(VisitRow.selectList) FROM replica_visit WHERE status = 'inside'").map(VisitRow.entry)
+            return (local + others).sorted { ($0.checkedInAt, $0.gate, $0.code) < ($1.checkedInAt, $1.gate, $1.code) }
+        }
+    }
+
+    /// Events of this gate not yet in the building log, given the head the server last
+    /// reported holding.
+    public func eventsAfter(_ seq: Int64) throws -> Int {
+        try read { tx in try Int.fetchOne(tx.db, sql: "SELECT COUNT(*) FROM event WHERE seq > ?", arguments: [seq]) ?? 0 }
+    }
+}
+
+extension StoreTransaction {
+    /// A visit another gate recorded, open here (from the replica), by code.
+    public func replicaVisit(code: String) throws -> Entry? {
+        try row("SELECT \(VisitRow.selectList) FROM replica_visit WHERE code = ? ORDER BY status = 'inside' DESC, checked_in_at DESC LIMIT 1", [code])
+            .map(VisitRow.entry)
+    }
+
+    /// Checks out, at this gate, a visit another gate recorded: a `remote-checkout` event in
+    /// this gate's chain (the visit's own gate records it too once it syncs), and the replica
+    /// row closed at once so the roll call and the rules see it.
+    public func remoteCheckOut(origin: String, code: String, by gate: String, at now: Date) throws -> Entry {
+        let millis = VisitRow.millis(now)
+        try execute(
+            "UPDATE replica_visit SET status = 'left', checked_out_at = ?, closed_by = ? WHERE gate = ? AND code = ? AND status = 'inside'",
+            [millis, gate, origin, code])
+        try append(
+            .remoteCheckout, code: code,
+            payload: CanonicalJSON.object([("gate", .string(origin)), ("status", .string("left")), ("checked_out_at", .int(millis))]),
+            at: now)
+        guard let e = try row("SELECT \(VisitRow.selectList) FROM replica_visit WHERE gate = ? AND code = ?", [origin, code]).map(VisitRow.entry) else {
+            throw RuleViolation(.noSuchVisit, [code])
+        }
+        return e
+    }
+
+    /// What one replicated event changes in the replica tables. True when it was a check-out
+    /// of this gate's own visit, adopted into this gate's chain.
+    func replay(_ e: ChainEvent, ownGate: String, now: Date) throws -> Bool {
+        guard let obj = e.object else { return false }
+        switch HashChain.Kind(rawValue: e.kind) {
+        case .checkin?:
+            guard let code = e.code else { return false }
+            var values: [DatabaseValue] = []
+            for column in VisitRow.fixedColumns {
+                switch (column, obj[column]) {
+                case ("gate", _): values.append(e.gate.databaseValue)
+                case ("temperature", let n as NSNumber): values.append(n.doubleValue.databaseValue)
+                case (_, let n as NSNumber): values.append(n.int64Value.databaseValue)
+                case (_, let s as String): values.append(s.databaseValue)
+                default: values.append(.null)
+                }
+            }
+            let status = VisitRow.initialStatus(decision: obj["decision"] as? String ?? "")
+            let marks = Array(repeating: "?", count: values.count + 1).joined(separator: ", ")
+            try execute(
+                "INSERT OR IGNORE INTO replica_visit (\(VisitRow.fixedColumns.joined(separator: ", ")), status) VALUES (\(marks))",
+                StatementArguments(values + [status.rawValue.databaseValue]))
+            // A check-out by a third gate that arrived before this check-in.
+            if let closure = try row("SELECT gate, checked_out_at FROM replica_closure WHERE origin = ? AND code = ? ORDER BY checked_out_at LIMIT 1", [e.gate, code]) {
+                try execute(
+                    "UPDATE replica_visit SET status = 'left', checked_out_at = ?, closed_by = ? WHERE gate = ? AND code = ? AND status = 'inside'",
+                    [closure[1] as Int64, closure[0] as String, e.gate, code])
+            }
+        case .checkout?, .autoClose?, .confirm?:
+            guard let code = e.code, let status = obj["status"] as? String else { return false }
+            let out = (obj["checked_out_at"] as? NSNumber)?.int64Value
+            let auto = (obj["auto_closed_at"] as? NSNumber)?.int64Value
+            if e.kind == HashChain.Kind.confirm.rawValue {
+                try execute(
+                    "UPDATE replica_visit SET status = ?, confirmed_at = ?, confirmed_by = ?, confirmed_decision = ? WHERE gate = ? AND code = ? AND status = 'pending'",
+                    [status, (obj["confirmed_at"] as? NSNumber)?.int64Value, obj["confirmed_by"] as? String, obj["decision"] as? String, e.gate, code])
+            } else {
+                // Only an open visit closes: a later close by its own gate of a visit another
+                // gate closed first leaves the first (the building log lists both).
+                try execute(
+                    "UPDATE replica_visit SET status = ?, checked_out_at = ?, auto_closed_at = ?, closed_by = ? WHERE gate = ? AND code = ? AND status IN ('inside', 'pending')",
+                    [status, out, auto, e.gate, e.gate, code])
+            }
+        case .remoteCheckout?:
+            guard let code = e.code, let origin = obj["gate"] as? String, let out = (obj["checked_out_at"] as? NSNumber)?.int64Value else { return false }
+            if origin == ownGate {
+                return try adoptCheckOut(code: code, checkedOutAt: out, by: e, now: now)
+            }
+            try execute(
+                "INSERT OR IGNORE INTO replica_closure (origin, code, gate, seq, checked_out_at) VALUES (?, ?, ?, ?, ?)",
+                [origin, code, e.gate, e.seq, out])
+            try execute(
+                "UPDATE replica_visit SET status = 'left', checked_out_at = ?, closed_by = ? WHERE gate = ? AND code = ? AND status = 'inside'",
+                [out, e.gate, origin, code])
+        case .watchAdd?:
+            guard let id = (obj["id"] as? NSNumber)?.int64Value, let action = obj["action"] as? String else { return false }
+            try execute(
+                "INSERT OR REPLACE INTO replica_watch (gate, id, name_folded, id_hash, phone, action, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [e.gate, id, obj["name_folded"] as? String, obj["id_hash"] as? String, obj["phone"] as? String, action, obj["note"] as? String, e.at])
+        case .watchRemove?:
+            guard let id = (obj["id"] as? NSNumber)?.int64Value else { return false }
+            try execute("DELETE FROM replica_watch WHERE gate = ? AND id = ?", [e.gate, id])
+        case .inviteIssue?:
+            guard let id = e.code, let payload = e.payload else { return false }
+            try execute("INSERT OR IGNORE INTO replica_invitation (id, gate, payload) VALUES (?, ?, ?)", [id, e.gate, payload])
+        case .inviteRevoke?:
+            guard let id = e.code else { return false }
+            try execute("UPDATE replica_invitation SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", [e.at, id])
+        case .inviteUse?:
+            guard let id = e.code, let visit = obj["visit"] as? String, let when = (obj["at"] as? NSNumber)?.int64Value else { return false }
+            try execute(
+                "INSERT OR IGNORE INTO replica_invitation_use (gate, seq, invitation, visit_code, at) VALUES (?, ?, ?, ?, ?)",
+                [e.gate, e.seq, id, visit, when])
+        case .purge?:
+            guard let codes = obj["codes"] as? [String] else { return false }
+            for chunk in stride(from: 0, to: codes.count, by: 500).map({ Array(codes[$0..<min($0 + 500, codes.count)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let args = StatementArguments([e.gate] + chunk)
+                try execute("DELETE FROM replica_visit WHERE gate = ? AND code IN (\(marks))", args)
+                try execute("UPDATE replica_event SET payload = NULL WHERE gate = ? AND code IN (\(marks))", args)
+                try execute("DELETE FROM replica_invitation WHERE gate = ? AND id IN (\(marks))", args)
+                try execute("DELETE FROM replica_closure WHERE origin = ? AND code IN (\(marks))", args)
+            }
+        default:
+            break
+        }
+        return false
+    }
+
+    /// Another gate checked out one of this gate's visits: this gate's row closes with that
+    /// gate's time, and this gate's chain says where it happened (`by_gate`, `by_seq`), so the
+    /// building log sees one exit, not two. A visit already closed here stays as it is: two
+    /// exits are a conflict the building log lists, never overwritten.
+    func adoptCheckOut(code: String, checkedOutAt: Int64, by e: ChainEvent, now: Date) throws -> Bool {
+        try execute("UPDATE visit SET status = 'left', checked_out_at = ? WHERE code = ? AND status = 'inside'", [checkedOutAt, code])
+        guard db.changesCount > 0 else { return false }
+        try append(
+            .checkout, code: code,
+            payload: CanonicalJSON.object([
+                ("status", .string("left")), ("checked_out_at", .int(checkedOutAt)), ("by_gate", .string(e.gate)), ("by_seq", .int(e.seq)),
+            ]),
+            at: now)
+        return true
+    }
+}
