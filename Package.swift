@@ -77,7 +77,7 @@ let package = Package(
         ),
         // glibc's malloc.h (no library to link): the terminal's heap figures.
         .systemLibrary(name: "CMalloc"),
-        .target(name: "TerminalUI", dependencies: ["Gate", "KioskCore", "CNcursesw", "CMalloc"]),
+        .target(name: "TerminalUI", dependencies: ["Gate", "Building", "KioskCore", "CNcursesw", "CMalloc"]),
         .target(
             name: "CheckinWeb",
             dependencies: [

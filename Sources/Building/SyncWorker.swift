@@ -20,6 +20,13 @@ public struct SyncStatus: Equatable, Sendable {
     public var lastSuccess: Date?
     /// Server minus gate clock, ms, at the last pass.
     public var clockOffsetMillis: Int64?
+
+    public init(link: Link = .starting, waiting: Int = 0, lastSuccess: Date? = nil, clockOffsetMillis: Int64? = nil) {
+        self.link = link
+        self.waiting = waiting
+        self.lastSuccess = lastSuccess
+        self.clockOffsetMillis = clockOffsetMillis
+    }
 }
 
 /// Runs `GateSync` every `interval` on a thread of its own, so that a scan never waits for
@@ -86,9 +93,22 @@ public final class SyncWorker: @unchecked Sendable {
             current = next
             condition.unlock()
             onChange(next)
-            condition.lock()
+            // Until the next pass is due: every quarter second, a look at this gate's head (one
+            // indexed read). A new event — a check-in here, or by another process on this
+            // log — is sent at once, so another gate sees it within its own next pass.
             let deadline = Date().addingTimeInterval(interval)
-            while !stopping, !wakeRequested, condition.wait(until: deadline) {}
+            let head = (try? store.ownHead().seq) ?? 0
+            condition.lock()
+            while !stopping, !wakeRequested {
+                let tick = min(deadline, Date().addingTimeInterval(0.25))
+                if !condition.wait(until: tick) {
+                    if Date() >= deadline { break }
+                    condition.unlock()
+                    let moved = ((try? store.ownHead().seq) ?? head) != head
+                    condition.lock()
+                    if moved { break }
+                }
+            }
             wakeRequested = false
             condition.unlock()
         }

@@ -117,12 +117,12 @@ extension GateService {
     /// Saves the evacuation roll call (everyone inside, longest inside first) beside the
     /// exports, 0600, and returns where it went and how many names it holds.
     public func saveRollCall() throws -> (path: String, count: Int) {
-        let inside = try list(day: nil, insideOnly: true, search: nil)
+        let inside = try insideNow()
         let stamp = calendar.localTimestamp(clock.now()).filter { $0.isNumber }
         let path = config.records.exportDir + "/rollcall-\(config.venue.id)-\(stamp).csv"
         do {
             try SecureFiles.makeDirectory(config.records.exportDir)
-            try SecureFiles.writeAtomically(Array(RollCall.csv(inside, calendar: calendar).utf8), to: path)
+            try SecureFiles.writeAtomically(Array(RollCall.csv(inside, calendar: calendar, gateColumn: config.building.database != nil).utf8), to: path)
         } catch let e as SecureFiles.Failure {
             throw ExportFailure(path: path, reason: e.reason)
         }

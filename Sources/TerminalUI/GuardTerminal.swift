@@ -1,3 +1,4 @@
+import Building
 import Foundation
 import Gate
 import Glibc
@@ -32,6 +33,24 @@ public enum GuardTerminal {
         defer { terminal.restore() }
         let runner = ThreadRunner(gate: gate) { wake.wake() }
         let app = TerminalApp(gate: gate, runner: runner, guardName: guardName, capabilities: terminal.capabilities, log: write)
+        // The building log, synced beside the loop; the title bar shows the link.
+        var worker: SyncWorker?
+        do {
+            worker = try gate.makeBuildingWorker(onChange: { status in
+                if case .refused(let why) = status.link { write("building: \(why)") }
+                wake.wake()
+            })
+        } catch {
+            write("building: \(error.description)")
+            let failed = SyncStatus(link: .refused(error.description))
+            app.buildingStatus = { failed }
+        }
+        if let worker {
+            app.buildingStatus = { worker.status }
+            worker.start()
+            write("building: syncing with \(config.building.database?.description ?? "?") every \(config.building.syncSeconds) s")
+        }
+        defer { worker?.stop() }
         let serial = config.scanner.device.map { SerialScanner(path: $0, wake: wake) }
         defer { serial?.stop() }
         var loop = TerminalLoop(

@@ -49,9 +49,32 @@ extension TerminalApp {
 
     func drawTitle(_ g: inout CellGrid, _ title: String) {
         g.fill(row: 0, role: .title)
-        g.put(0, 1, title, .title, bold: true, limit: g.columns - 24)
         let clock = gate.calendar.localTimestamp(now)
-        g.put(0, g.columns - CharacterWidth.of(clock) - 1, clock, .title)
+        let clockColumn = g.columns - CharacterWidth.of(clock) - 1
+        g.put(0, clockColumn, clock, .title)
+        var titleLimit = g.columns - 24
+        if let link = buildingLinkText() {
+            // The link sits left of the clock; the title gives way (it is on every screen).
+            let text = CharacterWidth.fit(link.text, max(10, g.columns / 2))
+            let column = clockColumn - CharacterWidth.of(text) - 2
+            g.put(0, column, text, link.role == .title ? .title : link.role, bold: link.role != .title)
+            titleLimit = max(10, column - 3)
+        }
+        g.put(0, 1, title, .title, bold: true, limit: titleLimit)
+    }
+
+    /// "Building: online", or "Offline since 10:42 · 37 events waiting" (with a clock off by
+    /// more than a few seconds), or the refusal: what the guard needs to know of the link.
+    func buildingLinkText() -> (text: String, role: Role)? {
+        guard let s = buildingStatus?() else { return nil }
+        var skew = ""
+        if let o = s.clockOffsetMillis, abs(o) >= 3000 { skew = " · " + t(.buildingSkew, [String(Int((Double(o) / 1000).rounded()))]) }
+        switch s.link {
+        case .starting: return (t(.buildingStarting), .title)
+        case .online: return (t(.buildingOnline) + skew, skew.isEmpty ? .title : .warning)
+        case .offline(let since, _): return (t(.buildingOffline, [gate.calendar.localTime(since), String(s.waiting)]), .warning)
+        case .refused: return (t(.buildingRefused), .error)
+        }
     }
 
     /// The function-key bar: "F1Help F2Manual …", shortened to fit (no "F", then short labels).
@@ -481,16 +504,22 @@ extension TerminalApp {
 
     func drawInside(_ g: inout CellGrid) {
         drawTitle(&g, t(.insideTitle, [String(insideList.count)]))
-        let nameWidth = max(12, g.columns - 53)
-        let header = [CharacterWidth.pad(t(.colIn), 6), CharacterWidth.pad(t(.colFor), 10), CharacterWidth.pad(t(.colBadge), 8),
-            CharacterWidth.pad(t(.colName), nameWidth), t(.colHost)].joined()
-        g.put(2, 1, header, .dim, bold: true)
+        // The whole building's roll call has a gate column: where each person came in.
+        let building = buildingStatus != nil
+        let gateWidth = building ? 11 : 0
+        let nameWidth = max(12, g.columns - 53 - gateWidth)
+        let header = [CharacterWidth.pad(t(.colIn), 6), CharacterWidth.pad(t(.colFor), 10)]
+            + (building ? [CharacterWidth.pad(t(.colGate), gateWidth)] : [])
+            + [CharacterWidth.pad(t(.colBadge), 8), CharacterWidth.pad(t(.colName), nameWidth), t(.colHost)]
+        g.put(2, 1, header.joined(), .dim, bold: true)
+        if building, let link = buildingLinkText() { g.put(1, 1, link.text, link.role == .title ? .dim : link.role, limit: g.columns - 2) }
         let top = 3
         let height = g.rows - 3 - top
         for (offset, e) in insideList.dropFirst(insideScroll).prefix(max(0, height)).enumerated() {
-            let line = [CharacterWidth.pad(gate.calendar.localTime(e.checkedInAt), 6), CharacterWidth.pad(duration(since: e.checkedInAt), 10),
-                CharacterWidth.pad(e.badge ?? "", 8), CharacterWidth.pad(e.details.name, nameWidth), e.details.host ?? ""].joined()
-            g.put(top + offset, 1, line, .normal, limit: g.columns - 2)
+            let line = [CharacterWidth.pad(gate.calendar.localTime(e.checkedInAt), 6), CharacterWidth.pad(duration(since: e.checkedInAt), 10)]
+                + (building ? [CharacterWidth.pad(e.gate, gateWidth)] : [])
+                + [CharacterWidth.pad(e.badge ?? "", 8), CharacterWidth.pad(e.details.name, nameWidth), e.details.host ?? ""]
+            g.put(top + offset, 1, line.joined(), .normal, limit: g.columns - 2)
         }
         drawStatus(&g, row: g.rows - 3)
         g.put(g.rows - 2, 1, t(.insideHelp), .dim)

@@ -318,7 +318,7 @@ extension TerminalApp {
 
 extension TerminalApp {
     func reloadInside() {
-        run({ gate in try gate.list(day: nil, insideOnly: true, search: nil) }, done: { [self] result in
+        run({ gate in try gate.insideNow() }, done: { [self] result in
             switch result {
             case .success(let e): insideList = e.sorted { $0.checkedInAt < $1.checkedInAt }
             case .failure(let e): say(describe(e), .error)

@@ -1,3 +1,4 @@
+import Building
 import Foundation
 import Gate
 import KioskCore
@@ -83,6 +84,8 @@ public final class TerminalApp {
     var checkOut = CheckOutState()
     var visits = VisitsState()
     var insideList: [Entry] = []
+    /// The building link's state (`SyncWorker.status`), nil for a gate that stands alone.
+    public var buildingStatus: (@Sendable () -> SyncStatus)?
     var insideScroll = 0
     var pinField = TextField("", limit: 12)
     /// Everything typed on the PIN screen, digits or not: a scanner too slow to be told by

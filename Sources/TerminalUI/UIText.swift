@@ -26,6 +26,7 @@ public enum UIKey: String, CaseIterable, Sendable {
     case unreadable, unreadableHeadline
     case askTakenBy, verdictEarlier, feverConfirmAsk, exportingToday
     case statusUnconfirmed, guardSelfService
+    case buildingStarting, buildingOnline, buildingOffline, buildingRefused, buildingSkew, colGate
 }
 
 public enum UIText {
@@ -129,6 +130,12 @@ public enum UIText {
         case .venueTooSmall: return "Cửa sổ quá nhỏ cho mã QR: cần {0}×{1}, hiện có {2}×{3}."
         case .insideTitle: return "Đang trong nhà: {0} người (điểm danh)"
         case .insideHelp: return "Enter: lưu danh sách điểm danh (CSV) · ↑↓ cuộn · Esc quay lại"
+        case .buildingStarting: return "Tòa nhà: đang kết nối…"
+        case .buildingOnline: return "Tòa nhà: trực tuyến"
+        case .buildingOffline: return "Mất kết nối tòa nhà từ {0} · {1} sự kiện chờ"
+        case .buildingRefused: return "TÒA NHÀ TỪ CHỐI CỔNG NÀY: gọi quản trị"
+        case .buildingSkew: return "lệch giờ {0} giây"
+        case .colGate: return "Cổng"
         case .rollCallSaved: return "Đã lưu danh sách điểm danh: {0}"
         case .pinPrompt: return "Nhập mã PIN giám sát rồi Enter (Esc: thôi):"
         case .pinWrong: return "Sai mã PIN. Còn {0} lần thử."
@@ -280,6 +287,12 @@ public enum UIText {
         case .venueTooSmall: return "Window too small for the QR code: needs {0}×{1}, has {2}×{3}."
         case .insideTitle: return "Inside now: {0} (roll call)"
         case .insideHelp: return "Enter: save the roll call (CSV) · ↑↓ scroll · Esc back"
+        case .buildingStarting: return "Building: connecting…"
+        case .buildingOnline: return "Building: online"
+        case .buildingOffline: return "Offline since {0} · {1} events waiting"
+        case .buildingRefused: return "BUILDING REFUSES THIS GATE: call the administrator"
+        case .buildingSkew: return "clock off by {0} s"
+        case .colGate: return "Gate"
         case .rollCallSaved: return "Roll call saved: {0}"
         case .pinPrompt: return "Supervisor PIN, then Enter (Esc: cancel):"
         case .pinWrong: return "Wrong PIN. {0} tries left."

@@ -306,14 +306,14 @@ struct SyncCommand: ParsableCommand {
     func run() throws {
         let context = try Context.make(global, autoCheckout: false)
         let gate = context.gate
-        let sync: GateSync
+        let made: GateSync?
         do {
-            guard let link = try BuildingLink(config: gate.config) else {
-                throw Context.usage("no building log configured: set [building] database in \(gate.config.source)")
-            }
-            sync = GateSync(link: link, store: gate.store, gate: gate.config.venue.gate, keyCheck: gate.hasher.chainKey.check, now: { [clock = gate.clock] in clock.now() })
-        } catch let e as BuildingError {
-            throw BuildingFailure.exit(e)
+            made = try gate.makeBuildingSync()
+        } catch {
+            throw BuildingFailure.exit(error)
+        }
+        guard let sync = made else {
+            throw Context.usage("no building log configured: set [building] database in \(gate.config.source)")
         }
         do {
             let r = try sync.pass()

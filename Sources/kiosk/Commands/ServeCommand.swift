@@ -1,5 +1,6 @@
 import ArgumentParser
 import CheckinWeb
+import Building
 import Foundation
 import Gate
 import KioskCore
@@ -27,6 +28,27 @@ struct ServeCommand: ParsableCommand {
         // Alone at a gate, serve runs the daily jobs the guard terminal would run.
         let jobs = DailyJobs(gate: context.gate) { printError($0) }
         jobs.start()
+        // And the building log, as the terminal would; its state changes go to stderr (the
+        // journal under systemd), once each.
+        let worker: SyncWorker?
+        do {
+            let last = LastLine()
+            worker = try context.gate.makeBuildingWorker { status in
+                let line: String
+                switch status.link {
+                case .starting: return
+                case .online: line = "building: online"
+                case .offline(let since, let why): line = "building: offline since \(ISOTime.format(since)) (\(why)); \(status.waiting) event(s) waiting"
+                case .refused(let why): line = "building: \(why)"
+                }
+                if last.swap(line) != line { printError(line) }
+            }
+        } catch {
+            printError("building: \(error.description)")
+            throw ExitCode(1)
+        }
+        worker?.start()
+        defer { worker?.stop() }
         let web = WebService()
         web.start(gate: context.gate, host: host, port: port, handleSignals: true) { printError($0) }
         let c = context.gate.config.checkinWeb
@@ -36,6 +58,18 @@ struct ServeCommand: ParsableCommand {
         if let problem = web.problem {
             printError("kiosk serve: \(problem)")
             throw ExitCode(1)
+        }
+    }
+}
+
+/// The last line said, so a state is printed when it changes, not every pass.
+final class LastLine: @unchecked Sendable {
+    private let lock = NSLock()
+    private var line = ""
+    func swap(_ new: String) -> String {
+        lock.withLock {
+            defer { line = new }
+            return line
         }
     }
 }
