@@ -65,11 +65,19 @@ public struct InvitationUse: Equatable, Sendable {
 }
 
 extension StoreTransaction {
-    /// The invitation issued here, or (with a building log) at another gate.
+    /// The invitation issued here, or (with a building log) at another gate; revoked when
+    /// any gate revoked it.
     public func invitation(id: String) throws -> InvitationRecord? {
-        if let local = try row("SELECT \(InvitationRecord.columns) FROM invitation WHERE id = ?", [id]).map(InvitationRecord.from) {
+        if var local = try row("SELECT \(InvitationRecord.columns) FROM invitation WHERE id = ?", [id]).map(InvitationRecord.from) {
+            if local.revokedAt == nil, let elsewhere = try Int64.fetchOne(db, sql: "SELECT revoked_at FROM replica_invitation WHERE id = ?", arguments: [id]) {
+                local.revokedAt = VisitRow.date(elsewhere)
+            }
             return local
         }
+        return try replicaInvitation(id: id)
+    }
+
+    func replicaInvitation(id: String) throws -> InvitationRecord? {
         guard let r = try row("SELECT payload, revoked_at FROM replica_invitation WHERE id = ?", [id]),
             let obj = CanonicalJSON.decode(r[0] as String) as? [String: Any]
         else { return nil }
@@ -93,10 +101,26 @@ extension StoreTransaction {
     /// Counts an entry; call in the same transaction as the visit's insert. The use is
     /// chained: a deleted use row would let a single-use invitation admit again.
     public func recordInvitationUse(id: String, visitCode: String, at now: Date) throws {
+        try adoptInvitation(id: id, at: now)
         try db.execute(
             sql: "INSERT INTO invitation_use (invitation, visit_code, at) VALUES (?, ?, ?)",
             arguments: [id, visitCode, VisitRow.millis(now)])
         try append(.inviteUse, code: id, payload: InvitationUse.canonical(visitCode: visitCode, atMillis: VisitRow.millis(now)), at: now)
+    }
+
+    /// An invitation issued at another gate, used or revoked here: kept here too, with its
+    /// own `invite-issue` event in this gate's chain, so this gate's uses and revocation
+    /// refer to a row its audit can check. Nothing when it is already here or unknown.
+    func adoptInvitation(id: String, at now: Date) throws {
+        guard try Int.fetchOne(db, sql: "SELECT 1 FROM invitation WHERE id = ?", arguments: [id]) == nil,
+            var inv = try replicaInvitation(id: id)
+        else { return }
+        inv.revokedAt = nil
+        try db.execute(
+            sql: "INSERT INTO invitation (\(InvitationRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            arguments: [inv.id, inv.venue, inv.name, inv.host, inv.purpose, VisitRow.millis(inv.notBefore),
+                VisitRow.millis(inv.expires), inv.uses, VisitRow.millis(inv.issuedAt)])
+        try append(.inviteIssue, code: inv.id, payload: inv.canonical, at: now)
     }
 }
 
@@ -118,6 +142,11 @@ extension Store {
         try write { tx in
             let prefix = idPrefix.lowercased().filter { $0.isHexDigit }
             guard prefix.count >= 8 else { return nil }
+            // Issued at another gate of the building: revoked here, for every gate.
+            let elsewhere = try String.fetchAll(
+                tx.db, sql: "SELECT id FROM replica_invitation WHERE id LIKE ? AND id NOT IN (SELECT id FROM invitation) LIMIT 2",
+                arguments: [prefix + "%"])
+            if elsewhere.count == 1, let id = elsewhere.first { try tx.adoptInvitation(id: id, at: now) }
             let found = try Row.fetchAll(
                 tx.db, sql: "SELECT \(InvitationRecord.columns) FROM invitation WHERE id LIKE ? LIMIT 2",
                 arguments: [prefix + "%"]
