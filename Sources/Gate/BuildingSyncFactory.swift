@@ -20,8 +20,18 @@ extension GateService {
 
     /// Everyone inside: the whole building (this gate and the replica) when there is a
     /// building log, this gate's visits otherwise; longest inside first.
-    public func insideNow() throws -> [Entry] {
-        if config.building.database != nil { return try store.insideEverywhere() }
-        return try list(day: nil, insideOnly: true, search: nil).sorted { $0.checkedInAt < $1.checkedInAt }
+    /// `search`: folded text every word of which must appear in the name, organisation,
+    /// host, code or badge (as `kiosk list --search`).
+    public func insideNow(search: String? = nil) throws -> [Entry] {
+        guard config.building.database != nil else {
+            return try list(day: nil, insideOnly: true, search: search).sorted { $0.checkedInAt < $1.checkedInAt }
+        }
+        let all = try store.insideEverywhere()
+        guard let search, !search.isEmpty else { return all }
+        let words = TextFolding.fold(search).split(separator: " ")
+        return all.filter { e in
+            let text = TextFolding.fold([e.details.name, e.details.organisation ?? "", e.details.host ?? "", e.code, e.badge ?? ""].joined(separator: " "))
+            return words.allSatisfy { text.contains($0) }
+        }
     }
 }

@@ -54,7 +54,12 @@ public struct BuildingLedger: Sendable {
             let remoteSeen = Set(ordered.filter { $0.kind == HashChain.Kind.remoteCheckout.rawValue }.map { "\($0.gate)#\($0.seq)" })
             var invitationUses: [String: [(ChainEvent, String)]] = [:]
             var invitationAllowed: [String: Int] = [:]
-            for e in ordered {
+            // Check-ins first, then everything else in the building order: an exit's corrected
+            // time may fall before its entry's (one gate's offset measured a little off), and an
+            // exit must still find its visit. Which of two exits counts is decided among exits.
+            let checkins = ordered.filter { $0.kind == HashChain.Kind.checkin.rawValue }
+            let rest = ordered.filter { $0.kind != HashChain.Kind.checkin.rawValue }
+            for e in checkins + rest {
                 guard let obj = e.object else { continue }
                 switch HashChain.Kind(rawValue: e.kind) {
                 case .checkin?:

@@ -192,10 +192,12 @@ extension TerminalApp {
             return
         }
         run({ gate -> [Entry] in
-            let inside = try gate.list(day: nil, insideOnly: true, search: nil)
+            // The whole building when there is a building log: a visitor who came in by the
+            // lobby leaves by the car park. Badges are each gate's own cards.
+            let inside = try gate.insideNow()
             if let code = EntryCode.normalise(text), let e = inside.first(where: { $0.code == code }) { return [e] }
-            if let e = inside.first(where: { $0.badge == text }) { return [e] }
-            return try gate.list(day: nil, insideOnly: true, search: text)
+            if let e = inside.first(where: { $0.badge == text && $0.gate == gate.config.venue.gate }) { return [e] }
+            return try gate.insideNow(search: text)
         }, done: { [self] result in
             switch result {
             case .success(let found):

@@ -289,7 +289,7 @@ public enum UIText {
         case .insideHelp: return "Enter: save the roll call (CSV) · ↑↓ scroll · Esc back"
         case .buildingStarting: return "Building: connecting…"
         case .buildingOnline: return "Building: online"
-        case .buildingOffline: return "Offline since {0} · {1} events waiting"
+        case .buildingOffline: return "Offline since {0} · {1} {1|event|events} waiting"
         case .buildingRefused: return "BUILDING REFUSES THIS GATE: call the administrator"
         case .buildingSkew: return "clock off by {0} s"
         case .colGate: return "Gate"
