@@ -105,19 +105,15 @@ public struct BuildingAdmin {
     }
 
     func ledger(_ c: PGConnection, checkedInFrom from: Date, to: Date, timeZone: TimeZone) throws(BuildingError) -> BuildingLedger {
-        // Every event of the visits that began in the range (their exits may come later, at
-        // any gate), the invitations used, and the purges that erased any of them.
+        // Every event from a day before the range on (a visit's exit may come days later, at
+        // any gate; a gate's clock may be a little off), and the invitations' issues. The
+        // export keeps the visits that began in the range.
         let rows = try c.query(
             """
-            WITH visits AS (
-                SELECT DISTINCT code FROM kiosk.event
-                WHERE kind = 'checkin' AND at >= $1::bigint - 86400000 AND at < $2::bigint + 86400000 AND code IS NOT NULL
-            )
             SELECT gate, seq, at, kind, code, payload, payload_hash, prev_hash, hash, clock_offset_ms FROM kiosk.event
-            WHERE code IN (SELECT code FROM visits) OR kind IN ('purge', 'invite-issue')
-               OR (kind = 'invite-use' AND at >= $1::bigint - 86400000)
+            WHERE at >= $1::bigint - 86400000 OR kind = 'invite-issue'
             ORDER BY gate, seq
-            """, [String(millis(from)), String(millis(to))])
+            """, [String(millis(from))])
         let events = rows.values.compactMap { v in GateSync.event(v[0] ?? "", Array(v[1...])) }
         let full: BuildingLedger
         do { full = try BuildingLedger(events: events, timeZone: timeZone) } catch { throw .server(sqlstate: "local", message: "\(error)") }

@@ -141,11 +141,16 @@ public final class GateSync {
                          payload_hash text, prev_hash text, hash text)
                     ORDER BY seq
                     """, [GateSync.json(events), String(offset)])
-            } catch .server(let state, let message) where state == "KF001" || state == "KF002" {
+            } catch .server(let state, let message) where state == "KF002" {
                 try reportFork(c, message)
             } catch .server(let state, _) where state == "23505" {
-                // Another box with this name inserted the same seq at the same moment.
-                try reportFork(c, "another box uploaded event #\(first.seq) of gate \(gate) at the same time")
+                // The server holds some of these already: another process of this gate (the
+                // terminal's worker beside a `kiosk sync`) sent them a moment ago — the same
+                // events, so go on from what it holds — or another box with this name did.
+                let held = try c.query("SELECT hash FROM kiosk.event WHERE gate = $1 AND seq = $2", [gate, String(first.seq)]).values.first?[0] ?? nil
+                if held != first.hash {
+                    try reportFork(c, "event #\(first.seq) differs from the one the building log holds")
+                }
             }
             do { try store.recordUpload(firstSeq: first.seq, lastSeq: last.seq, clockOffsetMillis: offset) } catch {
                 throw .server(sqlstate: "local", message: "\(error)")
@@ -154,6 +159,11 @@ public final class GateSync {
             let now = try c.query("SELECT COALESCE(MAX(seq), 0) FROM kiosk.event WHERE gate = $1", [gate]).values.first?[0].flatMap { Int64($0) } ?? 0
             report.uploaded += Int(max(0, now - serverSeq))
             guard now > serverSeq else { break }
+            if let ours = try? store.ownEventHash(seq: now),
+                ours != (try c.query("SELECT hash FROM kiosk.event WHERE gate = $1 AND seq = $2", [gate, String(now)]).values.first?[0] ?? nil)
+            {
+                try reportFork(c, "event #\(now) differs from the one the building log holds")
+            }
             serverSeq = now
             report.serverHead = now
         }

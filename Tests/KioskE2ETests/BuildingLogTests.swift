@@ -152,6 +152,24 @@ import Glibc
         #expect(try b["lobby"].run(["building", "audit"]).status == 0)
     }
 
+    @Test func twoProcessesOfOneGateUploadingAtOnceAreNotAFork() throws {
+        // The terminal's worker and a `kiosk sync` (or cron) on the same box, same log.
+        let b = try TestBuilding(gates: ["lobby"], settings: ["venue.capacity": "0"])
+        let lines = (0..<3000).map { #"{"name": "Khách \#($0)"}"# }.joined(separator: "\n") + "\n"
+        try b["lobby"].run(["checkin", "--batch", "-"], stdin: Data(lines.utf8), timeout: 300).expectSuccess("batch")
+        let results = [0, 1, 2].map { _ in
+            (try? BackgroundProcess(b["lobby"].binary, ["sync", "--config", b["lobby"].configPath]))
+        }
+        for p in results { p?.process.waitUntilExit() }
+        #expect(results.allSatisfy { $0?.process.terminationStatus == 0 }, "\(results.map { $0?.process.terminationStatus ?? -1 })")
+        let local = try b.localHead("lobby")
+        let server = try b.serverEvents("lobby")
+        #expect(server.count == local && server.max == local)
+        let status = try JSON.object(try b["lobby"].run(["building", "status", "--json"]).stdout)
+        let lobby = try #require((status["gates"] as? [[String: Any]])?.first)
+        #expect(isNull(lobby["fork"]), "\(lobby)")
+    }
+
     @Test func aClonedOrRestoredBoxCannotContinueAGate() throws {
         let b = try TestBuilding(gates: ["lobby"])
         _ = try b["lobby"].checkin("Khách một", now: t("08:00:00"))
