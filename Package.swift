@@ -94,7 +94,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "KioskBench", dependencies: ["Gate", "Records", "KioskCore", "Passes", "VenueCode", "TerminalUI"]),
+        .executableTarget(
+            name: "KioskBench",
+            // TestSupport: the same throwaway PostgreSQL the tests start, for the building figures.
+            dependencies: ["Gate", "Records", "KioskCore", "Passes", "VenueCode", "TerminalUI", "Building", "TestSupport"]),
         // Threads for tests that claim concurrency (not concurrentPerform's one per core).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"]),

@@ -21,8 +21,9 @@ public struct SyncReport: Equatable, Sendable {
 
 /// One gate's side of the building log: uploads its own chain, pulls the other gates'. One
 /// per process, used from one thread at a time (the sync worker or `kiosk sync`); it keeps
-/// its connection between passes and drops it on any error.
-public final class GateSync {
+/// its connection between passes and drops it on any error. (`@unchecked Sendable`: handed
+/// to the one thread that uses it, never shared between two at once.)
+public final class GateSync: @unchecked Sendable {
     let link: BuildingLink
     let store: Store
     public let gate: String

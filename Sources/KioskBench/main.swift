@@ -121,6 +121,12 @@ if options.only.contains("venue") {
     }
 }
 
+if options.only.contains("building") {
+    report.run("building log") {
+        try BuildingBench(workDir: options.work, runs: 3).run()
+    }
+}
+
 noise.sample("end")
 if let figure = noise.figure { report.add(figure) }
 
