@@ -15,6 +15,18 @@ public struct BuildingAdmin {
         return try BuildingSchema.migrate(c)
     }
 
+    public enum KeyCheckOutcome { case set, same, differs }
+
+    /// Records the building's key check (a MAC of a fixed text: it reveals nothing of the key)
+    /// unless one is there; gates with another key file are then refused.
+    public func setKeyCheck(_ check: String) throws(BuildingError) -> KeyCheckOutcome {
+        let c = try link.connect()
+        let held = try c.query("SELECT value FROM kiosk.building WHERE key = 'key_check'").values.first?[0] ?? nil
+        if let held { return held == check ? .same : .differs }
+        try c.query("INSERT INTO kiosk.building (key, value) VALUES ('key_check', $1) ON CONFLICT (key) DO NOTHING", [check])
+        return .set
+    }
+
     /// The role a gate logs in as.
     public static func role(forGate gate: String) -> String { "kiosk_gate_\(gate)" }
 
@@ -29,8 +41,11 @@ public struct BuildingAdmin {
         for i in bytes.indices { bytes[i] = rng.next() }
         let password = Base64URL.encode(bytes)
         try c.transaction { () throws(BuildingError) in
-            // The statement carrying the password is not written to the server's log.
-            _ = try? c.query("SET LOCAL log_statement = 'none'")
+            // The statement carrying the password is not written to the server's log (a
+            // superuser's setting; another administrator's server logs by its own rules).
+            if try c.query("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").values.first?[0] == "t" {
+                try c.query("SET LOCAL log_statement = 'none'")
+            }
             let exists = try c.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]).values.isEmpty == false
             let verb = exists ? "ALTER ROLE %I LOGIN PASSWORD %L" : "CREATE ROLE %I LOGIN PASSWORD %L"
             guard let sql = try c.query("SELECT format('\(verb)', $1::text, $2::text)", [role, password]).values.first?[0] ?? nil else {
@@ -70,9 +85,13 @@ public struct BuildingAdmin {
         public var inside: Int
         public var conflicts: [BuildingLedger.Conflict]
         public var serverTime: Date
+        /// Events left out because they do not verify (gate, seq, why): see `ledger`.
+        public var problems: [ReplicaResult.Refusal]
     }
 
-    public func status(timeZone: TimeZone, since: Date) throws(BuildingError) -> Status {
+    /// Every gate's state, who is inside and the conflicts among visits of the last `days`
+    /// days (by the server's clock). Needs the building's key: nothing unverified is counted.
+    public func status(timeZone: TimeZone, days: Int, key: ChainKey) throws(BuildingError) -> Status {
         let c = try link.connect()
         try BuildingSchema.check(c)
         let server = try c.query("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint").values.first?[0].flatMap { $0 }.flatMap(Int64.init) ?? 0
@@ -91,33 +110,90 @@ public struct BuildingAdmin {
                 reportedHeadSeq: v[4].flatMap { Int64($0) }, reportedHeadHash: v[5], clockOffsetMillis: v[6].flatMap { Int64($0) },
                 keyDiffers: building != nil && v[7] != nil && v[7] != building, forkAt: date(v[8]), forkDetail: v[9])
         }
-        let ledger = try self.ledger(c, checkedInFrom: since, to: Date(timeIntervalSince1970: Double(server) / 1000 + 86400), timeZone: timeZone)
+        let now = Date(timeIntervalSince1970: Double(server) / 1000)
+        let (ledger, problems) = try self.ledger(c, checkedInFrom: now.addingTimeInterval(-Double(days) * 86400), timeZone: timeZone, key: key)
         let inside: Int
         do { inside = try ledger.store.read { tx in try tx.insideCount() } } catch { throw .server(sqlstate: "local", message: "\(error)") }
-        return Status(gates: gates, inside: inside, conflicts: ledger.conflicts, serverTime: Date(timeIntervalSince1970: Double(server) / 1000))
+        return Status(gates: gates, inside: inside, conflicts: ledger.conflicts, serverTime: now, problems: problems)
     }
 
-    /// The building's visits checked in within [from, to), replayed from every gate's events.
-    public func ledger(checkedInFrom from: Date, to: Date, timeZone: TimeZone) throws(BuildingError) -> BuildingLedger {
+    /// The building's visits from `from` on, replayed from every gate's events, and the
+    /// events left out because they do not verify under the building's key.
+    public func ledger(checkedInFrom from: Date, timeZone: TimeZone, key: ChainKey) throws(BuildingError) -> (BuildingLedger, [ReplicaResult.Refusal]) {
         let c = try link.connect()
         try BuildingSchema.check(c)
-        return try ledger(c, checkedInFrom: from, to: to, timeZone: timeZone)
+        return try ledger(c, checkedInFrom: from, timeZone: timeZone, key: key)
     }
 
-    func ledger(_ c: PGConnection, checkedInFrom from: Date, to: Date, timeZone: TimeZone) throws(BuildingError) -> BuildingLedger {
-        // Every event from a day before the range on (a visit's exit may come days later, at
-        // any gate; a gate's clock may be a little off), and the invitations' issues. The
-        // export keeps the visits that began in the range.
-        let rows = try c.query(
-            """
-            SELECT gate, seq, at, kind, code, payload, payload_hash, prev_hash, hash, clock_offset_ms FROM kiosk.event
-            WHERE at >= $1::bigint - 86400000 OR kind = 'invite-issue'
-            ORDER BY gate, seq
-            """, [String(millis(from))])
-        let events = rows.values.compactMap { v in GateSync.event(v[0] ?? "", Array(v[1...])) }
-        let full: BuildingLedger
-        do { full = try BuildingLedger(events: events, timeZone: timeZone) } catch { throw .server(sqlstate: "local", message: "\(error)") }
-        return full
+    /// Reads every gate's events from a day before `from` on (a visit's exit may come days
+    /// later, at any gate; a gate's clock may be a little off) and the invitations' issues,
+    /// and checks them as a gate's replica does: each link under the key, no gap, nothing
+    /// erased that a later purge of that gate does not explain, no gate's log copied under
+    /// another name. A gate's events stop at its first that fails; the problem is returned.
+    func ledger(_ c: PGConnection, checkedInFrom from: Date, timeZone: TimeZone, key: ChainKey) throws(BuildingError) -> (BuildingLedger, [ReplicaResult.Refusal]) {
+        var problems: [ReplicaResult.Refusal] = []
+        var events: [ChainEvent] = []
+        let starts = try c.query(
+            "SELECT gate, MIN(seq) FROM kiosk.event WHERE at >= $1::bigint - 86400000 GROUP BY gate ORDER BY gate", [String(millis(from))])
+        let copies = try c.query("SELECT hash FROM kiosk.event WHERE seq = 1 GROUP BY hash HAVING COUNT(*) > 1").values.compactMap { $0[0] ?? nil }
+        for row in starts.values {
+            guard let gate = row[0] ?? nil, let first = row[1].flatMap({ $0 }).flatMap(Int64.init) else { continue }
+            let rows = try c.query(
+                "SELECT seq, at, kind, code, payload, payload_hash, prev_hash, hash, clock_offset_ms FROM kiosk.event WHERE gate = $1 AND seq >= $2 ORDER BY seq",
+                [gate, String(first)])
+            let list = rows.values.compactMap { GateSync.event(gate, $0) }
+            if let bad = BuildingAdmin.verify(list, gate: gate, key: key, copies: Set(copies)) {
+                problems.append(bad)
+                events += list.filter { $0.seq < bad.seq }
+            } else {
+                events += list
+            }
+        }
+        // Issues of invitations older than the range, each checked on its own link.
+        let issues = try c.query(
+            "SELECT gate, seq, at, kind, code, payload, payload_hash, prev_hash, hash, clock_offset_ms FROM kiosk.event WHERE kind = 'invite-issue' AND at < $1::bigint - 86400000",
+            [String(millis(from))])
+        for v in issues.values {
+            guard let e = GateSync.event(v[0] ?? "", Array(v[1...])), key.linkProblem(e, after: (e.seq - 1, e.prevHash)) == nil else { continue }
+            events.append(e)
+        }
+        do {
+            return (try BuildingLedger(events: events, timeZone: timeZone), problems)
+        } catch {
+            throw .server(sqlstate: "local", message: "\(error)")
+        }
+    }
+
+    /// The first event of one gate's run (in seq order) that cannot be taken as it is.
+    static func verify(_ list: [ChainEvent], gate: String, key: ChainKey, copies: Set<String>) -> ReplicaResult.Refusal? {
+        // Purges of this gate in the run: what they explain (code → latest cutoff).
+        var explained: [String: [(seq: Int64, cutoff: Int64)]] = [:]
+        for e in list where e.kind == "purge" {
+            guard let obj = e.payload.flatMap({ try? JSONSerialization.jsonObject(with: Data($0.utf8)) }) as? [String: Any],
+                let codes = obj["codes"] as? [String], let cutoff = (obj["cutoff"] as? NSNumber)?.int64Value
+            else { continue }
+            for code in codes { explained[code, default: []].append((e.seq, cutoff)) }
+        }
+        var previous: (seq: Int64, hash: String)? = nil
+        for e in list {
+            let after = previous ?? (e.seq - 1, e.prevHash)
+            if let problem = key.linkProblem(e, after: after) { return .init(gate: gate, seq: e.seq, problem: problem) }
+            previous = (e.seq, e.hash)
+            if e.seq == 1, copies.contains(e.hash) {
+                return .init(gate: gate, seq: 1, problem: "this gate's log is a copy of another gate's (the same first event)")
+            }
+            if e.payload == nil {
+                guard let code = e.code else { return .init(gate: gate, seq: e.seq, problem: "its contents were erased; a purge never erases an event without a code") }
+                let ok = explained[code]?.contains { $0.seq > e.seq && e.at < $0.cutoff } ?? false
+                if !ok { return .init(gate: gate, seq: e.seq, problem: "its contents were erased without a purge of this gate that names it") }
+            } else if e.kind == "checkin",
+                let obj = e.payload.flatMap({ try? JSONSerialization.jsonObject(with: Data($0.utf8)) }) as? [String: Any],
+                let claimed = obj["gate"] as? String, claimed != gate
+            {
+                return .init(gate: gate, seq: e.seq, problem: "a visit recorded at gate \(claimed) is held under gate \(gate)")
+            }
+        }
+        return nil
     }
 
     // MARK: Audit
@@ -142,11 +218,13 @@ public struct BuildingAdmin {
         try BuildingSchema.check(c)
         var result = AuditResult()
         let gates = try c.query("SELECT name, head_seq, head_hash FROM kiosk.gate ORDER BY name")
+        let copies = Set(try c.query("SELECT hash FROM kiosk.event WHERE seq = 1 GROUP BY hash HAVING COUNT(*) > 1").values.compactMap { $0[0] ?? nil })
         for g in gates.values {
             guard let gate = g[0] ?? nil else { continue }
             result.gates += 1
             var previous: (seq: Int64, hash: String) = (0, HashChain.genesis)
             var hashes: [Int64: String] = [:]
+            var all: [ChainEvent] = []
             let reported = g[1].flatMap { $0 }.flatMap(Int64.init)
             while true {
                 let rows = try c.query(
@@ -165,7 +243,14 @@ public struct BuildingAdmin {
                     }
                     previous = (e.seq, e.hash)
                     if e.seq == reported { hashes[e.seq] = e.hash }
+                    all.append(e)
                 }
+            }
+            // Erasures without a purge that explains them, a copied log, a visit under
+            // another gate's name: the same rules as every replica.
+            if let bad = BuildingAdmin.verify(all, gate: gate, key: key, copies: copies) {
+                result.problem = (gate, bad.seq, bad.problem)
+                return result
             }
             if let reported, reported > 0 {
                 if reported > previous.seq {

@@ -38,7 +38,9 @@ enum BuildingSchema {
                 at bigint NOT NULL,
                 kind text NOT NULL,
                 code text,
-                payload text,
+                -- A gate's payloads are visits and list entries, never near this: a gate that
+                -- sends more would fill every other gate's replica and memory.
+                payload text CHECK (octet_length(payload) <= 65536),
                 payload_hash text NOT NULL,
                 prev_hash text NOT NULL,
                 hash text NOT NULL,
@@ -78,6 +80,8 @@ enum BuildingSchema {
                 IF FOUND THEN
                     RAISE EXCEPTION 'gate % event #%: payload does not match its hash', bad.gate, bad.seq USING ERRCODE = 'KC001';
                 END IF;
+                -- Gates listening pull at once instead of at their next pass (delivered on commit).
+                PERFORM pg_notify('kiosk_events', gate) FROM (SELECT DISTINCT gate FROM new_rows) g;
                 RETURN NULL;
             END $$;
             CREATE TRIGGER events_arrived AFTER INSERT ON kiosk.event REFERENCING NEW TABLE AS new_rows
@@ -85,14 +89,25 @@ enum BuildingSchema {
 
             -- A purge erases what the gate erased: the payloads of the visits it names that were
             -- recorded before its cutoff, at that gate only. The hashes stay, so chains verify.
+            -- A cutoff less than a day old erases nothing: no retention is that short, and a
+            -- box that forges one cannot wipe the day's record (its own gate's, at worst).
             CREATE FUNCTION kiosk.purge_arrives() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = kiosk, pg_temp AS $$
             DECLARE
                 body jsonb;
+                cutoff bigint;
             BEGIN
                 IF NEW.kind = 'purge' AND NEW.payload IS NOT NULL THEN
-                    body := NEW.payload::jsonb;
+                    BEGIN
+                        body := NEW.payload::jsonb;
+                        cutoff := (body ->> 'cutoff')::bigint;
+                    EXCEPTION WHEN others THEN
+                        RETURN NULL;
+                    END;
+                    IF cutoff IS NULL OR cutoff > (extract(epoch FROM clock_timestamp()) * 1000)::bigint - 86400000 THEN
+                        RETURN NULL;
+                    END IF;
                     UPDATE kiosk.event SET payload = NULL
-                     WHERE gate = NEW.gate AND seq < NEW.seq AND payload IS NOT NULL
+                     WHERE gate = NEW.gate AND seq < NEW.seq AND at < cutoff AND payload IS NOT NULL
                        AND code IN (SELECT jsonb_array_elements_text(body -> 'codes'));
                 END IF;
                 RETURN NULL;
@@ -110,6 +125,9 @@ enum BuildingSchema {
             BEGIN
                 IF me IS NULL THEN
                     RAISE EXCEPTION 'role % is not a gate of this building', session_user USING ERRCODE = 'KR001';
+                END IF;
+                IF p_offset IS NULL OR abs(p_offset) > 315360000000 OR p_head_seq < 0 THEN
+                    RAISE EXCEPTION 'report out of range' USING ERRCODE = 'KR002';
                 END IF;
                 IF p_fork IS NOT NULL THEN
                     UPDATE kiosk.gate SET fork_at = clock_timestamp(), fork_detail = left(p_fork, 500) WHERE name = me;

@@ -50,9 +50,10 @@ public final class GateSync: @unchecked Sendable {
 
     /// One pass, up and down. Throws `.offline` when the server cannot be reached (the gate
     /// goes on alone), `.fork` / `.keyDiffers` when it must not continue.
-    public func pass() throws(BuildingError) -> SyncReport {
+    /// `download: false`: send only (the benchmark of the upload rate).
+    public func pass(download: Bool = true) throws(BuildingError) -> SyncReport {
         do {
-            return try run()
+            return try run(download: download)
         } catch {
             connection?.close()
             connection = nil
@@ -60,13 +61,14 @@ public final class GateSync: @unchecked Sendable {
         }
     }
 
-    private func run() throws(BuildingError) -> SyncReport {
+    private func run(download pull: Bool) throws(BuildingError) -> SyncReport {
         let c: PGConnection
         if let open = connection, open.isOpen {
             c = open
         } else {
             c = try link.connect()
             try BuildingSchema.check(c)
+            try c.query("LISTEN kiosk_events")
             connection = c
         }
         var report = SyncReport()
@@ -88,10 +90,17 @@ public final class GateSync: @unchecked Sendable {
             "SELECT kiosk.report($1, $2, $3, $4, NULL)",
             [String(report.serverHead), try serverHash(c, report.serverHead), String(report.clockOffsetMillis), keyCheck])
         if answer.values.first?[0] == "key-differs" { throw .keyDiffers(gate: gate) }
-        try download(c, &report)
+        if pull { try download(c, &report) }
         if report.adopted > 0 { try upload(c, &report) }
         try remember(report)
         return report
+    }
+
+    /// True when another gate has added events since the last look (a notification on the
+    /// open connection): the worker then pulls at once. Never waits; false when offline.
+    public func othersAdded() -> Bool {
+        guard let c = connection, c.isOpen else { return false }
+        return c.notifications().contains { $0 != gate }
     }
 
     /// Server clock minus this gate's, from the middle of a round trip.
@@ -191,7 +200,7 @@ public final class GateSync: @unchecked Sendable {
                     """
                     SELECT seq, at, kind, code, payload, payload_hash, prev_hash, hash, clock_offset_ms FROM kiosk.event
                     WHERE gate = $1 AND seq > $2 ORDER BY seq LIMIT $3
-                    """, [other, String(cursor), String(batch * 4)])
+                    """, [other, String(cursor), String(batch)])
                 let events = rows.values.compactMap { GateSync.event(other, $0) }
                 guard let last = events.last else { break }
                 let result: ReplicaResult
@@ -203,6 +212,16 @@ public final class GateSync: @unchecked Sendable {
                 report.refused += result.refused
                 if !result.refused.isEmpty { break }
                 cursor = last.seq
+            }
+            // Caught up with that gate: every erased event must have been explained by now.
+            if cursor >= top, report.refused.allSatisfy({ $0.gate != other }) {
+                let hidden: (seq: Int64, code: String)?
+                do { hidden = try store.unexplainedErasure(gate: other) } catch { throw .server(sqlstate: "local", message: "\(error)") }
+                if let hidden {
+                    report.refused.append(.init(
+                        gate: other, seq: hidden.seq,
+                        problem: "its contents (\(hidden.code)) were erased in the building log without a purge of that gate; what it said is missing here"))
+                }
             }
         }
     }

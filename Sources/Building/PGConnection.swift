@@ -136,6 +136,18 @@ final class PGConnection {
         return out
     }
 
+    /// Payloads of the notifications (LISTEN) that have arrived, without waiting: reads what
+    /// the socket holds and returns at once.
+    func notifications() -> [String] {
+        guard let c = conn, PQconsumeInput(c) == 1 else { return [] }
+        var out: [String] = []
+        while let n = PQnotifies(c) {
+            out.append(n.pointee.extra.map { String(cString: $0) } ?? "")
+            PQfreemem(n)
+        }
+        return out
+    }
+
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<T>(_ body: () throws(BuildingError) -> T) throws(BuildingError) -> T {
         try query("BEGIN")

@@ -94,8 +94,8 @@ public final class SyncWorker: @unchecked Sendable {
             condition.unlock()
             onChange(next)
             // Until the next pass is due: every quarter second, a look at this gate's head (one
-            // indexed read). A new event — a check-in here, or by another process on this
-            // log — is sent at once, so another gate sees it within its own next pass.
+            // indexed read) and at the server's notifications. A new event here (or by another
+            // process on this log) is sent at once; another gate's new events are pulled at once.
             let deadline = Date().addingTimeInterval(interval)
             let head = (try? store.ownHead().seq) ?? 0
             condition.lock()
@@ -104,7 +104,7 @@ public final class SyncWorker: @unchecked Sendable {
                 if !condition.wait(until: tick) {
                     if Date() >= deadline { break }
                     condition.unlock()
-                    let moved = ((try? store.ownHead().seq) ?? head) != head
+                    let moved = ((try? store.ownHead().seq) ?? head) != head || sync.othersAdded()
                     condition.lock()
                     if moved { break }
                 }

@@ -26,6 +26,8 @@ extension GateService {
     public func autoCheckout() throws -> [Entry] {
         guard config.records.autoCheckout != .off else { return [] }
         let now = clock.now()
+        // Other gates' visits held here close by the same rule (see `autoCloseReplica`).
+        _ = try store.autoCloseReplica(now: now) { autoCloseTime(for: $0) }
         // Looking first avoids taking the write lock when nobody is overdue (the usual case).
         // Self check-ins never confirmed are overdue too: they were left open once because
         // only `inside` was looked at, and kept a phone's `KIN:` code good for days.

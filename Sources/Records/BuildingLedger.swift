@@ -154,7 +154,7 @@ public struct BuildingLedger: Sendable {
             }
             for id in invitationUses.keys.sorted() {
                 guard let uses = invitationUses[id] else { continue }
-                let allowed = invitationAllowed[id] ?? 1
+                let allowed = max(1, min(invitationAllowed[id] ?? 1, 1_000_000))
                 guard uses.count > allowed, Set(uses.map(\.0.gate)).count > 1 else { continue }
                 let first = uses[allowed - 1]
                 for extra in uses[allowed...] {

@@ -17,6 +17,9 @@ struct LocalTimeFormatter {
 
     /// Appends `2026-11-29`, `08:41:05` or both (space between) for UTC milliseconds.
     mutating func append(_ millis: Int64, date: Bool, time: Bool, to out: inout [UInt8]) {
+        // Years 0000–9999 only: a time from elsewhere (another gate's event) may be absurd,
+        // and the arithmetic below must never overflow on it.
+        let millis = min(max(millis, -62_167_219_200_000), 253_402_300_799_000)
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
         if seconds < validFrom || seconds >= validUntil { lookUp(seconds) }
         let local = seconds + cachedOffset

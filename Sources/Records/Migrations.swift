@@ -203,6 +203,16 @@ enum Migrations {
                     PRIMARY KEY (gate, seq)
                 );
                 CREATE INDEX replica_invitation_use_invitation ON replica_invitation_use(invitation);
+                -- Other gates' events that arrived with their payload erased: each must be
+                -- explained by a later purge of that gate naming its code with a cutoff after
+                -- it; one that never is was hidden on the way (see `unexplainedErasures`).
+                CREATE TABLE replica_erasure (
+                    gate TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    code TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    PRIMARY KEY (gate, seq)
+                );
                 -- The clock offset (server minus this gate, ms) with which each run of this
                 -- gate's own events was uploaded: the building orders events by corrected time.
                 CREATE TABLE building_upload (

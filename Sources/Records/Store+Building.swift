@@ -15,6 +15,12 @@ public struct ReplicaResult: Equatable, Sendable {
         public var gate: String
         public var seq: Int64
         public var problem: String
+
+        public init(gate: String, seq: Int64, problem: String) {
+            self.gate = gate
+            self.seq = seq
+            self.problem = problem
+        }
     }
 }
 
@@ -94,7 +100,9 @@ extension Store {
                     head = row.map { ($0[0], $0[1]) } ?? (0, HashChain.genesis)
                 }
                 if e.seq <= head.seq { continue }
-                if let problem = chainKey.linkProblem(e, after: head) {
+                let problem: String?
+                if let broken = chainKey.linkProblem(e, after: head) { problem = broken } else { problem = try tx.replicaProblem(e, ownGate: ownGate) }
+                if let problem {
                     result.refused.append(.init(gate: e.gate, seq: e.seq, problem: problem))
                     stopped.insert(e.gate)
                     continue
@@ -110,12 +118,46 @@ extension Store {
         }
     }
 
+    /// Closes, in the replica, other gates' visits past this gate's automatic check-out time:
+    /// a gate that stopped syncing must not keep its visitors "inside the building" (and
+    /// counted, and refused a second entry) for ever. Their own gate records the real close.
+    public func autoCloseReplica(now: Date, closeTime: (Date) -> Date?) throws -> Int {
+        let due = try read { tx in
+            try Row.fetchAll(tx.db, sql: "SELECT gate, code, checked_in_at FROM replica_visit WHERE status IN ('inside', 'pending')")
+                .compactMap { row -> (String, String, Date)? in
+                    guard let at = closeTime(VisitRow.date(row[2])), at <= now else { return nil }
+                    return (row[0], row[1], at)
+                }
+        }
+        guard !due.isEmpty else { return 0 }
+        return try write { tx in
+            var closed = 0
+            for (gate, code, at) in due {
+                try tx.execute(
+                    "UPDATE replica_visit SET status = CASE status WHEN 'pending' THEN 'unconfirmed' ELSE 'auto-closed' END, auto_closed_at = ? WHERE gate = ? AND code = ?",
+                    [VisitRow.millis(at), gate, code])
+                closed += 1
+            }
+            return closed
+        }
+    }
+
     /// Every visit inside the building now: this gate's and the replica's, oldest first.
     public func insideEverywhere() throws -> [Entry] {
         try read { tx in
             let local = try Row.fetchAll(tx.db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE status = 'inside'").map(VisitRow.entry)
             let others = try Row.fetchAll(tx.db, sql: "SELECT \(VisitRow.selectList) FROM replica_visit WHERE status = 'inside'").map(VisitRow.entry)
             return (local + others).sorted { ($0.checkedInAt, $0.gate, $0.code) < ($1.checkedInAt, $1.gate, $1.code) }
+        }
+    }
+
+    /// The first of `gate`'s events that arrived erased and that no purge of that gate has
+    /// explained: its contents were removed on the way (in the building log), so what it said
+    /// (a watch-list entry, a visit) is missing here.
+    public func unexplainedErasure(gate: String) throws -> (seq: Int64, code: String)? {
+        try read { tx in
+            try Row.fetchOne(tx.db, sql: "SELECT seq, code FROM replica_erasure WHERE gate = ? ORDER BY seq LIMIT 1", arguments: [gate])
+                .map { ($0[0], $0[1]) }
         }
     }
 
@@ -151,9 +193,35 @@ extension StoreTransaction {
         return e
     }
 
+    /// What makes a correctly linked event unacceptable all the same: erased where no purge
+    /// erases, a visit that claims another gate, a chain that is a copy of another gate's
+    /// (the same first event under a second name), or a gate calling itself this one.
+    func replicaProblem(_ e: ChainEvent, ownGate: String) throws -> String? {
+        if e.payload == nil {
+            // A purge erases the payloads of the visits and invitations it names, nothing else.
+            guard let code = e.code else { return "its contents were erased; a purge never erases an event without a code" }
+            try execute("INSERT OR IGNORE INTO replica_erasure (gate, seq, code, at) VALUES (?, ?, ?, ?)", [e.gate, e.seq, code, e.at])
+        }
+        if e.kind == HashChain.Kind.checkin.rawValue, let gate = e.object?["gate"] as? String, gate != e.gate {
+            return "a visit recorded at gate \(gate) arrived as gate \(e.gate)'s: the log was copied under another name"
+        }
+        if e.seq == 1 {
+            if let other = try String.fetchOne(db, sql: "SELECT gate FROM replica_event WHERE seq = 1 AND hash = ? AND gate != ?", arguments: [e.hash, e.gate]) {
+                return "its log is a copy of gate \(other)'s (the same first event)"
+            }
+            if try Store.eventHash(db, seq: 1) == e.hash { return "its log is a copy of this gate's own (the same first event)" }
+        }
+        return nil
+    }
+
     /// What one replicated event changes in the replica tables. True when it was a check-out
     /// of this gate's own visit, adopted into this gate's chain.
     func replay(_ e: ChainEvent, ownGate: String, now: Date) throws -> Bool {
+        // A revocation needs no more than its code (the invitation), which the link proves.
+        if e.kind == HashChain.Kind.inviteRevoke.rawValue, let id = e.code {
+            try execute("UPDATE replica_invitation SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", [e.at, id])
+            return false
+        }
         guard let obj = e.object else { return false }
         switch HashChain.Kind(rawValue: e.kind) {
         case .checkin?:
@@ -216,23 +284,28 @@ extension StoreTransaction {
         case .inviteIssue?:
             guard let id = e.code, let payload = e.payload else { return false }
             try execute("INSERT OR IGNORE INTO replica_invitation (id, gate, payload) VALUES (?, ?, ?)", [id, e.gate, payload])
-        case .inviteRevoke?:
-            guard let id = e.code else { return false }
-            try execute("UPDATE replica_invitation SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", [e.at, id])
         case .inviteUse?:
             guard let id = e.code, let visit = obj["visit"] as? String, let when = (obj["at"] as? NSNumber)?.int64Value else { return false }
             try execute(
                 "INSERT OR IGNORE INTO replica_invitation_use (gate, seq, invitation, visit_code, at) VALUES (?, ?, ?, ?, ?)",
                 [e.gate, e.seq, id, visit, when])
         case .purge?:
-            guard let codes = obj["codes"] as? [String] else { return false }
+            // What the gate's own purge erased, no more: events before its cutoff, visits no
+            // longer inside. A purge naming a visit still inside (a forged one) erases nothing
+            // of it.
+            guard let codes = obj["codes"] as? [String], let cutoff = (obj["cutoff"] as? NSNumber)?.int64Value else { return false }
             for chunk in stride(from: 0, to: codes.count, by: 500).map({ Array(codes[$0..<min($0 + 500, codes.count)]) }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let args = StatementArguments([e.gate] + chunk)
-                try execute("DELETE FROM replica_visit WHERE gate = ? AND code IN (\(marks))", args)
-                try execute("UPDATE replica_event SET payload = NULL WHERE gate = ? AND code IN (\(marks))", args)
-                try execute("DELETE FROM replica_invitation WHERE gate = ? AND id IN (\(marks))", args)
-                try execute("DELETE FROM replica_closure WHERE origin = ? AND code IN (\(marks))", args)
+                let values: [DatabaseValue] = [e.gate.databaseValue, cutoff.databaseValue] + chunk.map(\.databaseValue)
+                let args = StatementArguments(values)
+                let open = "SELECT code FROM replica_visit WHERE gate = ? AND status = 'inside'"
+                try execute("DELETE FROM replica_visit WHERE gate = ? AND checked_in_at < ? AND status != 'inside' AND code IN (\(marks))", args)
+                try execute(
+                    "UPDATE replica_event SET payload = NULL WHERE gate = ? AND at < ? AND code IN (\(marks)) AND code NOT IN (\(open))",
+                    StatementArguments(values + [e.gate.databaseValue]))
+                try execute("DELETE FROM replica_erasure WHERE gate = ? AND at < ? AND code IN (\(marks))", args)
+                try execute("DELETE FROM replica_invitation WHERE gate = ? AND json_extract(payload, '$.expires') < ? AND id IN (\(marks))", args)
+                try execute("DELETE FROM replica_closure WHERE origin = ? AND checked_out_at < ? AND code IN (\(marks))", args)
             }
         default:
             break

@@ -68,7 +68,7 @@ extension TerminalApp {
     func buildingLinkText() -> (text: String, role: Role)? {
         guard let s = buildingStatus?() else { return nil }
         var skew = ""
-        if let o = s.clockOffsetMillis, abs(o) >= 3000 { skew = " · " + t(.buildingSkew, [String(Int((Double(o) / 1000).rounded()))]) }
+        if let o = s.clockOffsetMillis, o.magnitude >= 3000 { skew = " · " + t(.buildingSkew, [String(Int((Double(o) / 1000).rounded()))]) }
         switch s.link {
         case .starting: return (t(.buildingStarting), .title)
         case .online: return (t(.buildingOnline) + skew, skew.isEmpty ? .title : .warning)

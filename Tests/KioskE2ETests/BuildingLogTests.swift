@@ -250,6 +250,66 @@ import Glibc
         #expect(pulled.status == 1 && pulled.stderr.contains("lobby"), "\(pulled)")
     }
 
+    @Test func whatTheServerErasesOrCopiesIsFoundNotTakenIn() throws {
+        // The review of issue 14: a gate's log copied under another name, a payload nulled in
+        // PostgreSQL (a watch-list deny), a forged purge erasing today's record.
+        let b = try TestBuilding(gates: ["lobby", "car"])
+        try b["lobby"].run(["watchlist", "add", "--phone", "0987000111", "--action", "deny", "--note", "gây rối"]).expectSuccess("watch")
+        let inside = try b["lobby"].checkin("Lê Văn Chứng", ["--phone", "0911000222"], now: t("08:00:00"))
+        try b.sync("lobby").expectSuccess("sync lobby")
+
+        // The lobby's whole log copied under another gate's name: refused as a copy.
+        try b.pg.psql("""
+            INSERT INTO kiosk.gate (name, role) VALUES ('lobby2', 'nobody');
+            ALTER TABLE kiosk.event DISABLE TRIGGER events_arrived;
+            INSERT INTO kiosk.event (gate, seq, at, kind, code, payload, payload_hash, prev_hash, hash, clock_offset_ms)
+            SELECT 'lobby2', seq, at, kind, code, payload, payload_hash, prev_hash, hash, clock_offset_ms FROM kiosk.event WHERE gate = 'lobby';
+            ALTER TABLE kiosk.event ENABLE TRIGGER events_arrived;
+            """)
+        let copied = try b.sync("car")
+        #expect(copied.status == 1 && copied.stderr.contains("copy of gate lobby"), "\(copied)")
+        #expect(try JSON.object(try b["car"].run(["list", "--inside", "--building", "--json"]).stdout)["inside"] as? Int == 1)
+        #expect(try b["car"].run(["building", "audit"]).status == 1)
+        try b.pg.psql("DELETE FROM kiosk.event WHERE gate = 'lobby2'; DELETE FROM kiosk.gate WHERE name = 'lobby2'")
+
+        // The server's administrator (or a thief of its disk) hides the deny.
+        try b.pg.psql("UPDATE kiosk.event SET payload = NULL WHERE gate = 'lobby' AND kind = 'watch-add'")
+        let side = try b.addGate("side")
+        try FileManager.default.createDirectory(atPath: side.dataDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.copyItem(atPath: b["lobby"].keyPath, toPath: side.keyPath)
+        let pulled = try side.run(["sync"])
+        #expect(pulled.status == 1 && pulled.stderr.contains("erased"), "\(pulled)")
+        let audit = try b["car"].run(["building", "audit", "--json"])
+        #expect(audit.status == 1, "\(audit)")
+        #expect((try JSON.object(audit.stdout)["first_bad"] as? [String: Any])?["gate"] as? String == "lobby")
+        let status = try b["car"].run(["building", "status", "--json", "--days", "30"])
+        #expect(status.status == 1)
+        #expect(((try JSON.object(status.stdout))["problems"] as? [Any])?.isEmpty == false, "\(status.stdout)")
+        let export = try b["car"].run(["building", "export", "--output", "-"])
+        #expect(export.status == 1 && export.stderr.contains("refusing to export"), "\(export)")
+
+        // A purge forged with a cutoff of now (erasing today's record): the server erases nothing.
+        let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
+        try b.pg.psql("""
+            ALTER TABLE kiosk.event DISABLE TRIGGER events_arrived;
+            INSERT INTO kiosk.event (gate, seq, at, kind, payload, payload_hash, prev_hash, hash)
+            SELECT 'lobby', seq + 1, at, 'purge', '{"codes":["\(inside)"],"cutoff":\(nowMillis)}', repeat('0', 64), hash, repeat('1', 64)
+              FROM kiosk.event WHERE gate = 'lobby' ORDER BY seq DESC LIMIT 1;
+            ALTER TABLE kiosk.event ENABLE TRIGGER events_arrived;
+            """)
+        let kept = try b.pg.psql("SELECT count(*) FROM kiosk.event WHERE gate = 'lobby' AND code = '\(inside)' AND payload IS NOT NULL")
+        #expect(kept == "1", "a purge with a cutoff of today erased the visit")
+    }
+
+    @Test func aCheckOutAtAGateWhoseClockIsBehindTheEntryGatesStillWorks() throws {
+        let b = try TestBuilding(gates: ["lobby", "car"])
+        let code = try b["lobby"].checkin("Đinh Thị Mai", now: t("09:00:00"))
+        try b.converge(now: t("09:00:05"))
+        // The car park's clock is half a minute behind the lobby's.
+        let out = try b["car"].run(["checkout", code], now: t("08:59:30"))
+        #expect(out.status == 0, "\(out)")
+    }
+
     @Test func aHungServerIsOfflineWithinTheDeadlineAndTheGateGoesOn() throws {
         let b = try TestBuilding(gates: ["lobby"])
         try b.sync("lobby").expectSuccess("first sync")

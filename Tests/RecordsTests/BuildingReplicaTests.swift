@@ -211,6 +211,64 @@ import Testing
         #expect(!left.contains { $0.contains("Đỗ Quang Huy") })
     }
 
+    @Test func aGateThatStopsSyncingDoesNotKeepItsVisitorsInsideForEver() throws {
+        let lobby = try gateStore("lobby"), car = try gateStore("car")
+        let t = at("2026-12-01T08:00:00+07:00")
+        _ = try lobby.write { tx in try tx.insert(visit("Người bị quên", gate: "lobby", at: t, phone: "0933333333"), at: t) }
+        _ = try car.applyReplica(try events(lobby, gate: "lobby"), ownGate: "car", at: t)
+        #expect(try car.read { tx in try tx.insideVisit(idHash: nil, phone: "0933333333") } != nil)
+        // The car park's own rule (midnight) closes it in the replica; the lobby never synced again.
+        let midnight = at("2026-12-02T00:00:00+07:00")
+        #expect(try car.autoCloseReplica(now: at("2026-12-03T08:00:00+07:00")) { _ in midnight } == 1)
+        #expect(try car.read { tx in try tx.insideVisit(idHash: nil, phone: "0933333333") } == nil)
+        #expect(try car.insideEverywhere().isEmpty)
+        #expect(try car.read { tx in try tx.insideCount() } == 0)
+    }
+
+    @Test func anErasedEventIsHeldUntilAPurgeExplainsIt() throws {
+        let lobby = try gateStore("lobby"), car = try gateStore("car")
+        let t = at("2026-12-01T08:00:00+07:00")
+        _ = try lobby.addWatch(nameFolded: nil, idHash: nil, phone: "0987000111", action: .deny, note: nil, at: t)
+        let v = try lobby.write { tx in try tx.insert(visit("Ai đó", gate: "lobby", at: t), at: t) }
+        var list = try events(lobby, gate: "lobby")
+        // A watch-list entry erased on the way: refused outright (a purge never erases one).
+        list[0].payload = nil
+        let refused = try car.applyReplica(list, ownGate: "car", at: t)
+        #expect(refused.refused.first?.seq == 1)
+        // A visit's check-in erased: taken, and reported until a purge explains it.
+        var visitOnly = try events(lobby, gate: "lobby")
+        visitOnly[1].payload = nil
+        let other = try gateStore("side")
+        _ = try other.applyReplica(visitOnly, ownGate: "side", at: t)
+        #expect(try other.unexplainedErasure(gate: "lobby")?.code == v.code)
+        _ = try lobby.write { tx in try tx.checkOut(code: v.code, at: t.addingTimeInterval(60)) }
+        _ = try lobby.purge(before: at("2026-12-02T00:00:00+07:00"), at: at("2026-12-31T00:00:00+07:00"), retentionDays: 30)
+        let rest = try events(lobby, gate: "lobby").filter { $0.seq > 2 }
+        _ = try other.applyReplica(rest, ownGate: "side", at: t)
+        #expect(try other.unexplainedErasure(gate: "lobby") == nil)
+    }
+
+    @Test func absurdValuesInOtherGatesEventsDoNotCrashTheLedger() throws {
+        // An invitation allowing 0 uses, used at two gates; a check-in at Int64.min.
+        let t = at("2026-12-03T08:00:00+07:00")
+        let lobby = try gateStore("lobby"), car = try gateStore("car")
+        let inv = InvitationRecord(
+            id: String(repeating: "ef", count: 16), venue: "demo", name: "Số không", host: "IT", purpose: nil,
+            notBefore: t, expires: t.addingTimeInterval(86400), uses: 0, issuedAt: t)
+        try lobby.recordInvitation(inv, at: t)
+        _ = try car.applyReplica(try events(lobby, gate: "lobby"), ownGate: "car", at: t)
+        for (store, gate) in [(lobby, "lobby"), (car, "car")] {
+            try store.write { tx in
+                let e = try tx.insert(visit("Khách", gate: gate, at: t), at: t)
+                try tx.recordInvitationUse(id: inv.id, visitCode: e.code, at: t)
+            }
+        }
+        var all = try events(lobby, gate: "lobby") + events(car, gate: "car", offset: .max)
+        all.append(ChainEvent(gate: "odd", seq: 1, at: .min, kind: "checkin", code: "ODD222", payload: #"{"checked_in_at":-9223372036854775808,"gate":"odd","name":"x","phone":"0911"}"#, payloadHash: "", prevHash: "", hash: ""))
+        let ledger = try BuildingLedger(events: all, timeZone: hanoi)
+        #expect(ledger.conflicts.contains { $0.kind == .invitationOverused })
+    }
+
     func exportBytes(_ ledger: BuildingLedger) throws -> [UInt8] {
         var out: [UInt8] = []
         _ = try ledger.store.export(

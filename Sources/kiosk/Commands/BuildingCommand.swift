@@ -50,6 +50,21 @@ struct BuildingTarget: ParsableArguments {
     }
 }
 
+/// The building's chain key, from `[records] key_file`: what proves every gate's events.
+/// Status, export and audit read nothing they cannot verify with it.
+func buildingKey(_ config: KioskConfig?) throws -> ChainKey {
+    guard let config else {
+        printError("this needs the building's key file: run it on a gate's box, or with --config naming a kiosk.conf whose [records] key_file is the building's")
+        throw ExitCode(1)
+    }
+    do {
+        return try IdHasher.load(path: config.records.keyFile).chainKey
+    } catch {
+        printError("\(error)")
+        throw ExitCode(1)
+    }
+}
+
 enum BuildingFailure {
     /// One line, exit 1.
     static func exit(_ e: BuildingError) -> ExitCode {
@@ -65,10 +80,22 @@ struct BuildingInit: ParsableCommand {
     @OptionGroup var target: BuildingTarget
 
     func run() throws {
-        let link = try target.link(try target.config(global))
+        let config = try target.config(global)
+        let link = try target.link(config)
         do {
-            let applied = try BuildingAdmin(link: link).initialize()
+            let admin = BuildingAdmin(link: link)
+            let applied = try admin.initialize()
             writeOut(applied.isEmpty ? "building log schema is current\n" : "building log schema: applied \(applied.joined(separator: ", "))\n")
+            // The building's key, fixed by its administrator on the first gate's box: without
+            // it, the first gate to sync would decide it (and a box that made itself a new key
+            // file would lock every other gate out).
+            if let config, let key = try? IdHasher.load(path: config.records.keyFile).chainKey {
+                switch try admin.setKeyCheck(key.check) {
+                case .set: writeOut("building key: that of \(config.records.keyFile)\n")
+                case .same: break
+                case .differs: printError("the building log already has another key than \(config.records.keyFile); left as it was")
+                }
+            }
         } catch {
             throw BuildingFailure.exit(error)
         }
@@ -139,13 +166,15 @@ struct BuildingStatusCommand: ParsableCommand {
     func run() throws {
         let config = try target.config(global)
         let link = try target.link(config)
+        let key = try buildingKey(config)
         let zone = config?.venue.timeZone ?? TimeZone(identifier: "UTC") ?? .current
         let status: BuildingAdmin.Status
         do {
-            status = try BuildingAdmin(link: link).status(timeZone: zone, since: Date().addingTimeInterval(-Double(days) * 86400))
+            status = try BuildingAdmin(link: link).status(timeZone: zone, days: days, key: key)
         } catch {
             throw BuildingFailure.exit(error)
         }
+        for p in status.problems { printError("gate \(p.gate) event #\(p.seq) left out: \(p.problem); run kiosk building audit") }
         let cal = VenueCalendar(timeZone: zone)
         if json {
             struct GateOut: Encodable {
@@ -165,11 +194,13 @@ struct BuildingStatusCommand: ParsableCommand {
                 var visits: [BuildingLedger.VisitRef]
                 var why: String
             }
+            struct ProblemOut: Encodable { var gate: String; var seq: Int64; var problem: String }
             struct Out: Encodable {
                 var server_time: String
                 var gates: [GateOut]
                 var inside: Int
                 var conflicts: [ConflictOut]
+                var problems: [ProblemOut]
             }
             let out = Out(
                 server_time: ISOTime.format(status.serverTime),
@@ -181,8 +212,10 @@ struct BuildingStatusCommand: ParsableCommand {
                         clock_offset_ms: g.clockOffsetMillis, key_differs: g.keyDiffers, fork: g.forkDetail, fork_at: g.forkAt.map(ISOTime.format))
                 },
                 inside: status.inside,
-                conflicts: status.conflicts.map { ConflictOut(kind: $0.kind.rawValue, visits: $0.visits, why: $0.why) })
+                conflicts: status.conflicts.map { ConflictOut(kind: $0.kind.rawValue, visits: $0.visits, why: $0.why) },
+                problems: status.problems.map { ProblemOut(gate: $0.gate, seq: $0.seq, problem: $0.problem) })
             writeOut(JSONOutput.encode(out) + "\n")
+            if !status.problems.isEmpty { throw ExitCode(1) }
             return
         }
         var text = "building log: \(status.gates.count) gate(s), \(status.inside) inside\n"
@@ -194,7 +227,7 @@ struct BuildingStatusCommand: ParsableCommand {
             } else {
                 cells.append("never synced")
             }
-            if let o = g.clockOffsetMillis, abs(o) >= 3000 { cells.append("clock off by \(Double(o) / 1000) s") }
+            if let o = g.clockOffsetMillis, o.magnitude >= 3000 { cells.append("clock off by \(Double(o) / 1000) s") }
             if g.keyDiffers { cells.append("KEY DIFFERS: its key_file is not the building's") }
             if let f = g.forkDetail { cells.append("FORK: another box claims this gate (\(f))") }
             text += cells.joined(separator: " · ") + "\n"
@@ -206,6 +239,7 @@ struct BuildingStatusCommand: ParsableCommand {
             for c in status.conflicts { text += "  \(c.kind.rawValue): \(c.why)\n" }
         }
         writeOut(text)
+        if !status.problems.isEmpty { throw ExitCode(1) }
     }
 }
 
@@ -235,9 +269,18 @@ struct BuildingExport: ParsableCommand {
         let cal = context.calendar
         let ledger: BuildingLedger
         do {
-            ledger = try BuildingAdmin(link: link).ledger(checkedInFrom: cal.start(of: first), to: cal.interval(of: last).end, timeZone: cal.timeZone)
+            let (replayed, problems) = try BuildingAdmin(link: link).ledger(
+                checkedInFrom: cal.start(of: first), timeZone: cal.timeZone, key: context.gate.hasher.chainKey)
+            // An export the building hands on must not be silently short of a gate's visits.
+            if let p = problems.first {
+                printError("refusing to export: gate \(p.gate) event #\(p.seq) does not verify (\(p.problem)); run kiosk building audit")
+                throw ExitCode(1)
+            }
+            ledger = replayed
+        } catch let e as BuildingError {
+            throw BuildingFailure.exit(e)
         } catch {
-            throw BuildingFailure.exit(error)
+            throw error
         }
         let destination: ExportDestination
         switch output {
@@ -269,13 +312,7 @@ struct BuildingAudit: ParsableCommand {
     func run() throws {
         let config = try Context.loadConfig(global)
         let link = try target.link(config)
-        let key: ChainKey
-        do {
-            key = try IdHasher.load(path: config.records.keyFile).chainKey
-        } catch {
-            printError("\(error)")
-            throw ExitCode(1)
-        }
+        let key = try buildingKey(config)
         let result: BuildingAdmin.AuditResult
         do {
             result = try BuildingAdmin(link: link).audit(key: key)
@@ -329,10 +366,10 @@ struct SyncCommand: ParsableCommand {
             } else {
                 writeOut("synced: \(r.uploaded) sent, \(r.pulled) pulled; the building log holds this gate's #\(r.serverHead) of #\(r.localHead)\n")
             }
-            if let bad = r.refused.first {
+            for bad in r.refused {
                 printError("refused gate \(bad.gate)'s event #\(bad.seq) from the building log: \(bad.problem); run kiosk building audit")
-                throw ExitCode(1)
             }
+            if !r.refused.isEmpty { throw ExitCode(1) }
         } catch let e as BuildingError {
             let waiting = SyncWorker(sync: sync, store: gate.store, interval: .seconds(60)).status.waiting
             printError("\(e.description); \(waiting) event(s) of this gate wait to be sent")
