@@ -59,6 +59,9 @@ public struct BuildingAdmin {
             let taken = try c.query("SELECT role FROM kiosk.gate WHERE name = $1", [gate]).values.first?[0] ?? nil
             if let taken, taken != role { throw .server(sqlstate: "local", message: "gate \(gate) is registered with role \(taken)") }
             try c.query("INSERT INTO kiosk.gate (name, role) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [gate, role])
+            // Registered again: a new box may take the gate over (the old password no longer
+            // works), and the fork it was registered again for is settled.
+            try c.query("UPDATE kiosk.gate SET box = NULL, box_host = NULL, box_since = NULL, fork_at = NULL, fork_detail = NULL WHERE name = $1", [gate])
         }
         return (role, password)
     }

@@ -25,7 +25,7 @@ public enum BuildingError: Error, Equatable, Sendable, CustomStringConvertible {
         case .login(let why): return "building log refused the login: \(why)"
         case .server(let state, let message): return "building log error \(state): \(message)"
         case .fork(let gate, let detail):
-            return "the building log already holds another box's log for gate \(gate) (\(detail)); this box's events are refused. A restored backup or a cloned card cannot continue a gate: give this box a new gate name, or restore the original box"
+            return "another box holds gate \(gate) in the building log (\(detail)); this box's events are refused and kept here. If this box replaces that one, the administrator runs `kiosk building add-gate \(gate)` again and gives this box the new password; a second box needs its own gate name and a new, empty log (never a copy of another gate's)"
         case .keyDiffers(let gate):
             return "gate \(gate) uses a different key_file than the building's other gates; copy the building's key file to this box (never through the database) and restart"
         case .schema(let why): return "building log schema: \(why); run `kiosk building init`"

@@ -7,35 +7,33 @@ import KioskCore
 public struct BuildingLink: Sendable {
     public var address: BuildingAddress
     public var tls: KioskConfig.Building.TLS
-    /// Read from `password_file` when the link is made, not kept in the configuration.
-    var password: String?
+    /// Read at each connection, not once: a password file fixed (its mode, a new password
+    /// from `add-gate`) is used at the next pass, without restarting the terminal.
+    var passwordFile: String?
     /// The deadline of every call (connect, statement). A server slower than this is offline.
     public var timeout: Duration
     var applicationName: String
 
-    public init(address: BuildingAddress, tls: KioskConfig.Building.TLS, passwordFile: String?, timeout: Duration = .seconds(5), applicationName: String = "kiosk") throws(BuildingError) {
+    public init(address: BuildingAddress, tls: KioskConfig.Building.TLS, passwordFile: String?, timeout: Duration = .seconds(5), applicationName: String = "kiosk") {
         self.address = address
         self.tls = tls
         self.timeout = timeout
         self.applicationName = applicationName
-        if let passwordFile {
-            password = try BuildingLink.readPassword(passwordFile)
-        } else {
-            // libpq's own sources (PGPASSWORD, ~/.pgpass) for an administrator's commands.
-            password = nil
-        }
+        // Without one, libpq's own sources (PGPASSWORD, ~/.pgpass): an administrator's commands.
+        self.passwordFile = passwordFile
     }
 
     /// The link `[building]` describes, or nil when this gate stands alone.
-    public init?(config: KioskConfig, timeout: Duration = .seconds(5)) throws(BuildingError) {
+    public init?(config: KioskConfig, timeout: Duration = .seconds(5)) {
         guard let address = config.building.database else { return nil }
-        try self.init(
+        self.init(
             address: address, tls: config.building.tls, passwordFile: config.building.passwordFile, timeout: timeout,
             applicationName: "kiosk gate \(config.venue.gate)")
     }
 
     func connect() throws(BuildingError) -> PGConnection {
-        try PGConnection(.init(address: address, password: password, tls: tls, applicationName: applicationName, timeout: timeout))
+        let password = try passwordFile.map { path throws(BuildingError) in try BuildingLink.readPassword(path) }
+        return try PGConnection(.init(address: address, password: password, tls: tls, applicationName: applicationName, timeout: timeout))
     }
 
     /// The password file must be the owner's alone: it opens the gate's part of the

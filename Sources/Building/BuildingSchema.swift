@@ -29,7 +29,12 @@ enum BuildingSchema {
                 clock_offset_ms bigint,
                 key_check text,
                 fork_at timestamptz,
-                fork_detail text
+                fork_detail text,
+                -- The box that runs the gate (see `kiosk.claim`): set by its first sync, cleared
+                -- when the administrator registers the gate again (`add-gate`).
+                box text,
+                box_host text,
+                box_since timestamptz
             );
             CREATE TABLE kiosk.building (key text PRIMARY KEY, value text NOT NULL);
             CREATE TABLE kiosk.event (
@@ -143,6 +148,32 @@ enum BuildingSchema {
                 RETURN 'ok';
             END $$;
 
+            -- The first box to sync as a gate is that gate's box; another box (a clone of its
+            -- card in another machine or folder, a restored backup elsewhere) is refused before
+            -- it sends anything, and the claim is kept on the gate's row for the administrator.
+            CREATE FUNCTION kiosk.claim(p_box text, p_host text) RETURNS text
+                LANGUAGE plpgsql SECURITY DEFINER SET search_path = kiosk, pg_temp AS $$
+            DECLARE
+                me text := kiosk.my_gate();
+                held kiosk.gate%ROWTYPE;
+            BEGIN
+                IF me IS NULL THEN
+                    RAISE EXCEPTION 'role % is not a gate of this building', session_user USING ERRCODE = 'KR001';
+                END IF;
+                SELECT * INTO held FROM kiosk.gate WHERE name = me FOR UPDATE;
+                IF held.box IS NULL THEN
+                    UPDATE kiosk.gate SET box = left(p_box, 64), box_host = left(p_host, 200), box_since = clock_timestamp() WHERE name = me;
+                    RETURN 'ok';
+                END IF;
+                IF held.box = p_box THEN
+                    RETURN 'ok';
+                END IF;
+                UPDATE kiosk.gate SET fork_at = clock_timestamp(),
+                    fork_detail = left('box ' || p_host || ' claimed this gate; its box is ' || held.box_host || ' since ' || to_char(held.box_since, 'YYYY-MM-DD HH24:MI'), 500)
+                 WHERE name = me;
+                RETURN 'other:' || held.box_host || ' since ' || to_char(held.box_since, 'YYYY-MM-DD HH24:MI');
+            END $$;
+
             ALTER TABLE kiosk.event ENABLE ROW LEVEL SECURITY;
             CREATE POLICY event_read ON kiosk.event FOR SELECT USING (true);
             -- (SELECT …): evaluated once per statement, not once per row.
@@ -158,7 +189,7 @@ enum BuildingSchema {
             GRANT USAGE ON SCHEMA kiosk TO kiosk_gates;
             GRANT SELECT, INSERT ON kiosk.event TO kiosk_gates;
             GRANT SELECT ON kiosk.gate, kiosk.building, kiosk.schema_version TO kiosk_gates;
-            GRANT EXECUTE ON FUNCTION kiosk.my_gate(), kiosk.report(bigint, text, bigint, text, text) TO kiosk_gates;
+            GRANT EXECUTE ON FUNCTION kiosk.my_gate(), kiosk.report(bigint, text, bigint, text, text), kiosk.claim(text, text) TO kiosk_gates;
             """),
     ]
 

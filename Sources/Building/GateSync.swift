@@ -39,7 +39,14 @@ public final class GateSync: @unchecked Sendable {
     public static let serverHeadMeta = "building_server_head"
     public static let pulledAtMeta = "building_pulled_at"
 
-    public init(link: BuildingLink, store: Store, gate: String, keyCheck: String, batch: Int = 500, now: @escaping @Sendable () -> Date) {
+    /// Which box this is (`BoxIdentity`): the first box to sync as a gate keeps it.
+    let box: BoxIdentity
+
+    public init(
+        link: BuildingLink, store: Store, gate: String, keyCheck: String, box: BoxIdentity = .unknown, batch: Int = 500,
+        now: @escaping @Sendable () -> Date
+    ) {
+        self.box = box
         self.link = link
         self.store = store
         self.gate = gate
@@ -84,6 +91,10 @@ public final class GateSync: @unchecked Sendable {
         if let building, building != keyCheck {
             _ = try? c.query("SELECT kiosk.report($1, $2, $3, $4, NULL)", ["0", HashChain.genesis, String(report.clockOffsetMillis), keyCheck])
             throw .keyDiffers(gate: gate)
+        }
+        let claim = try c.query("SELECT kiosk.claim($1, $2)", [box.id, box.host]).values.first?[0] ?? nil
+        if let claim, claim.hasPrefix("other:") {
+            throw .fork(gate: gate, detail: "this box (\(box.host)) is not the box registered for gate \(gate) (\(claim.dropFirst(6)))")
         }
         try upload(c, &report)
         let answer = try c.query(
@@ -281,3 +292,19 @@ public final class GateSync: @unchecked Sendable {
 }
 
 func millis(_ d: Date) -> Int64 { Int64((d.timeIntervalSince1970 * 1000).rounded()) }
+
+/// A box, as the building log tells gates' boxes apart: a hash of the machine's id, its host
+/// name and where its log lies, with the host name to show. A copy of a gate's folder on
+/// another machine or in another folder is another box; only a card cloned into an identical
+/// machine is not, and that one is caught when its log diverges.
+public struct BoxIdentity: Equatable, Sendable {
+    public var id: String
+    public var host: String
+
+    public init(id: String, host: String) {
+        self.id = id
+        self.host = host
+    }
+
+    public static let unknown = BoxIdentity(id: "unknown", host: "unknown")
+}

@@ -20,6 +20,8 @@ public struct SyncStatus: Equatable, Sendable {
     public var lastSuccess: Date?
     /// Server minus gate clock, ms, at the last pass.
     public var clockOffsetMillis: Int64?
+    /// Why the building log refuses this gate (with `.refused`), for a short word on screen.
+    public var refusal: BuildingError?
 
     public init(link: Link = .starting, waiting: Int = 0, lastSuccess: Date? = nil, clockOffsetMillis: Int64? = nil) {
         self.link = link
@@ -123,6 +125,7 @@ public final class SyncWorker: @unchecked Sendable {
         do {
             let report = try sync.pass()
             s.link = .online
+            s.refusal = nil
             s.waiting = report.waiting
             s.lastSuccess = sync.now()
             s.clockOffsetMillis = report.clockOffsetMillis
@@ -136,6 +139,7 @@ public final class SyncWorker: @unchecked Sendable {
                 }
             default:
                 s.link = .refused(error.description)
+                s.refusal = error
             }
             s.waiting = waitingFromMeta()
         }

@@ -58,6 +58,8 @@ extension GateService {
         // An invitation that no longer admits is refused like a full building: a supervisor may
         // still let the person in (the override is recorded with the visit).
         var invitationRefusal: Reason?
+        /// A genuine invitation this gate has not received yet (another gate's, not synced).
+        var invitationUnknown = false
         if let inv = c.invitation {
             if let record = try tx.invitation(id: inv.id) {
                 let uses = try tx.invitationUses(id: inv.id)
@@ -66,15 +68,22 @@ extension GateService {
                 } else if uses.count >= min(inv.allowedUses, record.uses), let last = uses.last {
                     invitationRefusal = Reason(.inviteUsedUp, [String(uses.count), calendar.localTimestamp(last.at)])
                 }
-            } else {
+            } else if config.building.database == nil || inv.signed == nil {
                 invitationRefusal = Reason(.inviteNotIssuedHere)
+            } else {
+                invitationUnknown = true
             }
+            // Else: genuine, issued at a gate not synced here yet; the scan's verdict is yellow
+            // and the check-in keeps the invitation in this gate's log with its use.
             if let invitationRefusal, c.override == nil { return .refused(Decision(verdict: .deny, reasons: [invitationRefusal])) }
         }
         var decision = c.passDecision ?? Decision(verdict: .admit, reasons: [Reason(.admitted)])
         if let invitationRefusal { decision = Decision(verdict: .deny, reasons: [invitationRefusal]) }
+        if invitationUnknown, decision.verdict != .deny {
+            decision = Decision(verdict: .check, reasons: decision.reasons.filter { $0.key != .kindNeedsGuard } + [Reason(.inviteNotReceivedYet)])
+        }
         let matches = try tx.watchMatches(nameFolded: c.nameFolded, idHash: c.idHash, phone: c.phone)
-        let watchNote = matches.isEmpty ? nil : matches.map { "#\($0.id) \($0.action.rawValue)" }.joined(separator: ", ")
+        let watchNote = matches.isEmpty ? nil : matches.map { "\($0.tag) \($0.action.rawValue)" }.joined(separator: ", ")
         if matches.contains(where: { $0.action == .deny }) {
             decision = Decision(verdict: .deny, reasons: [Reason(.watchDeny)])
         } else if !matches.isEmpty {

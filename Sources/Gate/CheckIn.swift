@@ -35,9 +35,13 @@ public struct CheckInRequest: Sendable {
     public struct InvitationUse: Sendable, Equatable {
         public var id: String
         public var allowedUses: Int
-        public init(id: String, allowedUses: Int) {
+        /// What the verified code itself says: with a building log, a genuine invitation issued
+        /// at another gate and not synced here yet is kept from it (see `admission`).
+        public var signed: InvitationRecord?
+        public init(id: String, allowedUses: Int, signed: InvitationRecord? = nil) {
             self.id = id
             self.allowedUses = allowedUses
+            self.signed = signed
         }
     }
     public var guardName: String

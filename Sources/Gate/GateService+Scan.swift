@@ -218,9 +218,10 @@ extension GateService {
             r.decision = Decision(verdict: .deny, reasons: [why])
             return r
         }
-        let verdict: Verdict = config.policy.admit.contains("invite") ? .admit : .check
+        let unknownHere = lookUp && config.building.database != nil && ((try? store.read { tx in try tx.invitation(id: inv.idHex) }) ?? nil) == nil
+        let verdict: Verdict = config.policy.admit.contains("invite") && !unknownHere ? .admit : .check
         var reasons = [Reason(.inviteWindow, [inv.name, inv.host])]
-        if verdict == .check { reasons.append(Reason(.kindNeedsGuard, ["invite"])) }
+        if unknownHere { reasons.append(Reason(.inviteNotReceivedYet)) } else if verdict == .check { reasons.append(Reason(.kindNeedsGuard, ["invite"])) }
         r.decision = Decision(verdict: verdict, reasons: reasons)
         return r
     }
@@ -234,7 +235,11 @@ extension GateService {
         r.details = VisitorDetails(name: inv.name, host: inv.host, purpose: inv.purpose)
         r.method = .invite
         r.identityKey = "invite|" + inv.idHex
-        r.invitation = .init(id: inv.idHex, allowedUses: inv.uses)
+        r.invitation = .init(
+            id: inv.idHex, allowedUses: inv.uses,
+            signed: InvitationRecord(
+                id: inv.idHex, venue: inv.venueID, name: inv.name, host: inv.host, purpose: inv.purpose, notBefore: inv.notBefore,
+                expires: inv.expires, uses: inv.uses, issuedAt: inv.issuedAt))
         r.passSummary = "invitation \(inv.idHex.prefix(8)) verified"
     }
 
@@ -243,7 +248,9 @@ extension GateService {
         guard let (record, uses) = try? store.read({ tx in (try tx.invitation(id: inv.idHex), try tx.invitationUses(id: inv.idHex)) }) else {
             return nil
         }
-        guard let record else { return Reason(.inviteNotIssuedHere) }
+        // With a building log, a genuine invitation may come from a gate not synced yet: the
+        // rules see it as such (yellow), not as forged.
+        guard let record else { return config.building.database == nil ? Reason(.inviteNotIssuedHere) : nil }
         if let revoked = record.revokedAt { return Reason(.inviteRevoked, [calendar.localTimestamp(revoked)]) }
         if uses.count >= min(inv.uses, record.uses), let last = uses.last {
             return Reason(.inviteUsedUp, [String(uses.count), calendar.localTimestamp(last.at)])

@@ -132,6 +132,7 @@ public struct GateService: Sendable {
             }
             let recorded = try tx.insert(entry, at: now)
             if let inv = request.invitation, recorded.status != .denied {
+                if let signed = inv.signed, try tx.invitation(id: inv.id) == nil { try tx.keepSignedInvitation(signed, at: now) }
                 try tx.recordInvitationUse(id: inv.id, visitCode: recorded.code, at: now)
             }
             return CheckInResult(decision: decision, recorded: recorded, alreadyInside: nil, previousVisit: previous, warnings: warnings)

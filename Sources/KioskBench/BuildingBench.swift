@@ -29,7 +29,7 @@ struct BuildingBench {
             pg = try PostgresServer.start(name: "bench")
             self.workDir = workDir
             guard case .success(let address) = BuildingAddress.parse(pg.adminURL) else { throw BenchFailure("bad URL \(pg.adminURL)") }
-            adminLink = try BuildingLink(address: address, tls: .disable, passwordFile: pg.adminPasswordFile, timeout: .seconds(30))
+            adminLink = BuildingLink(address: address, tls: .disable, passwordFile: pg.adminPasswordFile, timeout: .seconds(30))
             _ = try BuildingAdmin(link: adminLink).initialize()
         }
 
@@ -39,7 +39,7 @@ struct BuildingBench {
             let file = workDir + "/\(gate).pw"
             try SecureFiles.writeAtomically(Array(made.password.utf8), to: file)
             guard case .success(let address) = BuildingAddress.parse(pg.url(user: made.role)) else { throw BenchFailure("bad URL") }
-            let l = try BuildingLink(address: address, tls: .disable, passwordFile: file, timeout: .seconds(30))
+            let l = BuildingLink(address: address, tls: .disable, passwordFile: file, timeout: .seconds(30))
             links[gate] = l
             return l
         }

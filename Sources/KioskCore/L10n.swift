@@ -36,7 +36,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         pinLockedUntil, pinNoInput, pinAskCurrent, pinAskNew, pinAskAgain
     case phoneRequired, consentRequired, selfCheckInWaiting, selfCheckInConfirmed, selfCheckInNotPending,
         visitPending, selfCheckInExpired
-    case inviteExpired, inviteNotYetValid, inviteOtherVenue, inviteBadSignature, inviteNotIssuedHere,
+    case inviteExpired, inviteNotYetValid, inviteOtherVenue, inviteBadSignature, inviteNotIssuedHere, inviteNotReceivedYet,
         feverConfirmed, unmaskedWouldReplace, traceUnknownExit, invalidMoment
 
     var vi: String {
@@ -165,6 +165,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .inviteOtherVenue: return "Thư mời dành cho địa điểm khác ({0}): không cho vào."
         case .inviteBadSignature: return "Chữ ký của thư mời không đúng: không cho vào."
         case .inviteNotIssuedHere: return "Thư mời không do tòa nhà này cấp: không cho vào."
+        case .inviteNotReceivedYet: return "Thư mời thật của tòa nhà, nhưng cổng này chưa nhận được (cấp ở cổng khác, chưa đồng bộ): xem giấy tờ trước khi cho vào."
         case .feverConfirmed: return "Bảo vệ {0} đã xem và xác nhận cho vào."
         case .unmaskedWouldReplace: return "{0} là tệp xuất đã che số: bản đầy đủ không ghi đè lên nó. Chọn tên tệp khác."
         case .invalidMoment: return "Thời điểm không hợp lệ \"{0}\": dùng YYYY-MM-DD, 'YYYY-MM-DD HH:MM' hoặc ISO 8601 (2026-12-02T18:00)."
@@ -298,6 +299,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .inviteOtherVenue: return "The invitation is for another venue ({0}): do not admit."
         case .inviteBadSignature: return "The invitation's signature is wrong: do not admit."
         case .inviteNotIssuedHere: return "The invitation was not issued by this building: do not admit."
+        case .inviteNotReceivedYet: return "A genuine invitation of this building that this gate has not received yet (issued at another gate, not synced): check ID before admitting."
         case .feverConfirmed: return "Guard {0} looked and let the visitor in."
         case .unmaskedWouldReplace: return "{0} is a masked export: a full export never replaces it. Choose another file name."
         case .invalidMoment: return "Invalid time \"{0}\": use YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601 (2026-12-02T18:00)."

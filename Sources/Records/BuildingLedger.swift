@@ -102,7 +102,7 @@ public struct BuildingLedger: Sendable {
                     if let first = closedBy[ref] {
                         conflicts.append(Conflict(
                             kind: .closedTwice, visits: [ref],
-                            why: "visit \(code) (\(origin)) was closed at \(first.gate) \(clock(first.correctedAt)) and again at \(e.gate) \(clock(e.correctedAt)) (\(e.kind)); the first counts"))
+                            why: "visit \(code) (came in at \(origin)) was closed at \(first.gate) \(clock(first.correctedAt)) and again at \(e.gate) \(clock(e.correctedAt)) while the gates could not see each other; the earlier exit is the one recorded"))
                         continue
                     }
                     let status = obj["status"] as? String ?? "left"
@@ -148,7 +148,7 @@ public struct BuildingLedger: Sendable {
                         guard reported.insert(pair).inserted else { continue }
                         conflicts.append(Conflict(
                             kind: .insideAtTwoGates, visits: pair,
-                            why: "the same person (\(key.hasPrefix("id:") ? "id number" : "phone")) was checked in at \(a.0.gate) \(clock(a.1.correctedIn)) (\(a.0.code)) and at \(b.0.gate) \(clock(b.1.correctedIn)) (\(b.0.code)) while still inside"))
+                            why: "the same person (\(key.hasPrefix("id:") ? "same id number or invitation" : "same phone")) was checked in at \(a.0.gate) \(clock(a.1.correctedIn)) (\(a.0.code)) and at \(b.0.gate) \(clock(b.1.correctedIn)) (\(b.0.code)) while still inside"))
                     }
                 }
             }

@@ -108,6 +108,18 @@ extension StoreTransaction {
         try append(.inviteUse, code: id, payload: InvitationUse.canonical(visitCode: visitCode, atMillis: VisitRow.millis(now)), at: now)
     }
 
+    /// A genuine invitation (its signature verified) that reached this gate before its
+    /// issuing gate's events did: kept here with an `invite-issue` event of this gate, as an
+    /// adopted one is, so its use here is counted and audited.
+    public func keepSignedInvitation(_ inv: InvitationRecord, at now: Date) throws {
+        guard try Int.fetchOne(db, sql: "SELECT 1 FROM invitation WHERE id = ?", arguments: [inv.id]) == nil else { return }
+        try db.execute(
+            sql: "INSERT INTO invitation (\(InvitationRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            arguments: [inv.id, inv.venue, inv.name, inv.host, inv.purpose, VisitRow.millis(inv.notBefore),
+                VisitRow.millis(inv.expires), inv.uses, VisitRow.millis(inv.issuedAt)])
+        try append(.inviteIssue, code: inv.id, payload: inv.canonical, at: now)
+    }
+
     /// An invitation issued at another gate, used or revoked here: kept here too, with its
     /// own `invite-issue` event in this gate's chain, so this gate's uses and revocation
     /// refer to a row its audit can check. Nothing when it is already here or unknown.
@@ -174,7 +186,11 @@ extension Store {
     public func invitationUseCounts() throws -> [String: Int] {
         try read { tx in
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(tx.db, sql: "SELECT invitation, count(*) FROM invitation_use GROUP BY invitation") {
+            // Uses at every gate (with a building log): what is left is the building's.
+            for row in try Row.fetchAll(
+                tx.db,
+                sql: "SELECT invitation, count(*) FROM (SELECT invitation FROM invitation_use UNION ALL SELECT invitation FROM replica_invitation_use) GROUP BY invitation")
+            {
                 counts[row[0]] = row[1]
             }
             return counts

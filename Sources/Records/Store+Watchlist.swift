@@ -18,6 +18,9 @@ public struct WatchEntry: Equatable, Sendable, Codable {
     public var action: Action
     public var note: String?
     public var createdAt: Date
+    /// The gate whose list holds it, for an entry of another gate (the building replica):
+    /// numbers are each gate's own, so `#lobby:1` is told from this gate's `#1`.
+    public var gate: String?
 
     /// What the chain proves about an entry (the audit compares rows with it).
     var canonical: String {
@@ -29,14 +32,18 @@ public struct WatchEntry: Equatable, Sendable, Codable {
         return CanonicalJSON.object(pairs)
     }
 
+    /// Reads `id, name_folded, id_hash, phone, action, note, created_at[, gate]`.
     static func fetch(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [WatchEntry] {
         try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
             WatchEntry(
                 id: row[0], nameFolded: row[1], idHash: row[2], phone: row[3],
                 action: Action(rawValue: row[4] ?? "") ?? .alert, note: row[5],
-                createdAt: VisitRow.date(row[6] ?? 0))
+                createdAt: VisitRow.date(row[6] ?? 0), gate: row.count > 7 ? row[7] : nil)
         }
     }
+
+    /// `#3`, or `#lobby:3` for another gate's entry.
+    public var tag: String { "#" + (gate.map { $0 + ":" } ?? "") + String(id) }
 }
 
 extension Store {

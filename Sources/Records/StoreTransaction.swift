@@ -90,8 +90,8 @@ public struct StoreTransaction {
     }
 
     /// Matches on this gate's watch list and (with a building log) every other gate's: a
-    /// list entered once is known at every gate. Another gate's entries carry its name in
-    /// their note.
+    /// list entered once is known at every gate. Another gate's entries carry its name
+    /// (`gate`, shown as `#lobby:3`).
     public func watchMatches(nameFolded: String, idHash: String?, phone: String?) throws -> [WatchEntry] {
         try WatchEntry.fetch(db, sql: """
             SELECT id, name_folded, id_hash, phone, action, note, created_at FROM watch
@@ -101,7 +101,7 @@ public struct StoreTransaction {
             ORDER BY id
             """, arguments: [nameFolded, idHash, phone])
             + WatchEntry.fetch(db, sql: """
-            SELECT id, name_folded, id_hash, phone, action, '(' || gate || ') ' || COALESCE(note, ''), created_at FROM replica_watch
+            SELECT id, name_folded, id_hash, phone, action, note, created_at, gate FROM replica_watch
             WHERE (name_folded IS NOT NULL AND name_folded = ?)
                OR (id_hash IS NOT NULL AND id_hash = ?)
                OR (phone IS NOT NULL AND phone = ?)

@@ -36,8 +36,17 @@ public enum GuardTerminal {
         // The building log, synced beside the loop; the title bar shows the link.
         var worker: SyncWorker?
         do {
+            let said = LastSaid()
             worker = try gate.makeBuildingWorker(onChange: { status in
-                if case .refused(let why) = status.link { write("building: \(why)") }
+                // The log gets each change of the link once (never a name or number).
+                let line: String
+                switch status.link {
+                case .starting: line = "building: connecting"
+                case .online: line = "building: online"
+                case .offline(_, let why): line = "building: offline (\(why))"
+                case .refused(let why): line = "building: refused: \(why)"
+                }
+                if said.swap(line) != line { write(line) }
                 wake.wake()
             })
         } catch {
@@ -62,5 +71,18 @@ public enum GuardTerminal {
         runner.drain()
         write("stop" + (signal.map { " signal=\($0)" } ?? ""))
         return signal.map { 128 + $0 } ?? 0
+    }
+}
+
+/// The last line written, so a state is logged when it changes, not at every pass.
+public final class LastSaid: @unchecked Sendable {
+    private let lock = NSLock()
+    private var line = ""
+    public init() {}
+    public func swap(_ new: String) -> String {
+        lock.withLock {
+            defer { line = new }
+            return line
+        }
     }
 }

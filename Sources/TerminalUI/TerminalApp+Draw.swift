@@ -73,8 +73,24 @@ extension TerminalApp {
         case .starting: return (t(.buildingStarting), .title)
         case .online: return (t(.buildingOnline) + skew, skew.isEmpty ? .title : .warning)
         case .offline(let since, _): return (t(.buildingOffline, [gate.calendar.localTime(since), String(s.waiting)]), .warning)
-        case .refused: return (t(.buildingRefused), .error)
+        case .refused:
+            let why: UIKey
+            switch s.refusal {
+            case .login?: why = .refusedLogin
+            case .fork?: why = .refusedFork
+            case .keyDiffers?: why = .refusedKey
+            case .passwordFile?: why = .refusedPasswordFile
+            case .schema?: why = .refusedSchema
+            default: why = .refusedServer
+            }
+            return (t(.buildingRefused, [t(why)]), .error)
         }
+    }
+
+    /// "Other gates as of 10:42:05": how fresh the building's part of the roll call is.
+    func buildingAsOfText() -> String? {
+        guard let s = buildingStatus?() else { return nil }
+        return t(.buildingAsOf, [s.lastSuccess.map { gate.calendar.localTimestamp($0) } ?? "—"])
     }
 
     /// The function-key bar: "F1Help F2Manual …", shortened to fit (no "F", then short labels).
@@ -366,12 +382,16 @@ extension TerminalApp {
         // Columns padded by display width, as on F4: names of any length never push the
         // codes and badges of the next line out of line.
         let nameWidth = max(12, min(30, g.columns - 36))
+        // With a building log the matches come from every gate: the gate tells two visits of
+        // the same name apart (one person let in at two gates while they could not see each other).
+        let building = buildingStatus != nil
         for (i, e) in checkOut.matches.enumerated() where row < g.rows - 4 {
             let role: Role = i == checkOut.selected ? .selected : .normal
             g.fill(row: row, column: 2, width: g.columns - 4, role: role)
-            let text = [CharacterWidth.pad(gate.calendar.localTime(e.checkedInAt), 7), CharacterWidth.pad(e.code, 8),
-                CharacterWidth.pad(e.badge.map { "#" + $0 } ?? "", 9), CharacterWidth.pad(CharacterWidth.fit(e.details.name, nameWidth - 1), nameWidth),
-                e.details.host ?? ""].joined()
+            let text = ([CharacterWidth.pad(gate.calendar.localTime(e.checkedInAt), 7), CharacterWidth.pad(e.code, 8)]
+                + (building ? [CharacterWidth.pad(CharacterWidth.fit(e.gate, 10), 11)] : [])
+                + [CharacterWidth.pad(e.badge.map { "#" + $0 } ?? "", 9), CharacterWidth.pad(CharacterWidth.fit(e.details.name, nameWidth - 1), nameWidth),
+                e.details.host ?? ""]).joined()
             g.put(row, 3, text, role, limit: g.columns - 6)
             row += 1
         }
@@ -512,7 +532,11 @@ extension TerminalApp {
             + (building ? [CharacterWidth.pad(t(.colGate), gateWidth)] : [])
             + [CharacterWidth.pad(t(.colBadge), 8), CharacterWidth.pad(t(.colName), nameWidth), t(.colHost)]
         g.put(2, 1, header.joined(), .dim, bold: true)
-        if building, let link = buildingLinkText() { g.put(1, 1, link.text, link.role == .title ? .dim : link.role, limit: g.columns - 2) }
+        if building, let asOf = buildingAsOfText() {
+            var line = asOf
+            if let link = buildingLinkText(), link.role != .title { line += " · " + link.text }
+            g.put(1, 1, line, buildingLinkText()?.role == .title ? .dim : .warning, limit: g.columns - 2)
+        }
         let top = 3
         let height = g.rows - 3 - top
         for (offset, e) in insideList.dropFirst(insideScroll).prefix(max(0, height)).enumerated() {

@@ -26,7 +26,8 @@ public enum UIKey: String, CaseIterable, Sendable {
     case unreadable, unreadableHeadline
     case askTakenBy, verdictEarlier, feverConfirmAsk, exportingToday
     case statusUnconfirmed, guardSelfService
-    case buildingStarting, buildingOnline, buildingOffline, buildingRefused, buildingSkew, colGate
+    case buildingStarting, buildingOnline, buildingOffline, buildingRefused, buildingSkew, colGate, buildingAsOf
+    case refusedLogin, refusedFork, refusedKey, refusedPasswordFile, refusedSchema, refusedServer
 }
 
 public enum UIText {
@@ -133,7 +134,14 @@ public enum UIText {
         case .buildingStarting: return "Tòa nhà: đang kết nối…"
         case .buildingOnline: return "Tòa nhà: trực tuyến"
         case .buildingOffline: return "Mất kết nối tòa nhà từ {0} · {1} sự kiện chờ"
-        case .buildingRefused: return "TÒA NHÀ TỪ CHỐI CỔNG NÀY: gọi quản trị"
+        case .buildingRefused: return "TÒA NHÀ TỪ CHỐI CỔNG NÀY ({0}): gọi quản trị"
+        case .buildingAsOf: return "Dữ liệu các cổng khác lúc {0}"
+        case .refusedLogin: return "sai mật khẩu hoặc vai trò"
+        case .refusedFork: return "một máy khác đang giữ cổng này"
+        case .refusedKey: return "tệp khóa khác của tòa nhà"
+        case .refusedPasswordFile: return "tệp mật khẩu"
+        case .refusedSchema: return "nhật ký tòa nhà chưa cài đặt"
+        case .refusedServer: return "lỗi máy chủ"
         case .buildingSkew: return "lệch giờ {0} giây"
         case .colGate: return "Cổng"
         case .rollCallSaved: return "Đã lưu danh sách điểm danh: {0}"
@@ -290,7 +298,14 @@ public enum UIText {
         case .buildingStarting: return "Building: connecting…"
         case .buildingOnline: return "Building: online"
         case .buildingOffline: return "Offline since {0} · {1} {1|event|events} waiting"
-        case .buildingRefused: return "BUILDING REFUSES THIS GATE: call the administrator"
+        case .buildingRefused: return "BUILDING REFUSES THIS GATE ({0}): call the administrator"
+        case .buildingAsOf: return "Other gates as of {0}"
+        case .refusedLogin: return "wrong password or role"
+        case .refusedFork: return "another box holds this gate"
+        case .refusedKey: return "another key file"
+        case .refusedPasswordFile: return "password file"
+        case .refusedSchema: return "building log not set up"
+        case .refusedServer: return "server error"
         case .buildingSkew: return "clock off by {0} s"
         case .colGate: return "Gate"
         case .rollCallSaved: return "Roll call saved: {0}"

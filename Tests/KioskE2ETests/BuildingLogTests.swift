@@ -172,39 +172,54 @@ import Glibc
 
     @Test func aClonedOrRestoredBoxCannotContinueAGate() throws {
         let b = try TestBuilding(gates: ["lobby"])
-        _ = try b["lobby"].checkin("Khách một", now: t("08:00:00"))
+        let lobby = b["lobby"]
+        _ = try lobby.checkin("Khách một", now: t("08:00:00"))
         try b.sync("lobby").expectSuccess("sync")
-        // A backup of the box now, and a clone of its card.
-        let backup = try b.addGate("lobby-backup")
-        let clone = try b.addGate("lobby-clone")
-        for copy in [backup, clone] {
-            try? FileManager.default.removeItem(atPath: copy.dataDir)
-            try FileManager.default.copyItem(atPath: b["lobby"].dataDir, toPath: copy.dataDir)
-            // Same gate name, same role and password: a box that claims to be the lobby.
-            try copy.writeConfig(try String(contentsOfFile: b["lobby"].configPath, encoding: .utf8)
-                .replacingOccurrences(of: b["lobby"].dir, with: copy.dir))
-        }
-        _ = try b["lobby"].checkin("Khách hai", now: t("08:10:00"))
-        try b.sync("lobby").expectSuccess("the original goes on")
-        let held = try b.pg.psql("SELECT hash FROM kiosk.event WHERE gate = 'lobby' AND seq = 2")
+        // A backup of the box's data now, and a copy of its folder on another box.
+        let backup = b.dir + "/backup"
+        try FileManager.default.copyItem(atPath: lobby.dataDir, toPath: backup)
+        let clone = try Sandbox(settings: [:])
+        try? FileManager.default.removeItem(atPath: clone.dataDir)
+        try FileManager.default.copyItem(atPath: lobby.dataDir, toPath: clone.dataDir)
+        try clone.writeConfig(try String(contentsOfFile: lobby.configPath, encoding: .utf8).replacingOccurrences(of: lobby.dir, with: clone.dir))
 
+        // The clone syncs before the real box has anything new: refused all the same, before
+        // it sends anything, and the building log says which box claimed the gate.
         _ = try clone.checkin("Khách của bản sao", now: t("08:11:00"))
         let forked = try clone.run(["sync"], now: t("08:12:00"))
         #expect(forked.status == 1)
-        #expect(forked.stderr.contains("another box"), "\(forked.stderr)")
-        #expect(try b.pg.psql("SELECT hash FROM kiosk.event WHERE gate = 'lobby' AND seq = 2") == held, "the original is kept")
+        #expect(forked.stderr.contains("another box") && forked.stderr.contains("add-gate lobby"), "\(forked.stderr)")
+        #expect(try b.serverEvents("lobby").count == (try b.localHead("lobby")), "nothing of the clone's was taken")
+        let status = try JSON.object(try lobby.run(["building", "status", "--json"]).stdout)
+        let row = try #require((status["gates"] as? [[String: Any]])?.first { $0["name"] as? String == "lobby" })
+        #expect((row["fork"] as? String)?.contains(clone.dir) == true, "\(row)")
+        #expect(try lobby.run(["building", "status"]).stdout.contains("FORK"))
 
-        let restored = try backup.run(["sync"], now: t("08:12:00"))
+        // The real box goes on.
+        _ = try lobby.checkin("Khách hai", now: t("08:10:00"))
+        try b.sync("lobby").expectSuccess("the original goes on")
+
+        // The backup restored into the real box's folder: the same box, an older log.
+        let current = b.dir + "/current"
+        try FileManager.default.moveItem(atPath: lobby.dataDir, toPath: current)
+        try FileManager.default.copyItem(atPath: backup, toPath: lobby.dataDir)
+        let restored = try lobby.run(["sync"], now: t("08:12:00"))
         #expect(restored.status == 1)
         #expect(restored.stderr.contains("older copy"), "\(restored.stderr)")
-
-        let status = try JSON.object(try b["lobby"].run(["building", "status", "--json", "--days", "30"]).stdout)
-        let lobby = try #require((status["gates"] as? [[String: Any]])?.first { $0["name"] as? String == "lobby" })
-        #expect(lobby["fork"] is String, "\(lobby)")
-        let text = try b["lobby"].run(["building", "status"])
-        #expect(text.stdout.contains("FORK"), "\(text)")
+        try FileManager.default.removeItem(atPath: lobby.dataDir)
+        try FileManager.default.moveItem(atPath: current, toPath: lobby.dataDir)
         try b.sync("lobby").expectSuccess("the original still syncs")
-        #expect(try b["lobby"].run(["building", "audit"]).status == 0)
+        #expect(try lobby.run(["building", "audit"]).status == 0)
+
+        // The administrator registers the gate again for a replacement box: it takes over.
+        let again = try b.admin(["building", "add-gate", "lobby", "--password-file", b.dir + "/lobby.pw"])
+        #expect(again.status == 0, "\(again)")
+        let fresh = try Sandbox(settings: [:])
+        try fresh.writeConfig(try String(contentsOfFile: lobby.configPath, encoding: .utf8).replacingOccurrences(of: lobby.dir, with: fresh.dir))
+        try? FileManager.default.removeItem(atPath: fresh.dataDir)
+        try FileManager.default.copyItem(atPath: lobby.dataDir, toPath: fresh.dataDir)
+        try fresh.run(["sync"]).expectSuccess("the replacement box")
+        #expect(try lobby.run(["sync"]).status == 1, "the old box is out")
     }
 
     @Test func aGateRoleIsConfinedByPostgresAndAnEditIsFoundByTheAudit() throws {
@@ -308,6 +323,27 @@ import Glibc
         // The car park's clock is half a minute behind the lobby's.
         let out = try b["car"].run(["checkout", code], now: t("08:59:30"))
         #expect(out.status == 0, "\(out)")
+    }
+
+    @Test func anInvitationFromAnotherGateNotSyncedYetIsYellowNotForged() throws {
+        let b = try TestBuilding(gates: ["lobby", "car"])
+        let inv = try b["lobby"].invite(name: "Khách Mời Một", host: "Phòng IT", from: "2026-11-29 07:00", until: "2026-11-29 18:00", uses: 1)
+        let code = try #require(inv["code"] as? String)
+        // The car park has not heard of it (no sync yet): genuine, yellow, the guard looks.
+        let first = try b["car"].scan(code, now: t("08:30:00"))
+        #expect(first.json["decision"] as? String == "check", "\(first.result)")
+        #expect(first.result.stdout.contains("has not received yet"), "\(first.result)")
+        // A second use at the car park is the invitation's second: refused, it is single-use.
+        let entry = try #require(first.json["code"] as? String, "a yellow invite scan is recorded for the guard: \(first.result)")
+        try b["car"].run(["checkout", entry], now: t("09:00:00")).expectSuccess("checkout")
+        let again = try b["car"].scan(code, now: t("09:30:00"))
+        #expect(again.json["decision"] as? String == "deny", "\(again.result)")
+        #expect(try b["car"].audit().status == 0)
+        try b.converge(now: t("10:00:00"))
+        #expect(try b["lobby"].run(["building", "audit"]).status == 0)
+        // And the lobby now knows it was used.
+        let atLobby = try b["lobby"].scan(code, now: t("10:05:00"))
+        #expect(atLobby.json["decision"] as? String == "deny", "\(atLobby.result)")
     }
 
     @Test func aHungServerIsOfflineWithinTheDeadlineAndTheGateGoesOn() throws {

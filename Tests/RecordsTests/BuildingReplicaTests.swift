@@ -95,7 +95,7 @@ import Testing
         _ = try car.applyReplica(try events(lobby, gate: "lobby"), ownGate: "car", at: t)
         let matches = try car.read { tx in try tx.watchMatches(nameFolded: "x", idHash: nil, phone: "0912345678") }
         #expect(matches.map(\.action) == [.deny])
-        #expect(matches.first?.note?.contains("lobby") == true)
+        #expect(matches.first?.gate == "lobby" && matches.first?.tag.hasPrefix("#lobby:") == true)
         let id = try #require(try lobby.watchList().first?.id)
         _ = try lobby.removeWatch(id: id, at: t.addingTimeInterval(60))
         _ = try car.applyReplica(try events(lobby, gate: "lobby"), ownGate: "car", at: t)

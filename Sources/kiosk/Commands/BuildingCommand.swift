@@ -38,9 +38,9 @@ struct BuildingTarget: ParsableArguments {
                 case .success(let a): address = a
                 case .failure(let e): throw Context.usage("--database: \(e.problem)")
                 }
-                return try BuildingLink(address: address, tls: config?.building.tls ?? .prefer, passwordFile: dbPasswordFile, applicationName: "kiosk admin")
+                return BuildingLink(address: address, tls: config?.building.tls ?? .prefer, passwordFile: dbPasswordFile, applicationName: "kiosk admin")
             }
-            guard let config, let link = try BuildingLink(config: config) else {
+            guard let config, let link = BuildingLink(config: config) else {
                 throw Context.usage("no building log configured: set [building] database in \(config?.source ?? "kiosk.conf") or pass --database")
             }
             return link
@@ -227,7 +227,10 @@ struct BuildingStatusCommand: ParsableCommand {
             } else {
                 cells.append("never synced")
             }
-            if let o = g.clockOffsetMillis, o.magnitude >= 3000 { cells.append("clock off by \(Double(o) / 1000) s") }
+            // Offset = server − gate: negative when the gate's clock is ahead.
+            if let o = g.clockOffsetMillis, o.magnitude >= 3000 {
+                cells.append("clock \(Int((Double(o.magnitude) / 1000).rounded())) s \(o < 0 ? "ahead of" : "behind") the server")
+            }
             if g.keyDiffers { cells.append("KEY DIFFERS: its key_file is not the building's") }
             if let f = g.forkDetail { cells.append("FORK: another box claims this gate (\(f))") }
             text += cells.joined(separator: " · ") + "\n"
@@ -372,6 +375,10 @@ struct SyncCommand: ParsableCommand {
             if !r.refused.isEmpty { throw ExitCode(1) }
         } catch let e as BuildingError {
             let waiting = SyncWorker(sync: sync, store: gate.store, interval: .seconds(60)).status.waiting
+            if json {
+                struct Failed: Encodable { var ok = false; var gate: String; var error: String; var waiting: Int; var transient: Bool }
+                writeOut(JSONOutput.encode(Failed(gate: sync.gate, error: e.description, waiting: waiting, transient: e.isTransient)) + "\n")
+            }
             printError("\(e.description); \(waiting) event(s) of this gate wait to be sent")
             throw ExitCode(1)
         }

@@ -3,6 +3,7 @@ import CheckinWeb
 import Building
 import Foundation
 import Gate
+import TerminalUI
 import KioskCore
 
 /// `kiosk serve`: the visitor's self check-in form alone, without the guard terminal.
@@ -32,7 +33,7 @@ struct ServeCommand: ParsableCommand {
         // journal under systemd), once each.
         let worker: SyncWorker?
         do {
-            let last = LastLine()
+            let last = LastSaid()
             worker = try context.gate.makeBuildingWorker { status in
                 let line: String
                 switch status.link {
@@ -62,14 +63,3 @@ struct ServeCommand: ParsableCommand {
     }
 }
 
-/// The last line said, so a state is printed when it changes, not every pass.
-final class LastLine: @unchecked Sendable {
-    private let lock = NSLock()
-    private var line = ""
-    func swap(_ new: String) -> String {
-        lock.withLock {
-            defer { line = new }
-            return line
-        }
-    }
-}
