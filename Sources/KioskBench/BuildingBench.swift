@@ -79,7 +79,7 @@ struct BuildingBench {
             let names = (0..<gates).map { "g\(gates)x\($0)" }
             let stores = try names.map { try BuildingBench.gateLog($0, count: events / gates) }
             let syncs = try zip(names, stores).map { name, store in
-                GateSync(link: try building.link(name), store: store, gate: name, keyCheck: BuildingBench.key.check, batch: 1000, now: { Date() })
+                GateSync(link: try building.link(name), store: store, gate: name, keyCheck: BuildingBench.key.check, batch: 2000, now: { Date() })
             }
             // The same rows as CSV for the baseline.
             let csv = workDir + "/copy-\(gates).csv"
