@@ -138,14 +138,14 @@ public struct BuildingAdmin {
         var events: [ChainEvent] = []
         let starts = try c.query(
             "SELECT gate, MIN(seq) FROM kiosk.event WHERE at >= $1::bigint - 86400000 GROUP BY gate ORDER BY gate", [String(millis(from))])
-        let copies = try c.query("SELECT hash FROM kiosk.event WHERE seq = 1 GROUP BY hash HAVING COUNT(*) > 1").values.compactMap { $0[0] ?? nil }
+        let copies = try BuildingAdmin.copiedGates(c)
         for row in starts.values {
             guard let gate = row[0] ?? nil, let first = row[1].flatMap({ $0 }).flatMap(Int64.init) else { continue }
             let rows = try c.query(
                 "SELECT seq, at, kind, code, payload, payload_hash, prev_hash, hash, clock_offset_ms FROM kiosk.event WHERE gate = $1 AND seq >= $2 ORDER BY seq",
                 [gate, String(first)])
             let list = rows.values.compactMap { GateSync.event(gate, $0) }
-            if let bad = BuildingAdmin.verify(list, gate: gate, key: key, copies: Set(copies)) {
+            if let bad = BuildingAdmin.verify(list, gate: gate, key: key, copied: copies.contains(gate)) {
                 problems.append(bad)
                 events += list.filter { $0.seq < bad.seq }
             } else {
@@ -168,7 +168,16 @@ public struct BuildingAdmin {
     }
 
     /// The first event of one gate's run (in seq order) that cannot be taken as it is.
-    static func verify(_ list: [ChainEvent], gate: String, key: ChainKey, copies: Set<String>) -> ReplicaResult.Refusal? {
+    /// Gates whose first event is another gate's, received later: copies under a second
+    /// name. The first to arrive is the original and keeps its place.
+    static func copiedGates(_ c: PGConnection) throws(BuildingError) -> Set<String> {
+        Set(try c.query("""
+            SELECT gate FROM (SELECT gate, row_number() OVER (PARTITION BY hash ORDER BY received_at, gate) AS n
+                              FROM kiosk.event WHERE seq = 1) x WHERE n > 1
+            """).values.compactMap { $0[0] ?? nil })
+    }
+
+    static func verify(_ list: [ChainEvent], gate: String, key: ChainKey, copied: Bool) -> ReplicaResult.Refusal? {
         // Purges of this gate in the run: what they explain (code → latest cutoff).
         var explained: [String: [(seq: Int64, cutoff: Int64)]] = [:]
         for e in list where e.kind == "purge" {
@@ -177,17 +186,22 @@ public struct BuildingAdmin {
             else { continue }
             for code in codes { explained[code, default: []].append((e.seq, cutoff)) }
         }
+        // A purge erases every event of the codes it names whose visit began before its
+        // cutoff (an exit after midnight included), as the gate's own audit has it.
+        var firstAt: [String: Int64] = [:]
+        for e in list { if let code = e.code, firstAt[code] == nil { firstAt[code] = e.at } }
         var previous: (seq: Int64, hash: String)? = nil
         for e in list {
             let after = previous ?? (e.seq - 1, e.prevHash)
             if let problem = key.linkProblem(e, after: after) { return .init(gate: gate, seq: e.seq, problem: problem) }
             previous = (e.seq, e.hash)
-            if e.seq == 1, copies.contains(e.hash) {
+            if e.seq == 1, copied {
                 return .init(gate: gate, seq: 1, problem: "this gate's log is a copy of another gate's (the same first event)")
             }
             if e.payload == nil {
                 guard let code = e.code else { return .init(gate: gate, seq: e.seq, problem: "its contents were erased; a purge never erases an event without a code") }
-                let ok = explained[code]?.contains { $0.seq > e.seq && e.at < $0.cutoff } ?? false
+                let began = firstAt[code] ?? e.at
+                let ok = explained[code]?.contains { $0.seq > e.seq && began < $0.cutoff } ?? false
                 if !ok { return .init(gate: gate, seq: e.seq, problem: "its contents were erased without a purge of this gate that names it") }
             } else if e.kind == "checkin",
                 let obj = e.payload.flatMap({ try? JSONSerialization.jsonObject(with: Data($0.utf8)) }) as? [String: Any],
@@ -221,7 +235,7 @@ public struct BuildingAdmin {
         try BuildingSchema.check(c)
         var result = AuditResult()
         let gates = try c.query("SELECT name, head_seq, head_hash FROM kiosk.gate ORDER BY name")
-        let copies = Set(try c.query("SELECT hash FROM kiosk.event WHERE seq = 1 GROUP BY hash HAVING COUNT(*) > 1").values.compactMap { $0[0] ?? nil })
+        let copies = try BuildingAdmin.copiedGates(c)
         for g in gates.values {
             guard let gate = g[0] ?? nil else { continue }
             result.gates += 1
@@ -251,7 +265,7 @@ public struct BuildingAdmin {
             }
             // Erasures without a purge that explains them, a copied log, a visit under
             // another gate's name: the same rules as every replica.
-            if let bad = BuildingAdmin.verify(all, gate: gate, key: key, copies: copies) {
+            if let bad = BuildingAdmin.verify(all, gate: gate, key: key, copied: copies.contains(gate)) {
                 result.problem = (gate, bad.seq, bad.problem)
                 return result
             }

@@ -38,17 +38,17 @@ enum BuildingSchema {
             );
             CREATE TABLE kiosk.building (key text PRIMARY KEY, value text NOT NULL);
             CREATE TABLE kiosk.event (
-                gate text NOT NULL,
+                gate text NOT NULL CHECK (octet_length(gate) <= 64),
                 seq bigint NOT NULL CHECK (seq > 0),
                 at bigint NOT NULL,
-                kind text NOT NULL,
-                code text,
+                kind text NOT NULL CHECK (octet_length(kind) <= 32),
+                code text CHECK (octet_length(code) <= 64),
                 -- A gate's payloads are visits and list entries, never near this: a gate that
                 -- sends more would fill every other gate's replica and memory.
                 payload text CHECK (octet_length(payload) <= 65536),
-                payload_hash text NOT NULL,
-                prev_hash text NOT NULL,
-                hash text NOT NULL,
+                payload_hash text NOT NULL CHECK (octet_length(payload_hash) = 64),
+                prev_hash text NOT NULL CHECK (octet_length(prev_hash) = 64),
+                hash text NOT NULL CHECK (octet_length(hash) = 64),
                 clock_offset_ms bigint NOT NULL DEFAULT 0,
                 received_at timestamptz NOT NULL DEFAULT clock_timestamp(),
                 PRIMARY KEY (gate, seq)
@@ -94,8 +94,10 @@ enum BuildingSchema {
 
             -- A purge erases what the gate erased: the payloads of the visits it names that were
             -- recorded before its cutoff, at that gate only. The hashes stay, so chains verify.
-            -- A cutoff less than a day old erases nothing: no retention is that short, and a
-            -- box that forges one cannot wipe the day's record (its own gate's, at worst).
+            -- A cutoff less than an hour old erases nothing (a gate refuses to purge under a day
+            -- with a building log), so a box that forges one cannot wipe the day's record. What
+            -- goes: every earlier event of a named code whose visit began before the cutoff
+            -- (its exit after midnight too), as at the gate.
             CREATE FUNCTION kiosk.purge_arrives() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = kiosk, pg_temp AS $$
             DECLARE
                 body jsonb;
@@ -108,12 +110,14 @@ enum BuildingSchema {
                     EXCEPTION WHEN others THEN
                         RETURN NULL;
                     END;
-                    IF cutoff IS NULL OR cutoff > (extract(epoch FROM clock_timestamp()) * 1000)::bigint - 86400000 THEN
+                    IF cutoff IS NULL OR cutoff > (extract(epoch FROM clock_timestamp()) * 1000)::bigint - 3600000 THEN
                         RETURN NULL;
                     END IF;
                     UPDATE kiosk.event SET payload = NULL
-                     WHERE gate = NEW.gate AND seq < NEW.seq AND at < cutoff AND payload IS NOT NULL
-                       AND code IN (SELECT jsonb_array_elements_text(body -> 'codes'));
+                     WHERE gate = NEW.gate AND seq < NEW.seq AND payload IS NOT NULL
+                       AND code IN (SELECT e.code FROM kiosk.event e
+                                     WHERE e.gate = NEW.gate AND e.code IN (SELECT jsonb_array_elements_text(body -> 'codes'))
+                                     GROUP BY e.code HAVING MIN(e.at) < cutoff);
                 END IF;
                 RETURN NULL;
             END $$;
@@ -138,10 +142,10 @@ enum BuildingSchema {
                     UPDATE kiosk.gate SET fork_at = clock_timestamp(), fork_detail = left(p_fork, 500) WHERE name = me;
                     RETURN 'fork';
                 END IF;
-                INSERT INTO kiosk.building (key, value) VALUES ('key_check', p_key_check) ON CONFLICT (key) DO NOTHING;
+                INSERT INTO kiosk.building (key, value) VALUES ('key_check', left(p_key_check, 64)) ON CONFLICT (key) DO NOTHING;
                 SELECT value INTO building_key FROM kiosk.building WHERE key = 'key_check';
-                UPDATE kiosk.gate SET last_contact = clock_timestamp(), head_seq = p_head_seq, head_hash = p_head_hash,
-                    clock_offset_ms = p_offset, key_check = p_key_check WHERE name = me;
+                UPDATE kiosk.gate SET last_contact = clock_timestamp(), head_seq = p_head_seq, head_hash = left(p_head_hash, 64),
+                    clock_offset_ms = p_offset, key_check = left(p_key_check, 64) WHERE name = me;
                 IF building_key <> p_key_check THEN
                     RETURN 'key-differs';
                 END IF;

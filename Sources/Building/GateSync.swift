@@ -200,7 +200,12 @@ public final class GateSync: @unchecked Sendable {
         let heads: [String: ReplicaHead]
         do { heads = try store.replicaHeads() } catch { throw .server(sqlstate: "local", message: "\(error)") }
         let gates = try c.query(
-            "SELECT g.name, (SELECT MAX(seq) FROM kiosk.event e WHERE e.gate = g.name) FROM kiosk.gate g WHERE g.name <> $1 ORDER BY g.name", [gate])
+            // Oldest first (by when each gate's first event arrived): of two gates with the same
+            // first event, the original is taken and the copy refused, whatever their names.
+            """
+            SELECT g.name, (SELECT MAX(seq) FROM kiosk.event e WHERE e.gate = g.name) FROM kiosk.gate g WHERE g.name <> $1
+            ORDER BY (SELECT received_at FROM kiosk.event e WHERE e.gate = g.name AND e.seq = 1) NULLS LAST, g.name
+            """, [gate])
         for row in gates.values {
             guard let other = row[0] ?? nil, let top = row[1].flatMap({ $0 }).flatMap(Int64.init) else { continue }
             var cursor = heads[other]?.seq ?? 0
@@ -226,12 +231,12 @@ public final class GateSync: @unchecked Sendable {
             }
             // Caught up with that gate: every erased event must have been explained by now.
             if cursor >= top, report.refused.allSatisfy({ $0.gate != other }) {
-                let hidden: (seq: Int64, code: String)?
-                do { hidden = try store.unexplainedErasure(gate: other) } catch { throw .server(sqlstate: "local", message: "\(error)") }
-                if let hidden {
+                let hidden: [(seq: Int64, code: String)]
+                do { hidden = try store.unexplainedErasures(gate: other) } catch { throw .server(sqlstate: "local", message: "\(error)") }
+                for h in hidden {
                     report.refused.append(.init(
-                        gate: other, seq: hidden.seq,
-                        problem: "its contents (\(hidden.code)) were erased in the building log without a purge of that gate; what it said is missing here"))
+                        gate: other, seq: h.seq,
+                        problem: "its contents (\(h.code)) were erased in the building log without a purge of that gate; what it said is missing here"))
                 }
             }
         }

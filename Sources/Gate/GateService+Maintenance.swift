@@ -27,7 +27,9 @@ extension GateService {
         guard config.records.autoCheckout != .off else { return [] }
         let now = clock.now()
         // Other gates' visits held here close by the same rule (see `autoCloseReplica`).
-        _ = try store.autoCloseReplica(now: now) { autoCloseTime(for: $0) }
+        // Twelve hours later than this gate's own: another gate may close later, or its clock
+        // run behind; its own close arrives first whenever it is still syncing.
+        _ = try store.autoCloseReplica(now: now) { autoCloseTime(for: $0)?.addingTimeInterval(12 * 3600) }
         // Looking first avoids taking the write lock when nobody is overdue (the usual case).
         // Self check-ins never confirmed are overdue too: they were left open once because
         // only `inside` was looked at, and kept a phone's `KIN:` code good for days.
@@ -46,6 +48,9 @@ extension GateService {
     /// the daily export files of those days.
     public func purge(olderThan days: Int? = nil) throws -> Int {
         let keep = days ?? config.records.retentionDays
+        // The building log ignores a purge whose cutoff is under an hour old (a forged one
+        // would wipe the day); a day is the least a gate of a building keeps.
+        if config.building.database != nil, keep < 1 { throw RuleViolation(.purgeBuildingMinimum) }
         let cutoffDay = calendar.day(adding: -keep, to: today())
         let cutoff = calendar.start(of: cutoffDay)
         let removed = try store.purge(before: cutoff, at: clock.now(), retentionDays: keep)

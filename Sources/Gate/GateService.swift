@@ -184,6 +184,8 @@ public struct GateService: Sendable {
                 case .denied: throw RuleViolation(.visitWasDenied, [code])
                 case .pending: throw RuleViolation(.visitPending, [code])
                 case .unconfirmed: throw RuleViolation(.selfCheckInExpired, [code, calendar.localTimestamp(remote.checkedInAt)])
+                case .autoClosed where try tx.replicaClosedByGuess(code: code):
+                    return .checkedOut(try tx.remoteCheckOut(origin: remote.gate, code: code, by: config.venue.gate, at: now))
                 case .left, .autoClosed: return .alreadyClosed(remote)
                 }
             }

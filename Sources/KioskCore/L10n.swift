@@ -30,7 +30,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         certificateTypeNotAccepted, kindNeedsGuard, temperatureOverLimit, trustImported, trustNothing
     case trustOnlyAuthorities, trustAuthoritiesSkipped, vaccinationDosesUnreadable, testSampleInFuture
     case dbSealRemoved, inviteListUsesLeft, inviteListRevoked
-    case usageUsesRange, usageNameRequired, usageTogether, usageOlderThanRange, usageCodeOrBadge, usageDateOrRange,
+    case usageUsesRange, usageNameRequired, usageTogether, usageOlderThanRange, purgeBuildingMinimum, usageCodeOrBadge, usageDateOrRange,
         usageScaleRange, usageAllGatesPoster, usagePosterFormat
     case pinNotDigits, pinLength, pinFileDamaged, pinFileUnwritable, pinSaved, pinMismatch, pinWrongCurrent,
         pinLockedUntil, pinNoInput, pinAskCurrent, pinAskNew, pinAskAgain
@@ -129,6 +129,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .usageNameRequired: return "Cần --name (hoặc --batch TỆP)."
         case .usageTogether: return "{0} và {1} phải dùng cùng nhau."
         case .usageOlderThanRange: return "--older-than phải từ 0 đến 3650 ngày."
+        case .purgeBuildingMinimum: return "Cổng thuộc nhật ký tòa nhà giữ dữ liệu ít nhất 1 ngày: dùng --older-than 1 trở lên."
         case .usageCodeOrBadge: return "Cho một MÃ lượt vào, hoặc --badge SỐ (không cả hai)."
         case .usageDateOrRange: return "Dùng --date, hoặc --from và --to, không dùng cả hai."
         case .usageScaleRange: return "--scale phải từ 1 đến 64 điểm ảnh mỗi ô."
@@ -263,6 +264,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .usageNameRequired: return "--name is required (or --batch FILE)."
         case .usageTogether: return "{0} and {1} go together."
         case .usageOlderThanRange: return "--older-than must be 0 to 3650 days."
+        case .purgeBuildingMinimum: return "A gate of a building log keeps at least 1 day: use --older-than 1 or more."
         case .usageCodeOrBadge: return "Give either an entry CODE or --badge N."
         case .usageDateOrRange: return "Use --date, or --from and --to, not both."
         case .usageScaleRange: return "--scale must be 1 to 64 pixels per module."

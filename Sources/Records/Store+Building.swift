@@ -118,9 +118,11 @@ extension Store {
         }
     }
 
-    /// Closes, in the replica, other gates' visits past this gate's automatic check-out time:
-    /// a gate that stopped syncing must not keep its visitors "inside the building" (and
-    /// counted, and refused a second entry) for ever. Their own gate records the real close.
+    /// Closes, in the replica, other gates' visits past `closeTime` (this gate's automatic
+    /// check-out time with a margin for other rules and clocks): a gate that stopped syncing
+    /// must not keep its visitors "inside the building" (and counted, and refused a second
+    /// entry) for ever. Their own gate records the real close; until then such a visit can
+    /// still be checked out here (`replicaClosedByGuess`).
     public func autoCloseReplica(now: Date, closeTime: (Date) -> Date?) throws -> Int {
         let due = try read { tx in
             try Row.fetchAll(tx.db, sql: "SELECT gate, code, checked_in_at FROM replica_visit WHERE status IN ('inside', 'pending')")
@@ -155,8 +157,13 @@ extension Store {
     /// explained: its contents were removed on the way (in the building log), so what it said
     /// (a watch-list entry, a visit) is missing here.
     public func unexplainedErasure(gate: String) throws -> (seq: Int64, code: String)? {
+        try unexplainedErasures(gate: gate).first
+    }
+
+    /// All of them (at most 20), oldest first.
+    public func unexplainedErasures(gate: String) throws -> [(seq: Int64, code: String)] {
         try read { tx in
-            try Row.fetchOne(tx.db, sql: "SELECT seq, code FROM replica_erasure WHERE gate = ? ORDER BY seq LIMIT 1", arguments: [gate])
+            try Row.fetchAll(tx.db, sql: "SELECT seq, code FROM replica_erasure WHERE gate = ? ORDER BY seq LIMIT 20", arguments: [gate])
                 .map { ($0[0], $0[1]) }
         }
     }
@@ -175,13 +182,20 @@ extension StoreTransaction {
             .map(VisitRow.entry)
     }
 
+    /// True when another gate's visit is closed here only by this gate's guess
+    /// (`autoCloseReplica`), not by any gate's event: the visitor may still be seen leaving.
+    public func replicaClosedByGuess(code: String) throws -> Bool {
+        try Int.fetchOne(
+            db, sql: "SELECT 1 FROM replica_visit WHERE code = ? AND status = 'auto-closed' AND closed_by IS NULL", arguments: [code]) != nil
+    }
+
     /// Checks out, at this gate, a visit another gate recorded: a `remote-checkout` event in
     /// this gate's chain (the visit's own gate records it too once it syncs), and the replica
     /// row closed at once so the roll call and the rules see it.
     public func remoteCheckOut(origin: String, code: String, by gate: String, at now: Date) throws -> Entry {
         let millis = VisitRow.millis(now)
         try execute(
-            "UPDATE replica_visit SET status = 'left', checked_out_at = ?, closed_by = ? WHERE gate = ? AND code = ? AND status = 'inside'",
+            "UPDATE replica_visit SET status = 'left', checked_out_at = ?, closed_by = ? WHERE gate = ? AND code = ? AND (status = 'inside' OR (status = 'auto-closed' AND closed_by IS NULL))",
             [millis, gate, origin, code])
         try append(
             .remoteCheckout, code: code,
@@ -220,6 +234,11 @@ extension StoreTransaction {
         // A revocation needs no more than its code (the invitation), which the link proves.
         if e.kind == HashChain.Kind.inviteRevoke.rawValue, let id = e.code {
             try execute("UPDATE replica_invitation SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", [e.at, id])
+            return false
+        }
+        // A use whose contents were erased still counts: its code (the invitation) is proven.
+        if e.kind == HashChain.Kind.inviteUse.rawValue, e.payload == nil, let id = e.code {
+            try execute("INSERT OR IGNORE INTO replica_invitation_use (gate, seq, invitation, visit_code, at) VALUES (?, ?, ?, '?', ?)", [e.gate, e.seq, id, e.at])
             return false
         }
         guard let obj = e.object else { return false }
@@ -294,6 +313,9 @@ extension StoreTransaction {
             // longer inside. A purge naming a visit still inside (a forged one) erases nothing
             // of it.
             guard let codes = obj["codes"] as? [String], let cutoff = (obj["cutoff"] as? NSNumber)?.int64Value else { return false }
+            // No retention is under a day: a cutoff within the hour before the purge itself is
+            // forged (the server ignores it too), and erases nothing here.
+            guard cutoff <= e.at - 3_600_000 else { return false }
             for chunk in stride(from: 0, to: codes.count, by: 500).map({ Array(codes[$0..<min($0 + 500, codes.count)]) }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 let values: [DatabaseValue] = [e.gate.databaseValue, cutoff.databaseValue] + chunk.map(\.databaseValue)
@@ -301,9 +323,13 @@ extension StoreTransaction {
                 let open = "SELECT code FROM replica_visit WHERE gate = ? AND status = 'inside'"
                 try execute("DELETE FROM replica_visit WHERE gate = ? AND checked_in_at < ? AND status != 'inside' AND code IN (\(marks))", args)
                 try execute(
-                    "UPDATE replica_event SET payload = NULL WHERE gate = ? AND at < ? AND code IN (\(marks)) AND code NOT IN (\(open))",
-                    StatementArguments(values + [e.gate.databaseValue]))
-                try execute("DELETE FROM replica_erasure WHERE gate = ? AND at < ? AND code IN (\(marks))", args)
+                    "UPDATE replica_event SET payload = NULL WHERE gate = ? AND seq < ? AND code IN (\(marks)) AND code NOT IN (\(open))",
+                    StatementArguments([e.gate.databaseValue, e.seq.databaseValue] + chunk.map(\.databaseValue) + [e.gate.databaseValue]))
+                // Explained: the code's visit began before the cutoff (its later events, an exit
+                // after midnight, go with it), as the gate's own audit has it.
+                try execute(
+                    "DELETE FROM replica_erasure WHERE gate = ? AND (SELECT MIN(at) FROM replica_event r WHERE r.gate = replica_erasure.gate AND r.code = replica_erasure.code) < ? AND code IN (\(marks))",
+                    args)
                 try execute("DELETE FROM replica_invitation WHERE gate = ? AND json_extract(payload, '$.expires') < ? AND id IN (\(marks))", args)
                 try execute("DELETE FROM replica_closure WHERE origin = ? AND checked_out_at < ? AND code IN (\(marks))", args)
             }

@@ -36,7 +36,14 @@ extension Store {
                 """, arguments: [cut])
             try tx.db.execute(sql: "DELETE FROM replica_visit WHERE checked_in_at < ? AND status != 'inside'", arguments: [cut])
             try tx.db.execute(sql: "DELETE FROM replica_closure WHERE checked_out_at < ?", arguments: [cut])
-            try tx.db.execute(sql: "DELETE FROM replica_invitation_use WHERE at < ?", arguments: [cut])
+            // Uses of invitations still valid are what keeps them from admitting twice.
+            try tx.db.execute(
+                sql: """
+                    DELETE FROM replica_invitation_use WHERE at < ? AND (
+                        invitation IN (SELECT id FROM replica_invitation WHERE json_extract(payload, '$.expires') < ?)
+                        OR invitation IN (SELECT id FROM invitation WHERE expires < ?))
+                    """,
+                arguments: [cut, cut, cut])
             try tx.db.execute(
                 sql: "UPDATE replica_event SET payload = NULL WHERE kind = 'invite-issue' AND code IN (SELECT id FROM replica_invitation WHERE json_extract(payload, '$.expires') < ?)",
                 arguments: [cut])

@@ -316,6 +316,26 @@ import Glibc
         #expect(kept == "1", "a purge with a cutoff of today erased the visit")
     }
 
+    @Test func aRoutinePurgeIsNotTakenForTamperingAnywhere() throws {
+        // The re-review: a visit closed after midnight, purged 30 days on, was reported as
+        // erased without a purge, and the building export then refused every date.
+        let b = try TestBuilding(gates: ["lobby", "car"])
+        _ = try b["lobby"].checkin("Khách đêm", ["--phone", "0912000333"], now: "2026-10-20T23:00:00+07:00")
+        try b.converge(now: "2026-10-20T23:01:00+07:00")
+        try b["lobby"].run(["maintenance"], now: "2026-10-21T00:30:00+07:00").expectSuccess("auto-close after midnight")
+        try b.converge(now: "2026-10-21T00:31:00+07:00")
+        #expect(try b["car"].run(["purge", "--older-than", "0"], now: "2026-11-29T08:00:00+07:00").status == 1, "under a day is refused with a building log")
+        try b["lobby"].run(["purge"], now: "2026-11-29T08:00:00+07:00").expectSuccess("the lobby's routine purge")
+        try b.converge(now: "2026-11-29T08:01:00+07:00")
+        #expect(try b.pg.psql("SELECT count(*) FROM kiosk.event WHERE payload LIKE '%Khách đêm%'") == "0", "erased in PostgreSQL too")
+        #expect(try b["car"].sql("SELECT count(*) FROM replica_event WHERE payload LIKE '%Khách đêm%'").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(try b["car"].run(["building", "audit"]).status == 0)
+        let export = try b["car"].run(["building", "export", "--date", "2026-11-29", "--output", "-"], now: "2026-11-29T09:00:00+07:00")
+        #expect(export.status == 0, "\(export)")
+        let status = try b["car"].run(["building", "status", "--json", "--days", "60"])
+        #expect(status.status == 0, "\(status)")
+    }
+
     @Test func aCheckOutAtAGateWhoseClockIsBehindTheEntryGatesStillWorks() throws {
         let b = try TestBuilding(gates: ["lobby", "car"])
         let code = try b["lobby"].checkin("Đinh Thị Mai", now: t("09:00:00"))

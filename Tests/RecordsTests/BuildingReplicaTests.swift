@@ -223,6 +223,10 @@ import Testing
         #expect(try car.read { tx in try tx.insideVisit(idHash: nil, phone: "0933333333") } == nil)
         #expect(try car.insideEverywhere().isEmpty)
         #expect(try car.read { tx in try tx.insideCount() } == 0)
+        // Closed by a guess only: the visitor seen leaving here is still recorded.
+        let code = try #require(try lobby.list(VisitQuery(insideOnly: true)).first?.code)
+        #expect(try car.read { tx in try tx.replicaClosedByGuess(code: code) })
+        #expect(try car.write { tx in try tx.remoteCheckOut(origin: "lobby", code: code, by: "car", at: at("2026-12-03T09:00:00+07:00")) }.status == .left)
     }
 
     @Test func anErasedEventIsHeldUntilAPurgeExplainsIt() throws {

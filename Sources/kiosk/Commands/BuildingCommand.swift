@@ -95,6 +95,8 @@ struct BuildingInit: ParsableCommand {
                 case .same: break
                 case .differs: printError("the building log already has another key than \(config.records.keyFile); left as it was")
                 }
+            } else {
+                printError("no building key recorded here: the first gate to sync will set it. To fix it now, run this again with --config naming the first gate's kiosk.conf (its key_file is the building's)")
             }
         } catch {
             throw BuildingFailure.exit(error)
