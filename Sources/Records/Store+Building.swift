@@ -136,9 +136,10 @@ extension Store {
             var closed = 0
             for (gate, code, at) in due {
                 try tx.execute(
-                    "UPDATE replica_visit SET status = CASE status WHEN 'pending' THEN 'unconfirmed' ELSE 'auto-closed' END, auto_closed_at = ? WHERE gate = ? AND code = ?",
+                    "UPDATE replica_visit SET status = CASE status WHEN 'pending' THEN 'unconfirmed' ELSE 'auto-closed' END, auto_closed_at = ? WHERE gate = ? AND code = ? AND status IN ('inside', 'pending')",
                     [VisitRow.millis(at), gate, code])
-                closed += 1
+                // (Closed meanwhile by a real event: left as that event says.)
+                closed += tx.db.changesCount
             }
             return closed
         }
@@ -211,11 +212,8 @@ extension StoreTransaction {
     /// erases, a visit that claims another gate, a chain that is a copy of another gate's
     /// (the same first event under a second name), or a gate calling itself this one.
     func replicaProblem(_ e: ChainEvent, ownGate: String) throws -> String? {
-        if e.payload == nil {
-            // A purge erases the payloads of the visits and invitations it names, nothing else.
-            guard let code = e.code else { return "its contents were erased; a purge never erases an event without a code" }
-            try execute("INSERT OR IGNORE INTO replica_erasure (gate, seq, code, at) VALUES (?, ?, ?, ?)", [e.gate, e.seq, code, e.at])
-        }
+        // A purge erases the payloads of the visits and invitations it names, nothing else.
+        if e.payload == nil, e.code == nil { return "its contents were erased; a purge never erases an event without a code" }
         if e.kind == HashChain.Kind.checkin.rawValue, let gate = e.object?["gate"] as? String, gate != e.gate {
             return "a visit recorded at gate \(gate) arrived as gate \(e.gate)'s: the log was copied under another name"
         }
@@ -224,6 +222,10 @@ extension StoreTransaction {
                 return "its log is a copy of gate \(other)'s (the same first event)"
             }
             if try Store.eventHash(db, seq: 1) == e.hash { return "its log is a copy of this gate's own (the same first event)" }
+        }
+        // Taken, but held as unexplained until a purge of that gate names it.
+        if e.payload == nil, let code = e.code {
+            try execute("INSERT OR IGNORE INTO replica_erasure (gate, seq, code, at) VALUES (?, ?, ?, ?)", [e.gate, e.seq, code, e.at])
         }
         return nil
     }
