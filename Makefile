@@ -72,7 +72,7 @@ clean:
 # .build-fuzz; never part of `make test`/CI. Each target runs FUZZ_SECONDS, one after another;
 # fails if any target crashes. See docs/FUZZING.md.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= Base45 CBOR COSE HC1 CCCD PersonalQR Inflate Invitation ManualForm
+FUZZ_TARGETS ?= Base45 CBOR COSE HC1 CCCD BHYT PersonalQR Inflate Invitation ManualForm
 fuzz: setup
 	@failed=""; for t in $(FUZZ_TARGETS); do \
 	  bash Fuzz/run.sh $$t $(FUZZ_SECONDS) || failed="$$failed $$t"; \

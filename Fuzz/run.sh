@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build and run one libFuzzer target for a bounded time.
 #
-#   Fuzz/run.sh TARGET [SECONDS]      TARGET: Base45 CBOR COSE HC1 CCCD PersonalQR Inflate Invitation ManualForm
+#   Fuzz/run.sh TARGET [SECONDS]      TARGET: Base45 CBOR COSE HC1 CCCD BHYT PersonalQR Inflate Invitation ManualForm
 #
 # How it is built (outside the package's normal targets, so `make test`/CI never see it):
 #   1. `swift build --target Passes` into .build-fuzz (gitignored) with

@@ -24,7 +24,7 @@ FIXTURES = os.path.join(ROOT, "Tests", "Fixtures", "dcc")
 CORPUS = os.path.join(ROOT, "Fuzz", "corpus")
 MAX_LEN = 8192  # the runs use -max_len=8192; longer seeds would only be truncated
 
-TARGETS = ["Base45", "CBOR", "COSE", "HC1", "CCCD", "PersonalQR", "Inflate", "Invitation", "ManualForm"]
+TARGETS = ["Base45", "CBOR", "COSE", "HC1", "CCCD", "BHYT", "PersonalQR", "Inflate", "Invitation", "ManualForm"]
 
 
 def put(target, data):
@@ -99,7 +99,20 @@ def main(wanted):
         "038190000111|Lê Minh Tuấn|29021992|Nam|Thôn 3, Xã Vĩnh Ngọc, Nha Trang, Khánh Hòa|10102021",
         "NGUYEN VAN AN|01021990",
         "079203001234|273456789|NGUYEN VAN AN|01021990|Nam||",
+        # The 2024 card: a cancelled number, parents' names, a trailing `|` or `\r`.
+        "001099012345|123456789|Lê Thị Hoa|15082015|Nữ|Số 5, Phường Bến Nghé, Quận 1|20082024|001087654321|Lê Văn Bình|Trần Thị Cúc|",
+        "001099012345||Lê Thị Hoa|15082015||Lê Văn Bình|Trần Thị Cúc|Thôn Đông, Xã An Bình|20082024\r",
     ]
+    def hx(t):
+        return t.encode("utf-8").hex()
+    bhyt = [
+        "HS4010120878811|" + hx("Nguyễn Văn An") + "|01/01/1990|1|" + hx("1 Tràng Tiền, Hà Nội") + "|01 - 024|01/01/2026|31/12/2026|15/01/2026|-|4|$",
+        "GD4797915373512|Trần Thị Bình|15/07/1985|2|$",
+        "GD4797915373512|" + hx("Vũ Đức") + "|1960|1||79 - 001|01/01/2026|31/12/2026|$\r",
+    ]
+    for s in bhyt:
+        add("BHYT", s)
+        add("CCCD", s)
     personal = [
         "079203001234|NGUYEN VAN AN|1990-02-01|1|QID123456|EXT",
         "******001234|TRAN THI BICH NGOC|1999-12-31",

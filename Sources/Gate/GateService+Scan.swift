@@ -48,7 +48,7 @@ public struct ScanReport: Sendable {
         request.passDecision = decision
         request.passSummary = passSummary
         request.invitation = invitation
-        if method == .cccd || method == .personalQR {
+        if method == .cccd || method == .bhyt || method == .personalQR {
             request.declaration["self_declared"] = "yes"
         }
         return request
@@ -85,7 +85,7 @@ extension GateService {
         switch kind {
         case .hc1: return verifyHC1(scan, at: clock, extra: extra)
         case .invite: return verifyInvitation(scan, at: clock, lookUp: lookUpInvitations)
-        case .personalQR, .cccd: return identity(scan, kind: kind)
+        case .personalQR, .cccd, .bhyt: return identity(scan, kind: kind)
         case .checkout:
             var r = ScanReport(kind: .checkout, decision: Decision(verdict: .admit))
             r.checkoutCode = String(scan.dropFirst(5))
@@ -260,7 +260,12 @@ extension GateService {
 
     private func identity(_ scan: String, kind: ScanKind) -> ScanReport {
         var r = ScanReport(kind: kind, decision: Decision(verdict: .check))
-        guard let id = try? (kind == .cccd ? IdentityQR.cccd(scan) : IdentityQR.personal(scan)) else {
+        let parsed: IdentityDetails? = switch kind {
+        case .cccd: try? IdentityQR.cccd(scan)
+        case .bhyt: try? IdentityQR.bhyt(scan)
+        default: try? IdentityQR.personal(scan)
+        }
+        guard let id = parsed else {
             r.decision = Decision(verdict: .deny, reasons: [Reason(.unrecognised)])
             return r
         }
@@ -272,8 +277,13 @@ extension GateService {
         if let number = id.idNumber, Masking.isMasked(number) {
             r.identityKey = "masked|" + number + "|" + TextFolding.fold(id.name) + "|" + (id.dateOfBirth ?? "")
         }
-        r.method = kind == .cccd ? .cccd : .personalQR
-        r.passSummary = kind == .cccd ? "CCCD QR, self-declared" : "PC-Covid QR, self-declared"
+        switch kind {
+        case .cccd: (r.method, r.passSummary) = (.cccd, "CCCD QR, self-declared")
+        case .bhyt:
+            (r.method, r.passSummary) = (.bhyt, "BHYT QR, self-declared")
+            if let until = id.validUntil { r.facts["valid_until"] = until }
+        default: (r.method, r.passSummary) = (.personalQR, "PC-Covid QR, self-declared")
+        }
         let admits = config.policy.admit.contains(kind.rawValue)
         r.decision = Decision(verdict: admits ? .admit : .check, reasons: [Reason(.selfDeclared)] + (admits ? [] : [Reason(.kindNeedsGuard, [kind.rawValue])]))
         return r

@@ -269,7 +269,7 @@ extension KioskConfig {
                 config.venue.posterToken = t
             case ("policy", "admit"):
                 let list = splitList(v).map { $0.lowercased() }
-                let known = ["hc1", "invite", "personal-qr", "cccd", "manual"]
+                let known = ["hc1", "invite", "personal-qr", "cccd", "bhyt", "manual"]
                 guard list.allSatisfy(known.contains) else { throw fail("list kinds from: \(known.joined(separator: ", "))") }
                 config.policy.admit = list
             case ("policy", "hc1_types"):

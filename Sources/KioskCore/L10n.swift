@@ -343,6 +343,7 @@ public enum L10n {
             "invite": ("thư mời", "invitation"),
             "personal-qr": ("QR cá nhân PC-Covid", "PC-Covid personal QR"),
             "cccd": ("QR căn cước (CCCD)", "ID card QR (CCCD)"),
+            "bhyt": ("QR thẻ BHYT", "health-insurance card QR (BHYT)"),
             "manual": ("nhập tay", "manual entry"),
             "self-service": ("tự khai báo", "self check-in"),
         ]

@@ -48,6 +48,8 @@ public enum EntryMethod: String, Codable, Sendable, CaseIterable {
     case invite
     case personalQR = "personal-qr"
     case cccd
+    /// The health-insurance card's QR.
+    case bhyt
     case manual
     case selfService = "self-service"
 }

@@ -4,6 +4,8 @@ public enum ScanKind: String, Sendable, Codable {
     case invite
     case personalQR = "personal-qr"
     case cccd
+    /// The health-insurance card's QR.
+    case bhyt
     case checkout
     /// `KIN:` + entry code: the confirmation a visitor shows after checking in on the phone.
     case selfCheckIn = "self-checkin"
@@ -20,6 +22,7 @@ public enum ScanKind: String, Sendable, Codable {
         if scan.uppercased().hasPrefix("KIN:") { return .selfCheckIn }
         if scan.contains("|") {
             if (try? IdentityQR.cccd(scan)) != nil { return .cccd }
+            if (try? IdentityQR.bhyt(scan)) != nil { return .bhyt }
             if (try? IdentityQR.personal(scan)) != nil { return .personalQR }
         }
         return .unknown

@@ -3,13 +3,13 @@ import Gate
 import KioskCore
 
 extension TerminalApp {
-    /// A scan is handled the same way on every screen: an identity code (CCCD, PC-Covid)
+    /// A scan is handled the same way on every screen: an identity code (ID card, BHYT, PC-Covid)
     /// fills the guard's form; everything else is verified, decided and recorded, and the
     /// verdict shown on the main screen.
     func handleScan(_ raw: String) {
         countHandled()
         let kind = ScanKind.classify(raw)
-        if kind == .cccd || kind == .personalQR {
+        if kind == .cccd || kind == .bhyt || kind == .personalQR {
             let who = guardName
             run({ gate -> (CheckInRequest?, Entry?) in
                 let request = gate.verify(raw).checkInRequest(guardName: who)

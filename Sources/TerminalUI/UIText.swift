@@ -5,7 +5,7 @@ import KioskCore
 public enum UIKey: String, CaseIterable, Sendable {
     case admit, deny, check, ready, scanOrType, insideNow, today, recent, noVisits
     case keyHelp, keyManual, keyCheckOut, keyVisits, keyVenueQR, keyExport, keyInside, keySupervisor, keyQuit
-    case kindHC1, kindInvite, kindPersonalQR, kindCCCD, kindCheckout, kindUnknown, kindManual
+    case kindHC1, kindInvite, kindPersonalQR, kindCCCD, kindBHYT, kindCheckout, kindUnknown, kindManual
     case entryCode, badge, busy, busyRetrying, tooSmall, returning, watchCallSupervisor, watchDenyCallSupervisor, watchTag
     case formTitle, formHelp, fieldName, fieldId, fieldPhone, fieldOrganisation, fieldHost, fieldPurpose, fieldBadge
     case fieldTemperature, fieldSymptoms, fieldApp, fieldCategory, yes, no, notAsked
@@ -60,6 +60,7 @@ public enum UIText {
         case .kindInvite: return "Thư mời"
         case .kindPersonalQR: return "QR cá nhân PC-Covid"
         case .kindCCCD: return "QR căn cước (CCCD)"
+        case .kindBHYT: return "QR thẻ BHYT"
         case .kindCheckout: return "Mã ra về"
         case .kindUnknown: return "Mã không rõ"
         case .kindManual: return "Nhập tay"
@@ -224,6 +225,7 @@ public enum UIText {
         case .kindInvite: return "Invitation"
         case .kindPersonalQR: return "PC-Covid personal QR"
         case .kindCCCD: return "ID card QR (CCCD)"
+        case .kindBHYT: return "Health-insurance card QR (BHYT)"
         case .kindCheckout: return "Check-out code"
         case .kindUnknown: return "Unknown code"
         case .kindManual: return "Manual entry"

@@ -60,6 +60,7 @@ public struct VerdictPanel: Equatable, Sendable {
         case .invite: UIText.text(.kindInvite, lang)
         case .personalQR: UIText.text(.kindPersonalQR, lang)
         case .cccd: UIText.text(.kindCCCD, lang)
+        case .bhyt: UIText.text(.kindBHYT, lang)
         case .checkout: UIText.text(.kindCheckout, lang)
         case .selfCheckIn: UIText.text(.kindSelfCheckIn, lang)
         case .unknown: UIText.text(.kindUnknown, lang)
@@ -75,6 +76,7 @@ public struct VerdictPanel: Equatable, Sendable {
         case .invite: kindLabel(.invite, lang)
         case .personalQR: kindLabel(.personalQR, lang)
         case .cccd: kindLabel(.cccd, lang)
+        case .bhyt: kindLabel(.bhyt, lang)
         case .manual: kindLabel(nil, lang)
         case .selfService: kindLabel(.selfCheckIn, lang)
         }
