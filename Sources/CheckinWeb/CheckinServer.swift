@@ -140,12 +140,15 @@ public struct CheckinServer: Sendable {
             let v = (form[k] ?? "").trimmingCharacters(in: .whitespaces)
             return v.isEmpty ? nil : v
         }
-        let submission = SelfCheckInForm(
+        var submission = SelfCheckInForm(
             name: form["name"] ?? "", phone: form["phone"] ?? "", idNumber: opt("id_number"), organisation: opt("organisation"),
             host: opt("host"), purpose: opt("purpose"), answers: answers, consent: form["consent"] == "yes", gate: gateName)
+        submission.consentText = pages.consentText(lang)
+        submission.language = lang
+        let submitted = submission
         let gate = self.gate
         let outcome: Result<SelfCheckInOutcome, any Error> = await withCheckedContinuation { done in
-            blocking.async { done.resume(returning: Result { try gate.selfCheckIn(submission) }) }
+            blocking.async { done.resume(returning: Result { try gate.selfCheckIn(submitted) }) }
         }
         switch outcome {
         case .success(.recorded(let entry)):

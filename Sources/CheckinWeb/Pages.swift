@@ -10,6 +10,11 @@ struct Pages {
 
     func t(_ k: WebText.Key, _ lang: Language, _ args: [String] = []) -> String { WebText.text(k, lang, args) }
 
+    /// The consent sentence exactly as the form shows it (the visit records its hash).
+    func consentText(_ lang: Language) -> String {
+        WebConsent.text(lang, venue: config.venue.name, retentionDays: config.records.retentionDays)
+    }
+
     /// A short page with a title and one message (expired code, too many submissions, …).
     func message(_ title: WebText.Key, _ body: WebText.Key, _ lang: Language, extra: String = "") -> String {
         HTML.page(title: t(title, lang), lang: lang.rawValue, body: """
@@ -67,7 +72,7 @@ struct Pages {
             \(field("purpose", .purpose))
             \(questions)
             <div class="consent\(consentErr != nil ? " err" : "")"><strong>\(HTML.escape(t(.consentTitle, lang)))</strong>
-            <label><input type="checkbox" name="consent" value="yes"\(state.values["consent"] == "yes" ? " checked" : "") required> <span>\(HTML.escape(t(.consent, lang, [config.venue.name, String(config.records.retentionDays)])))</span></label>\(consentErr.map { "<p class=\"msg\">\(HTML.escape($0))</p>" } ?? "")
+            <label><input type="checkbox" name="consent" value="yes"\(state.values["consent"] == "yes" ? " checked" : "") required> <span>\(HTML.escape(consentText(lang)))</span></label>\(consentErr.map { "<p class=\"msg\">\(HTML.escape($0))</p>" } ?? "")
             </div>
             <button type="submit">\(HTML.escape(t(.submit, lang)))</button>
             </form>

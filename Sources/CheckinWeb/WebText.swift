@@ -27,7 +27,7 @@ enum WebText {
         case .yes: return "Có"
         case .no: return "Không"
         case .consentTitle: return "Đồng ý xử lý dữ liệu cá nhân"
-        case .consent: return "Tôi đồng ý để {0} ghi nhận các thông tin trên nhằm kiểm soát ra vào và truy vết khi có yêu cầu của cơ quan y tế. Thông tin được lưu {1} ngày rồi tự động xóa, không dùng cho mục đích khác."
+        case .consent: return WebConsent.text(.vi, venue: "{0}", retentionDays: "{1}")
         case .submit: return "Gửi khai báo"
         case .switchLanguage: return "English"
         case .expiredTitle: return "Mã đã thay đổi"
@@ -71,7 +71,7 @@ enum WebText {
         case .yes: return "Yes"
         case .no: return "No"
         case .consentTitle: return "Consent to personal data processing"
-        case .consent: return "I agree that {0} records the details above to control entry and, if health authorities ask, to trace contacts. They are kept {1} days and then deleted automatically, and used for nothing else."
+        case .consent: return WebConsent.text(.en, venue: "{0}", retentionDays: "{1}")
         case .submit: return "Check in"
         case .switchLanguage: return "Tiếng Việt"
         case .expiredTitle: return "The code has changed"

@@ -31,6 +31,10 @@ public struct CheckInRequest: Sendable {
     /// The guard saw a temperature at or above the limit and let the visitor in
     /// (`[policy] fever = check`): recorded with the visit.
     public var feverConfirmed = false
+    /// How the visitor agreed, with the exact text (the web form's tick, the guard's "informed
+    /// and agreed"); nil: the guard recorded the visit under the notice, which
+    /// `[privacy] guard_consent = ask` refuses.
+    public var consent: ConsentGiven?
 
     public struct InvitationUse: Sendable, Equatable {
         public var id: String

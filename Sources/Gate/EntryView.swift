@@ -32,6 +32,8 @@ public struct EntryView: Encodable, Sendable {
     public var `guard`: String
     /// A self check-in the guard confirmed: when (`time_in` stays the phone's submission).
     public var confirmed_at: String?
+    /// The legal basis the visit was recorded on (Law 91/2025): which text, when, how.
+    public var consent: ConsentRecord?
 
     public init(_ e: Entry, calendar: VenueCalendar) {
         code = e.code
@@ -62,6 +64,7 @@ public struct EntryView: Encodable, Sendable {
         watch_match = e.watchMatch
         self.guard = e.confirmedBy ?? e.guardName
         confirmed_at = e.confirmedAt.map(ISOTime.format)
+        consent = ConsentRecord(declaration: e.declaration)
     }
 }
 

@@ -130,6 +130,7 @@ extension GateService {
             return ScanOutcome(report: report, checkIn: nil, checkOut: nil)
         }
         request.override = override
+        if request.consent == nil { request.consent = gateNoticeConsent }
         do {
             return ScanOutcome(report: report, checkIn: try checkIn(request), checkOut: nil)
         } catch let refusal as RuleViolation {

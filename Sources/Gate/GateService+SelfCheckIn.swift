@@ -13,6 +13,9 @@ public struct SelfCheckInForm: Sendable, Equatable {
     /// One answer per `[checkin_web] questions`, in order: true = yes.
     public var answers: [Bool?]
     public var consent: Bool
+    /// The exact consent text the form showed, and in which language: what the tick agreed to.
+    public var consentText: String?
+    public var language: Language = .vi
     /// The gate whose venue code was scanned (`?g=`).
     public var gate: String
 
@@ -86,6 +89,10 @@ extension GateService {
             request.declaration["q\(i + 1)"] = (form.answers.count > i ? form.answers[i] : nil) == true ? "yes" : "no"
         }
         request.declaration["consent"] = "yes"
+        request.consent = ConsentGiven(
+            channel: .webForm,
+            text: form.consentText ?? WebConsent.text(form.language, venue: config.venue.name, retentionDays: config.records.retentionDays),
+            language: form.language)
         request.pending = config.checkinWeb.mode == .guardConfirms
         let result = try checkIn(request)
         // Nothing about anyone comes back to the phone but this submission's own visit. A

@@ -54,6 +54,7 @@ public struct GateService: Sendable {
         // Under `check` and `deny` the fever is part of the decision, not a side warning.
         if fever, config.policy.fever != .warn { warnings.removeAll { $0.key == .temperatureHigh } }
         let gateName = request.gate ?? config.venue.gate
+        let basis = try legalBasis(request, at: now)
         /// A refusal that keeps no visit row is still one the guard saw: counted as an event.
         func refuse(_ tx: StoreTransaction, _ reason: Reason, previous: Entry? = nil) throws -> CheckInResult {
             try tx.recordRefusal(reason: reason.key, method: request.method.rawValue, gate: gateName, at: now)
@@ -118,7 +119,8 @@ public struct GateService: Sendable {
                 method: request.method, status: .inside, checkedInAt: now, details: stored,
                 idStorage: config.records.idStorage, idHash: idHash, badge: badge,
                 temperature: request.temperature, symptoms: request.symptoms,
-                declaration: request.declaration.mapValues(TextFolding.clean), app: request.app,
+                declaration: request.declaration.mapValues(TextFolding.clean).merging(basis.record.declaration) { _, recorded in recorded },
+                app: request.app,
                 passSummary: request.passSummary.map(TextFolding.clean),
                 // A self check-in waiting for the guard is kept, but the visitor is not inside yet.
                 decision: pending && decision.verdict != .deny ? "pending" : decision.recordedValue, reasons: decision.reasons.map { $0.key.rawValue },
@@ -131,6 +133,11 @@ public struct GateService: Sendable {
                 warnings.append(Reason(.clockBehind, [calendar.localTimestamp(now), calendar.localTimestamp(latest)]))
             }
             let recorded = try tx.insert(entry, at: now)
+            if let shown = basis.shown, let sha = basis.record.text_sha256 {
+                try tx.keepConsentText(
+                    sha256: sha, version: config.privacy.consentVersion, language: shown.language.rawValue,
+                    channel: shown.channel.rawValue, text: shown.text, at: now)
+            }
             if let inv = request.invitation, recorded.status != .denied {
                 if let signed = inv.signed, try tx.invitation(id: inv.id) == nil { try tx.keepSignedInvitation(signed, at: now) }
                 try tx.recordInvitationUse(id: inv.id, visitCode: recorded.code, at: now)

@@ -181,6 +181,7 @@ public struct KioskConfig: Equatable, Sendable {
     public var checkinWeb = CheckinWeb()
     public var records = Records()
     public var building = Building()
+    public var privacy = PrivacySettings()
     /// The file this came from, for messages.
     public var source = "(defaults)"
 
@@ -403,6 +404,25 @@ extension KioskConfig {
                     throw fail("expected full, masked or hashed, got \"\(v)\"")
                 }
                 config.records.idStorage = s
+            case ("privacy", "guard_consent"):
+                guard let g = PrivacySettings.GuardConsent(rawValue: v.lowercased()) else { throw fail("expected ask or notice, got \"\(v)\"") }
+                config.privacy.guardConsent = g
+            case ("privacy", "basis"):
+                guard let b = LegalBasis(rawValue: v.lowercased()) else {
+                    throw fail("expected one of \(LegalBasis.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(v)\"")
+                }
+                config.privacy.basis = b
+            case ("privacy", "basis_reference"), ("privacy", "consent_version"), ("privacy", "controller"), ("privacy", "contact"):
+                let text = TextFolding.clean(v)
+                guard text.count <= 300 else { throw fail("at most 300 characters") }
+                switch item.key {
+                case "basis_reference": config.privacy.basisReference = text
+                case "consent_version":
+                    guard !text.isEmpty, text.count <= 40 else { throw fail("give a short version label such as 2026-01") }
+                    config.privacy.consentVersion = text
+                case "controller": config.privacy.controller = text
+                default: config.privacy.contact = text
+                }
             case ("records", "keep_address"):
                 guard let b = parseBool(v) else { throw fail("expected true or false, got \"\(v)\"") }
                 config.records.keepAddress = b
@@ -435,6 +455,12 @@ extension KioskConfig {
             }
         }
         if !gatesGiven { config.venue.gates = [config.venue.gate] }
+        if config.privacy.basis != .consent, config.privacy.basisReference.isEmpty {
+            let line = ini.items.first { $0.section == "privacy" && $0.key == "basis" }?.line ?? 0
+            throw ConfigError(file: path, line: line, key: "basis",
+                problem: "basis = \(config.privacy.basis.rawValue) needs basis_reference naming the law, decree or contract it rests on")
+        }
+        if config.privacy.controller.isEmpty { config.privacy.controller = config.venue.name }
         if !config.venue.gates.contains(config.venue.gate) {
             let line = ini.items.first { $0.section == "venue" && $0.key == "gate" }?.line ?? 0
             throw ConfigError(file: path, line: line, key: "gate",
@@ -443,7 +469,7 @@ extension KioskConfig {
         return config
     }
 
-    public static let knownSections = ["venue", "ui", "scanner", "checkin_web", "records", "policy", "passes", "building"]
+    public static let knownSections = ["venue", "ui", "scanner", "checkin_web", "records", "policy", "passes", "building", "privacy"]
     static let knownKeys: [String: [String]] = [
         "venue": ["id", "name", "address", "gate", "gates", "timezone", "capacity", "checkin_url",
             "token_minutes", "poster_token"],
@@ -453,6 +479,7 @@ extension KioskConfig {
         "policy": ["admit", "hc1_types", "vaccination_complete", "test_max_hours", "unverified", "temperature_limit", "fever"],
         "passes": ["trust_dir"],
         "building": ["database", "password_file", "tls", "sync_seconds"],
+        "privacy": ["guard_consent", "basis", "basis_reference", "consent_version", "controller", "contact"],
         "records": ["database", "export_dir", "key_file", "retention_days", "auto_checkout",
             "auto_export_at", "id_storage", "keep_address", "categories"],
     ]

@@ -34,7 +34,8 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         usageScaleRange, usageAllGatesPoster, usagePosterFormat
     case pinNotDigits, pinLength, pinFileDamaged, pinFileUnwritable, pinSaved, pinMismatch, pinWrongCurrent,
         pinLockedUntil, pinNoInput, pinAskCurrent, pinAskNew, pinAskAgain
-    case phoneRequired, consentRequired, selfCheckInWaiting, selfCheckInConfirmed, selfCheckInNotPending,
+    case privacyBadIdNumber, privacyBadPhone, privacyBadName, privacyEraseBuilding, privacyEraseReason, privacyBadRequestDate
+    case phoneRequired, consentRequired, guardConsentRequired, selfCheckInWaiting, selfCheckInConfirmed, selfCheckInNotPending,
         visitPending, selfCheckInExpired
     case inviteExpired, inviteNotYetValid, inviteOtherVenue, inviteBadSignature, inviteNotIssuedHere, inviteNotReceivedYet,
         feverConfirmed, unmaskedWouldReplace, traceUnknownExit, invalidMoment
@@ -153,6 +154,13 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .pinNoInput: return "Không đọc được PIN từ đầu vào: không thay đổi gì."
         case .phoneRequired: return "Thiếu số điện thoại: nhập số điện thoại để có thể liên hệ khi cần."
         case .consentRequired: return "Cần đồng ý cho phép ghi nhận thông tin thì mới khai báo được."
+        case .privacyBadIdNumber: return "Số giấy tờ \"{0}\" không hợp lệ: cần 6 đến 20 chữ số hoặc chữ cái (dấu cách và dấu chấm được bỏ qua)."
+        case .privacyBadPhone: return "Số điện thoại \"{0}\" không hợp lệ."
+        case .privacyBadName: return "Tên tìm kiếm cần từ 2 ký tự trở lên."
+        case .privacyEraseBuilding: return "Máy này dùng sổ chung của tòa nhà ([building] database): các cổng khác và máy chủ giữ bản sao mà máy này không xóa được. Chưa xóa gì; xem README, mục \"Personal data (Law 91/2025)\"."
+        case .privacyEraseReason: return "Cần --reason: lý do xóa (ví dụ: yêu cầu của khách ngày …), tối đa 500 ký tự."
+        case .privacyBadRequestDate: return "Ngày nhận yêu cầu \"{0}\" không hợp lệ: dùng YYYY-MM-DD, không sau hôm nay."
+        case .guardConsentRequired: return "Chưa có sự đồng ý của khách: đọc thông báo xử lý dữ liệu cho khách; khi khách đồng ý thì đánh dấu ô \"Khách đã được thông báo và đồng ý\" (dòng lệnh: --consent)."
         case .selfCheckInWaiting: return "Đã khai báo: đưa mã này cho bảo vệ để được vào."
         case .selfCheckInConfirmed: return "Khách tự khai báo đã được xác nhận: {0} (mã {1})."
         case .selfCheckInNotPending: return "Lượt {0} không chờ xác nhận (đang {1})."
@@ -288,6 +296,13 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .pinNoInput: return "No PIN could be read from the input: nothing changed."
         case .phoneRequired: return "The phone number is missing: give one so that you can be reached if needed."
         case .consentRequired: return "Consent to record these details is needed to check in."
+        case .privacyBadIdNumber: return "The id number \"{0}\" is not valid: give 6 to 20 digits or letters (spaces and dots are ignored)."
+        case .privacyBadPhone: return "The phone number \"{0}\" is not valid."
+        case .privacyBadName: return "Give at least 2 characters of the name to search for."
+        case .privacyEraseBuilding: return "This gate uses the building log ([building] database): other gates and the server hold copies this gate cannot erase. Nothing was erased; see the README, \"Personal data (Law 91/2025)\"."
+        case .privacyEraseReason: return "--reason is needed: why the data is erased (for example: the visitor's request of …), at most 500 characters."
+        case .privacyBadRequestDate: return "The request date \"{0}\" is not valid: use YYYY-MM-DD, not after today."
+        case .guardConsentRequired: return "The visitor has not agreed yet: read them the data notice and, once they agree, tick \"Visitor informed and agreed\" (command line: --consent)."
         case .selfCheckInWaiting: return "Checked in: show this code to the guard to enter."
         case .selfCheckInConfirmed: return "Self check-in confirmed: {0} (code {1})."
         case .selfCheckInNotPending: return "Visit {0} is not waiting for confirmation (it is {1})."

@@ -34,6 +34,12 @@ public enum HashChain {
         /// This gate checked out a visit another gate recorded (the building log): code is the
         /// visit's, payload names the gate it came in by. No local row changes.
         case remoteCheckout = "remote-checkout"
+        /// One person's data erased on request (Law 91/2025): names the visits, the hash each
+        /// visit's remaining columns now have, the reason and the request's date.
+        case erase
+        /// An access or erasure request answered: who asked, when, about whom (masked); never
+        /// the data handed over.
+        case privacy
     }
 
     static func sha256Hex(_ text: String) -> String {

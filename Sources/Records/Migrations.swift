@@ -222,6 +222,34 @@ enum Migrations {
                 );
                 """)
         }
+        m.registerMigration("v8-privacy") { db in
+            try db.execute(sql: """
+                -- The exact texts visitors agreed to or were shown, by their SHA-256: a visit
+                -- records the hash, this table proves which words it was.
+                CREATE TABLE consent_text (
+                    sha256 TEXT PRIMARY KEY,
+                    version TEXT NOT NULL,
+                    language TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    first_used_at INTEGER NOT NULL
+                );
+                -- Access and erasure requests (Law 91/2025): when received, when answered, by
+                -- whom, about whom only as the screens show it (masked). Each is also chained.
+                CREATE TABLE privacy_request (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    received_day TEXT NOT NULL,
+                    recorded_at INTEGER NOT NULL,
+                    answered_at INTEGER,
+                    by TEXT NOT NULL,
+                    reason TEXT,
+                    visits INTEGER NOT NULL,
+                    outcome TEXT NOT NULL
+                );
+                """)
+        }
         return m
     }
 }

@@ -115,6 +115,12 @@ extension Store {
                     let firstAt = expected[code]?.firstAt ?? invitations[code]?.at ?? at
                     erased[code] = (seq, firstAt)
                 }
+                // An erased check-in still opens its visit: a later `erase` event gives the
+                // hash of what the row keeps (a purge removes the visit instead), and the
+                // exit events that follow still say how it ended.
+                if kind == HashChain.Kind.checkin.rawValue {
+                    expected[code] = Expected(fixedHash: "", status: "", seq: seq, firstAt: erased[code]?.firstAt ?? at)
+                }
                 continue
             }
             if kind == HashChain.Kind.chainKeyed.rawValue,
@@ -136,6 +142,21 @@ extension Store {
                 continue
             }
             guard let code else {
+                if kind == HashChain.Kind.erase.rawValue,
+                    let obj = CanonicalJSON.decode(payload) as? [String: Any], let codes = obj["codes"] as? [String],
+                    let fixed = obj["fixed"] as? [String], let initial = obj["initial"] as? [String],
+                    fixed.count == codes.count, initial.count == codes.count
+                {
+                    // One person's erasure: the named visits keep their rows, now with these hashes.
+                    for (i, c) in codes.enumerated() {
+                        erased[c] = nil
+                        guard var e = expected[c] else { continue }
+                        e.fixedHash = fixed[i]
+                        if e.status.isEmpty { e.status = initial[i] }
+                        expected[c] = e
+                    }
+                    continue
+                }
                 if kind == HashChain.Kind.purge.rawValue,
                     let obj = CanonicalJSON.decode(payload) as? [String: Any], let codes = obj["codes"] as? [String]
                 {

@@ -31,8 +31,20 @@ extension Store {
         "code", "venue", "gate", "category", "method", "status", "date", "time_in", "time_out",
         "auto_closed_at", "name", "id_number", "phone", "organisation", "host", "purpose", "address",
         "badge", "temperature", "symptoms", "app", "pass", "declaration", "decision", "reasons",
-        "override_by", "override_reason", "watch_match", "guard",
+        "override_by", "override_reason", "watch_match", "guard", "consent",
     ]
+
+    /// The visit's legal basis as one JSON object, built from the `consent_*` entries of its
+    /// declaration (a self check-in from before consent records: the web form's tick).
+    static let consentSQL = """
+        CASE WHEN json_valid(declaration) AND json_extract(declaration, '$.consent_basis') IS NOT NULL THEN json_object(
+            'basis', json_extract(declaration, '$.consent_basis'), 'channel', json_extract(declaration, '$.consent_channel'),
+            'text_sha256', json_extract(declaration, '$.consent_text'), 'version', json_extract(declaration, '$.consent_version'),
+            'language', json_extract(declaration, '$.consent_language'), 'at', json_extract(declaration, '$.consent_at'),
+            'reference', json_extract(declaration, '$.consent_reference'))
+        WHEN json_valid(declaration) AND json_extract(declaration, '$.consent') = 'yes' THEN json_object('basis', 'consent', 'channel', 'web-form')
+        END
+        """
 
     /// Streams the visits of a range to `sink` in chunks of about 64 KiB, oldest first.
     /// CSV is RFC 4180 with a UTF-8 BOM (so Excel reads Vietnamese right; LibreOffice needs
@@ -54,7 +66,8 @@ extension Store {
                        auto_closed_at, name, id_number, phone, organisation, host, purpose, address,
                        badge, temperature, symptoms, app, pass_summary, declaration,
                        COALESCE(confirmed_decision, decision), reasons,
-                       override_by, override_reason, watch_match, COALESCE(confirmed_by, guard), id_storage
+                       override_by, override_reason, watch_match, COALESCE(confirmed_by, guard), id_storage,
+                       \(Store.consentSQL)
                 FROM visit WHERE checked_in_at >= ? AND checked_in_at < ? ORDER BY checked_in_at, id
                 """
             // A million rows: read SQLite's column buffers directly instead of building a
@@ -101,6 +114,8 @@ extension Store {
                 writer.separator(&out)
                 if row.isNull(18) { writer.nullValue(&out) } else { out.append(contentsOf: (row.int64(18) != 0 ? "true" : "false").utf8) }
                 for i in 19...27 { writer.text(row, i, &out) }
+                // An object in JSON Lines (SQLite wrote valid JSON), a text cell in CSV.
+                if csv || row.isNull(29) { writer.text(row, 29, &out) } else { writer.rawJSON(row, 29, &out) }
                 writer.endRow(&out)
                 if out.count >= 1 << 16 {
                     try sink(out)
@@ -223,6 +238,12 @@ struct CellWriter {
             for i in (bytes.count - 4)..<bytes.count { masked[i] = bytes[i] }
         }
         masked.withUnsafeBufferPointer { appendEscaped($0, &out) }
+    }
+
+    /// A JSON value SQLite built, as it is (JSON Lines only).
+    mutating func rawJSON(_ row: RawRow, _ index: Int, _ out: inout [UInt8]) {
+        separator(&out)
+        out.append(contentsOf: row.bytes(index))
     }
 
     /// A text column straight from SQLite's buffer.

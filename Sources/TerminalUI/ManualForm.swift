@@ -7,6 +7,8 @@ import KioskCore
 public struct ManualForm: Sendable {
     public enum Field: Int, CaseIterable, Sendable {
         case name, idNumber, phone, organisation, host, purpose, badge, temperature, symptoms, app, category
+        /// "Visitor informed and agreed": only with `[privacy] guard_consent = ask`.
+        case consent
 
         var label: UIKey {
             switch self {
@@ -21,10 +23,11 @@ public struct ManualForm: Sendable {
             case .symptoms: .fieldSymptoms
             case .app: .fieldApp
             case .category: .fieldCategory
+            case .consent: .fieldConsent
             }
         }
 
-        public var isChoice: Bool { self == .symptoms || self == .app || self == .category }
+        public var isChoice: Bool { self == .symptoms || self == .app || self == .category || self == .consent }
     }
 
     public var focus: Field = .name
@@ -50,7 +53,16 @@ public struct ManualForm: Sendable {
     /// changed temperature needs confirming again.
     public var feverConfirmed: String?
 
-    public init(categories: [String]) {
+    /// The form asks whether the visitor was informed and agreed (`guard_consent = ask`).
+    public let asksConsent: Bool
+    /// The guard's answer: never set in advance, and cleared when another person fills the form.
+    public var consentAgreed = false
+
+    /// The fields shown, in order.
+    public var fields: [Field] { Field.allCases.filter { $0 != .consent || asksConsent } }
+
+    public init(categories: [String], asksConsent: Bool = false) {
+        self.asksConsent = asksConsent
         self.categories = categories.isEmpty ? ["visitor"] : categories
         var t: [Field: TextField] = [:]
         for f in Field.allCases where !f.isChoice {
@@ -129,6 +141,9 @@ public struct ManualForm: Sendable {
                     if focus == .symptoms {
                         if "cCyY".contains(c) { symptoms = true } else if "kKnN".contains(c) { symptoms = false }
                     }
+                    if focus == .consent {
+                        if "cCyY".contains(c) { consentAgreed = true } else if "kKnN".contains(c) { consentAgreed = false }
+                    }
                 default: break
                 }
             } else {
@@ -139,8 +154,9 @@ public struct ManualForm: Sendable {
     }
 
     private mutating func move(_ by: Int) {
-        let all = Field.allCases
-        focus = all[(focus.rawValue + by + all.count) % all.count]
+        let all = fields
+        let i = all.firstIndex(of: focus) ?? 0
+        focus = all[(i + by + all.count) % all.count]
     }
 
     private mutating func cycle(_ by: Int) {
@@ -155,6 +171,8 @@ public struct ManualForm: Sendable {
             app = options[(i + by + options.count) % options.count]
         case .category:
             categoryIndex = (categoryIndex + by + categories.count) % categories.count
+        case .consent:
+            consentAgreed.toggle()
         default: break
         }
     }
@@ -194,7 +212,8 @@ public struct ManualForm: Sendable {
     }
 
     /// What to save. A scanned code's method, verdict and identity are kept; typed fields win.
-    public func request(guardName: String) -> CheckInRequest {
+    /// `agreed`: the consent a ticked "informed and agreed" records (the Gate's notice text).
+    public func request(guardName: String, agreed: ConsentGiven? = nil) -> CheckInRequest {
         var r = scanned ?? CheckInRequest(details: details, guardName: guardName)
         r.details = details
         r.guardName = guardName
@@ -204,6 +223,7 @@ public struct ManualForm: Sendable {
         r.app = app
         r.category = categories[categoryIndex]
         if scanned == nil { r.method = .manual }
+        if asksConsent, consentAgreed { r.consent = agreed }
         r.feverConfirmed = feverConfirmed != nil && feverConfirmed == text(.temperature)
         // Saving the form is the guard's confirmation a scanned ID card's yellow asked for:
         // the visit is then admitted like one typed in, and shown in the same colour.

@@ -326,7 +326,7 @@ extension TerminalApp {
         guard let f = form else { return }
         let labelWidth = 24
         let valueWidth = min(60, g.columns - labelWidth - 4)
-        for (i, field) in ManualForm.Field.allCases.enumerated() {
+        for (i, field) in f.fields.enumerated() {
             let row = 2 + i
             let focused = f.focus == field
             g.put(row, 2, t(field.label), focused ? .normal : .dim, bold: focused, limit: labelWidth - 2)
@@ -334,6 +334,7 @@ extension TerminalApp {
                 let value: String
                 switch field {
                 case .symptoms: value = f.symptoms.map { $0 ? t(.yes) : t(.no) } ?? t(.notAsked)
+                case .consent: value = f.consentAgreed ? t(.yes) : t(.no)
                 case .app:
                     switch f.app {
                     case .installed: value = t(.appInstalled)
@@ -350,7 +351,7 @@ extension TerminalApp {
                 drawField(&g, row: row, column: labelWidth, width: valueWidth, tf, focused: focused)
             }
         }
-        var row = 3 + ManualForm.Field.allCases.count
+        var row = 3 + f.fields.count
         for w in f.warnings(feverLimit: gate.config.policy.temperatureLimit) where row < g.rows - 4 {
             g.put(row, 2, "⚠ " + w.text(language), .warning)
             row += 1

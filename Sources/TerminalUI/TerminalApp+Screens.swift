@@ -13,7 +13,7 @@ extension TerminalApp {
             say(t(.formRestored))
             return
         }
-        form = ManualForm(categories: gate.config.records.categories)
+        form = ManualForm(categories: gate.config.records.categories, asksConsent: gate.config.privacy.guardConsent == .ask && gate.config.privacy.basis == .consent)
         open(.manual)
     }
 
@@ -23,7 +23,7 @@ extension TerminalApp {
             // Someone else's card was scanned into this form: the guard chooses.
             if key == .enter {
                 log("form replaced by scan")
-                form = ManualForm(categories: gate.config.records.categories)
+                form = ManualForm(categories: gate.config.records.categories, asksConsent: gate.config.privacy.guardConsent == .ask && gate.config.privacy.basis == .consent)
                 fillForm(from: pending.request, kind: pending.kind)
             } else if key == .escape {
                 form?.pendingScan = nil
@@ -112,7 +112,13 @@ extension TerminalApp {
             say(t(.feverConfirmAsk, [L10n.decimal(temp, language), L10n.decimal(limit, language)]), .warning)
             return
         }
-        let request = f.request(guardName: guardName)
+        if f.asksConsent, !f.consentAgreed {
+            // Law 91/2025: the visitor's yes, never assumed; the box is the guard's word for it.
+            form?.focus = .consent
+            say(L10n.text(.guardConsentRequired, language), .warning)
+            return
+        }
+        let request = f.request(guardName: guardName, agreed: gate.guardAskedConsent)
         let kind = f.scannedKind
         say(t(.saving))
         run({ gate in try gate.checkIn(request) }, done: { [self] result in

@@ -8,7 +8,7 @@ public enum UIKey: String, CaseIterable, Sendable {
     case kindHC1, kindInvite, kindPersonalQR, kindCCCD, kindBHYT, kindCheckout, kindUnknown, kindManual
     case entryCode, badge, busy, busyRetrying, tooSmall, returning, watchCallSupervisor, watchDenyCallSupervisor, watchTag
     case formTitle, formHelp, fieldName, fieldId, fieldPhone, fieldOrganisation, fieldHost, fieldPurpose, fieldBadge
-    case fieldTemperature, fieldSymptoms, fieldApp, fieldCategory, yes, no, notAsked
+    case fieldTemperature, fieldSymptoms, fieldApp, fieldCategory, fieldConsent, yes, no, notAsked
     case appInstalled, appNotInstalled, appNoSmartphone, formPrefilled, formReuse, formReused, saving
     case checkoutTitle, checkoutPrompt, checkoutConfirm, checkoutHelp, checkoutNone, checkoutPick
     case visitsTitle, visitsSearch, visitsInsideOnly, visitsAll, visitsHelp, detailHelp, detailConfirm
@@ -86,6 +86,7 @@ public enum UIText {
         case .fieldSymptoms: return "Có triệu chứng"
         case .fieldApp: return "Ứng dụng"
         case .fieldCategory: return "Loại khách"
+        case .fieldConsent: return "Đã báo & khách đồng ý"
         case .yes: return "Có"
         case .no: return "Không"
         case .notAsked: return "—"
@@ -251,6 +252,7 @@ public enum UIText {
         case .fieldSymptoms: return "Symptoms"
         case .fieldApp: return "App"
         case .fieldCategory: return "Category"
+        case .fieldConsent: return "Informed and agreed"
         case .yes: return "Yes"
         case .no: return "No"
         case .notAsked: return "—"

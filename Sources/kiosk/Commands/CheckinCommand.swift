@@ -26,6 +26,7 @@ struct CheckinCommand: ParsableCommand {
     @Option(name: .customLong("override-by"), help: "Supervisor admitting despite a denial (capacity, watch list).") var overrideBy: String?
     @Option(help: "Why the supervisor overrides.") var reason: String?
     @Option(name: .customLong("guard"), help: "Who records the visit (default: $KIOSK_GUARD or the login name).") var guardName: String?
+    @Flag(help: "The visitor was read the data notice and agreed (needed with [privacy] guard_consent = ask).") var consent = false
     @Option(help: "Read one JSON object per line from FILE or - (stdin) and check each in; prints each code as soon as it is on disk.") var batch: String?
     @Flag(help: "Print JSON.") var json = false
 
@@ -54,6 +55,7 @@ struct CheckinCommand: ParsableCommand {
         request.app = app
         request.category = category
         request.reuseLastDetails = reuse
+        if consent { request.consent = context.gate.guardAskedConsent }
         if let overrideBy, let reason { request.override = .init(by: overrideBy, reason: reason) }
         let result: CheckInResult
         do {
@@ -118,6 +120,7 @@ struct CheckinCommand: ParsableCommand {
             request.badge = s("badge")
             request.temperature = (object["temperature"] as? NSNumber)?.doubleValue
             request.category = s("category")
+            if consent || (object["consent"] as? Bool) == true { request.consent = context.gate.guardAskedConsent }
             do {
                 let result = try context.gate.checkIn(request)
                 if let recorded = result.recorded {
@@ -191,6 +194,8 @@ struct CheckinJSON: Encodable {
 enum BatchLine {
     static let textKeys: Set<String> = ["name", "id_number", "phone", "org", "organisation", "host", "purpose", "badge", "category"]
     static let numberKeys: Set<String> = ["temperature"]
+    /// `"consent": true`: this visitor agreed (as `--consent` does for every line).
+    static let boolKeys: Set<String> = ["consent"]
 
     /// What is wrong with a line's fields, or nil.
     static func problem(_ object: [String: Any]) -> String? {
@@ -204,8 +209,10 @@ enum BatchLine {
                 guard let n = value as? NSNumber, !(value is Bool), String(cString: n.objCType) != "c" else {
                     return "\"\(TextFolding.clean(key))\" must be a number"
                 }
+            } else if boolKeys.contains(key) {
+                guard let n = value as? NSNumber, String(cString: n.objCType) == "c" else { return "\"\(TextFolding.clean(key))\" must be true or false" }
             } else {
-                let known = (textKeys.union(numberKeys)).sorted().joined(separator: ", ")
+                let known = (textKeys.union(numberKeys).union(boolKeys)).sorted().joined(separator: ", ")
                 return "unknown field \"\(TextFolding.clean(String(key.prefix(40))))\" (known: \(known))"
             }
         }

@@ -1,0 +1,215 @@
+import Crypto
+import Foundation
+import KioskCore
+import Records
+
+@_exported import struct Records.PersonQuery
+@_exported import struct Records.PrivacyRequest
+@_exported import struct Records.ConsentText
+
+/// Who a privacy request is about, as the person or the supervisor gives it.
+public struct PrivacySubject: Sendable, Equatable {
+    public var idNumber: String?
+    public var phone: String?
+    public var name: String?
+
+    public init(idNumber: String? = nil, phone: String? = nil, name: String? = nil) {
+        self.idNumber = idNumber
+        self.phone = phone
+        self.name = name
+    }
+
+    /// An id number as people type it (`001 099 012 345`, `001.099.012.345`): only letters
+    /// and digits count.
+    static func normaliseId(_ raw: String) -> String {
+        String(raw.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) && $0.isASCII }.map(Character.init)).uppercased()
+    }
+
+    /// How the request names the person in the log: never in full.
+    public var shown: String {
+        if let id = idNumber { return "id " + Masking.mask(Self.normaliseId(id)) }
+        if let p = phone { return "phone " + Masking.mask(Validation.normalisePhone(p)) }
+        return "name " + String(TextFolding.clean(name ?? "").prefix(1)) + "…"
+    }
+}
+
+/// Everything held about one person.
+public struct PrivacyFindings: Sendable {
+    public var visits: [Entry]
+    public var watch: [WatchEntry]
+    public var invitations: [InvitationRecord]
+    public var consentTexts: [ConsentText]
+}
+
+/// What an erasure did, for the answer to the person and the supervisor.
+public struct ErasureReport: Sendable {
+    public var erased: [String]
+    /// Visits still open (inside or waiting): not erased; check them out and erase again.
+    public var open: [String]
+    /// Watch-list entries about the person: not erased by a request (the building keeps them
+    /// for its own safety; remove one with `kiosk watchlist remove`).
+    public var watch: [WatchEntry]
+    public var invitations: [InvitationRecord]
+    /// Export files in `export_dir` rewritten without the person: path, rows removed, new SHA-256.
+    public var rewritten: [(path: String, removed: Int, sha256: String)]
+    /// Export files elsewhere (an `--output` the chain names) that still hold the person.
+    public var elsewhere: [String]
+    public var requestID: Int64
+}
+
+extension GateService {
+    /// The log's keys for the person. A number that is empty once spaces and dots are gone,
+    /// or a phone with no digits, is bad usage, not "nobody found".
+    public func personQuery(_ s: PrivacySubject) throws -> PersonQuery {
+        var q = PersonQuery()
+        if let id = s.idNumber {
+            let normal = PrivacySubject.normaliseId(id)
+            guard (6...20).contains(normal.count) else { throw RuleViolation(.privacyBadIdNumber, [TextFolding.clean(String(id.prefix(40)))]) }
+            q.idHash = hasher.hash(normal)
+        }
+        if let p = s.phone {
+            let normal = Validation.normalisePhone(TextFolding.clean(p))
+            guard normal.contains(where: \.isNumber), normal.count <= 20 else { throw RuleViolation(.privacyBadPhone, [TextFolding.clean(String(p.prefix(40)))]) }
+            q.phone = normal
+        }
+        if let n = s.name {
+            let folded = TextFolding.fold(n).trimmingCharacters(in: .whitespaces)
+            guard folded.count >= 2, folded.count <= Validation.maxNameLength else { throw RuleViolation(.privacyBadName) }
+            q.nameFolded = folded
+        }
+        return q
+    }
+
+    /// Every visit (this gate's and the building replica's), watch-list entry and invitation
+    /// about the person, with the consent texts their visits refer to.
+    public func privacyFind(_ s: PrivacySubject) throws -> PrivacyFindings {
+        let q = try personQuery(s)
+        let visits = try store.visits(about: q)
+        let watch = try store.watchEntries(about: q)
+        // Invitations hold a name only: those naming the person found, or the name asked for.
+        var names = Set(visits.map { TextFolding.fold($0.details.name) }.filter { !$0.isEmpty })
+        if let n = q.nameFolded { names.insert(n) }
+        let invitations = try store.invitations().filter { inv in
+            let folded = TextFolding.fold(inv.name)
+            return names.contains(folded) || (q.nameFolded.map { folded.contains($0) } ?? false)
+        }
+        let hashes = Set(visits.compactMap { ConsentRecord(declaration: $0.declaration)?.text_sha256 })
+        return PrivacyFindings(visits: visits, watch: watch, invitations: invitations, consentTexts: try store.consentTexts(hashes))
+    }
+
+    /// Answers an access request: what is held, and the request recorded in the chain (who
+    /// asked, when, about whom masked), never the data itself.
+    public func privacyAccess(_ s: PrivacySubject, by: String, receivedDay: String?) throws -> PrivacyFindings {
+        let findings = try privacyFind(s)
+        let received = try requestDay(receivedDay)
+        _ = try store.recordAccessRequest(
+            PrivacyRequestInput(kind: .access, subject: s.shown, receivedDay: received, by: TextFolding.clean(by), reason: nil),
+            visits: findings.visits.count, at: clock.now())
+        return findings
+    }
+
+    /// Erases the person's personal data from every visit of this gate, records the erasure
+    /// with its reason, wipes the bytes from the database file and WAL, and rewrites the export
+    /// files in `export_dir` that name those visits. Refused with a building log: the other
+    /// gates and the server hold copies this gate cannot erase (see docs/DECISIONS.md).
+    public func privacyErase(_ s: PrivacySubject, reason: String, by: String, receivedDay: String?) throws -> ErasureReport {
+        guard config.building.database == nil else { throw RuleViolation(.privacyEraseBuilding) }
+        let why = TextFolding.clean(reason)
+        guard !why.isEmpty, why.count <= Validation.maxFieldLength else { throw RuleViolation(.privacyEraseReason) }
+        let received = try requestDay(receivedDay)
+        let findings = try privacyFind(s)
+        let outcome = try store.erasePerson(
+            codes: findings.visits.map(\.code),
+            request: PrivacyRequestInput(kind: .erasure, subject: s.shown, receivedDay: received, by: TextFolding.clean(by), reason: why),
+            at: clock.now())
+        let files = try rewriteExports(without: Set(outcome.erased))
+        return ErasureReport(
+            erased: outcome.erased, open: outcome.open, watch: findings.watch, invitations: findings.invitations,
+            rewritten: files.rewritten, elsewhere: files.elsewhere, requestID: outcome.requestID)
+    }
+
+    /// Requests received, newest first, each with its deadlines.
+    public func privacyRequests() throws -> [PrivacyRequest] { try store.privacyRequests() }
+
+    /// `YYYY-MM-DD` of the request's arrival: given, or today; never in the future.
+    func requestDay(_ given: String?) throws -> String {
+        let today = calendar.day(of: clock.now())
+        guard let given else { return today.description }
+        guard let day = VenueDay(given) else { throw RuleViolation(.privacyBadRequestDate, [TextFolding.clean(String(given.prefix(20)))]) }
+        guard day <= today else { throw RuleViolation(.privacyBadRequestDate, [given]) }
+        return day.description
+    }
+
+    /// Rewrites each export in `export_dir` that has a row of `codes` without those rows (new
+    /// `.sha256` beside it, the rewrite chained); lists exports elsewhere that the chain names
+    /// and that still hold such a row.
+    func rewriteExports(without codes: Set<String>) throws -> (rewritten: [(path: String, removed: Int, sha256: String)], elsewhere: [String]) {
+        guard !codes.isEmpty else { return ([], []) }
+        let dir = URL(fileURLWithPath: config.records.exportDir).standardizedFileURL.path
+        var rewritten: [(String, Int, String)] = []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        for name in names.sorted() where !name.hasSuffix(".sha256") && !name.hasPrefix(".") {
+            let path = dir + "/" + name
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
+                  let data = FileManager.default.contents(atPath: path) else { continue }
+            let (kept, removed) = ExportRows.without(codes, in: Array(data))
+            guard removed > 0 else { continue }
+            let digest = hex(SHA256.hash(data: kept))
+            do {
+                try SecureFiles.writeAtomically(kept, to: path)
+                if FileManager.default.fileExists(atPath: path + ".sha256") {
+                    try SecureFiles.writeAtomically(Array("\(digest)  \(name)\n".utf8), to: path + ".sha256")
+                }
+            } catch let e as SecureFiles.Failure {
+                throw ExportFailure(path: path, reason: e.reason)
+            }
+            try store.recordExportRewrite(file: path, removed: removed, sha256: digest, at: clock.now())
+            rewritten.append((path, removed, digest))
+        }
+        // Exports written with --output somewhere else: named by the chain, not ours to rewrite.
+        var elsewhere: [String] = []
+        for (_, e) in try store.exportEvents() {
+            guard let file = e["file"] as? String, file != "-", !file.hasPrefix(dir + "/"),
+                  !elsewhere.contains(file), let data = FileManager.default.contents(atPath: file) else { continue }
+            if ExportRows.without(codes, in: Array(data)).removed > 0 { elsewhere.append(file) }
+        }
+        return (rewritten, elsewhere)
+    }
+}
+
+/// The rows of an export (CSV or JSON Lines) or a roll call that belong to some visits.
+enum ExportRows {
+    /// The file without the lines of `codes`, and how many were dropped. A row belongs to a
+    /// visit when one of its CSV cells is exactly the code, or its JSON has `"code":"CODE"`.
+    static func without(_ codes: Set<String>, in bytes: [UInt8]) -> (kept: [UInt8], removed: Int) {
+        var kept: [UInt8] = []
+        kept.reserveCapacity(bytes.count)
+        var removed = 0
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            let lineEnd = min(end + 1, bytes.count)
+            let line = String(decoding: bytes[start..<end], as: UTF8.self)
+            if belongs(line, to: codes) {
+                removed += 1
+            } else {
+                kept.append(contentsOf: bytes[start..<lineEnd])
+            }
+            start = lineEnd
+        }
+        return (kept, removed)
+    }
+
+    static func belongs(_ line: String, to codes: Set<String>) -> Bool {
+        let body = line.hasSuffix("\r") ? String(line.dropLast()) : line
+        if body.hasPrefix("{") {
+            guard let r = body.range(of: "\"code\":\"") else { return false }
+            let rest = body[r.upperBound...]
+            guard let q = rest.firstIndex(of: "\"") else { return false }
+            return codes.contains(String(rest[..<q]))
+        }
+        return body.split(separator: ",", omittingEmptySubsequences: false).contains { codes.contains(String($0)) }
+    }
+}
