@@ -21,9 +21,7 @@ public struct PrivacySubject: Sendable, Equatable {
 
     /// An id number as people type it (`001 099 012 345`, `001.099.012.345`): only letters
     /// and digits count.
-    static func normaliseId(_ raw: String) -> String {
-        String(raw.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) && $0.isASCII }.map(Character.init)).uppercased()
-    }
+    static func normaliseId(_ raw: String) -> String { IdHasher.normalise(raw) }
 
     /// How the request names the person in the log: never in full.
     public var shown: String {
@@ -37,6 +35,7 @@ public struct PrivacySubject: Sendable, Equatable {
 public struct PrivacyFindings: Sendable {
     public var visits: [Entry]
     public var watch: [WatchEntry]
+    /// Invitations in the person's name, deleted (a valid one no longer admits).
     public var invitations: [InvitationRecord]
     public var consentTexts: [ConsentText]
 }
@@ -119,12 +118,15 @@ extension GateService {
         let received = try requestDay(receivedDay)
         let findings = try privacyFind(s)
         let outcome = try store.erasePerson(
-            codes: findings.visits.map(\.code),
+            codes: findings.visits.map(\.code), invitations: findings.invitations.map(\.id),
             request: PrivacyRequestInput(kind: .erasure, subject: s.shown, receivedDay: received, by: TextFolding.clean(by), reason: why),
             at: clock.now())
-        let files = try rewriteExports(without: Set(outcome.erased))
+        // Every visit any erasure named, not only this one's: an erasure killed after its
+        // commit but before the rewrite is finished by the next request.
+        let files = try rewriteExports(without: try store.erasedCodes())
         return ErasureReport(
-            erased: outcome.erased, open: outcome.open, watch: findings.watch, invitations: findings.invitations,
+            erased: outcome.erased, open: outcome.open, watch: findings.watch,
+            invitations: findings.invitations.filter { outcome.invitations.contains($0.id) },
             rewritten: files.rewritten, elsewhere: files.elsewhere, requestID: outcome.requestID)
     }
 

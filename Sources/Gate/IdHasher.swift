@@ -50,8 +50,14 @@ public struct IdHasher: Sendable {
 
     /// Normalises (no spaces, upper case) before hashing, so `079 203 001 234` and
     /// `079203001234` are the same person.
+    /// An id number as the hash sees it: ASCII letters and digits only, upper case, so
+    /// `001 099 012 345`, `001.099.012.345` and `001099012345` are one person.
+    public static func normalise(_ idNumber: String) -> String {
+        String(String.UnicodeScalarView(idNumber.unicodeScalars.filter { $0.isASCII && CharacterSet.alphanumerics.contains($0) })).uppercased()
+    }
+
     public func hash(_ idNumber: String) -> String {
-        let normal = idNumber.filter { !$0.isWhitespace }.uppercased()
+        let normal = IdHasher.normalise(idNumber)
         let mac = HMAC<SHA256>.authenticationCode(for: Array(normal.utf8), using: key)
         return HashChain.hex(mac)
     }

@@ -54,6 +54,8 @@ public enum IdentityQR {
             }
             if isDigits(field, count: 12) { continue }  // a cancelled number: dropped
             if field.count == 8, field.allSatisfy(\.isASCIIDigit) {
+                // The name comes before the birth date on every card.
+                guard name != nil else { throw .notThisFormat }
                 guard let day = dayMonthYear(field) else {
                     if dob == nil { throw .notThisFormat }
                     continue  // a damaged issue date does not hide the holder
@@ -62,6 +64,7 @@ public enum IdentityQR {
                 continue
             }
             if let s = sexWord(field) {
+                guard name != nil else { throw .notThisFormat }
                 if sex == nil, dob != nil { sex = s }
                 continue
             }
@@ -84,7 +87,7 @@ public enum IdentityQR {
     /// (male) or `2` (female). Hex that is not valid UTF-8 is refused, never shown as text.
     public static func bhyt(_ text: String) throws(Failure) -> IdentityDetails {
         var body = Substring(text)
-        while let last = body.last, last == "\r" || last == "\n" || last == " " { body = body.dropLast() }
+        while let last = body.last, last.isNewline || last == " " { body = body.dropLast() }
         guard body.hasSuffix("$") else { throw .notThisFormat }
         let f = try fields(String(body.dropLast()))
         guard f.count >= 4 else { throw .notThisFormat }
@@ -134,8 +137,11 @@ public enum IdentityQR {
     /// end; refused when there are more than any card has (before any other work).
     static func fields(_ text: String) throws(Failure) -> [String] {
         var body = Substring(text)
-        while let last = body.last, last == "\r" || last == "\n" { body = body.dropLast() }
+        // `\r\n` is one Character: compared as newlines, not as "\r".
+        while let last = body.last, last.isNewline { body = body.dropLast() }
         if body.last == "|" { body = body.dropLast() }
+        // No card prints a control character: an escape sequence is an attack, not a name.
+        guard !body.unicodeScalars.contains(where: { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) }) else { throw .notThisFormat }
         var raw: [Substring] = []
         for part in body.split(separator: "|", omittingEmptySubsequences: false) {
             guard raw.count < maxFields else { throw .notThisFormat }

@@ -148,6 +148,12 @@ extension Store {
                     fixed.count == codes.count, initial.count == codes.count
                 {
                     // One person's erasure: the named visits keep their rows, now with these hashes.
+                    // Its invitations are gone with their uses, as a purge removes them.
+                    for id in obj["invitations"] as? [String] ?? [] {
+                        erased[id] = nil
+                        invitations[id] = nil
+                        uses[id] = nil
+                    }
                     for (i, c) in codes.enumerated() {
                         erased[c] = nil
                         guard var e = expected[c] else { continue }

@@ -73,6 +73,7 @@ public struct ErasureOutcome: Sendable, Equatable {
     public var erased: [String]
     /// Visits of the person left as they are: still inside or waiting for the guard.
     public var open: [String]
+    public var invitations: [String]
     public var requestID: Int64
 }
 
@@ -172,7 +173,9 @@ extension Store {
     /// have, so the audit can still check every row. Visits still open are left and listed.
     /// Copies held for other gates are dropped. Then the freed bytes are wiped from the file
     /// and the WAL (`eraseDeletedData`).
-    public func erasePerson(codes: [String], request: PrivacyRequestInput, at now: Date) throws -> ErasureOutcome {
+    /// Invitations in the person's name (`invitations`) are deleted with their uses, and their
+    /// events' payloads erased: a valid one can no longer admit (as if revoked).
+    public func erasePerson(codes: [String], invitations: [String] = [], request: PrivacyRequestInput, at now: Date) throws -> ErasureOutcome {
         let outcome = try write { tx -> ErasureOutcome in
             var erased: [String] = [], open: [String] = [], hashes: [String] = [], initial: [String] = []
             let columns = VisitRow.fixedColumns
@@ -205,17 +208,25 @@ extension Store {
                 hashes.append(HashChain.sha256Hex(VisitRow.canonicalFixed(values)))
                 initial.append(VisitRow.initialStatus(decision: String.fromDatabaseValue(values[columns.firstIndex(of: "decision") ?? 0]) ?? "").rawValue)
             }
-            let requestID = try tx.recordRequest(request, visits: erased.count, outcome: erased.isEmpty ? "nothing-erased" : "erased", at: now)
-            if !erased.isEmpty {
+            var invitationsErased: [String] = []
+            for id in invitations where try tx.invitation(id: id) != nil {
+                try tx.db.execute(sql: "DELETE FROM invitation WHERE id = ?", arguments: [id])
+                try tx.db.execute(sql: "UPDATE event SET payload = NULL WHERE code = ?", arguments: [id])
+                invitationsErased.append(id)
+            }
+            let anything = !erased.isEmpty || !invitationsErased.isEmpty
+            let requestID = try tx.recordRequest(request, visits: erased.count, outcome: anything ? "erased" : "nothing-erased", at: now)
+            if anything {
                 var pairs: [(String, CanonicalJSON.Value)] = [
                     ("request", .int(requestID)), ("codes", .strings(erased)), ("fixed", .strings(hashes)), ("initial", .strings(initial)),
+                    ("invitations", .strings(invitationsErased)),
                     ("received", .string(request.receivedDay)), ("by", .string(request.by)),
                 ]
                 if let reason = request.reason { pairs.append(("reason", .string(reason))) }
                 try tx.append(.erase, code: nil, payload: CanonicalJSON.object(pairs), at: now)
                 try tx.setMeta(Store.erasurePendingMeta, "1")
             }
-            return ErasureOutcome(erased: erased, open: open, requestID: requestID)
+            return ErasureOutcome(erased: erased, open: open, invitations: invitationsErased, requestID: requestID)
         }
         try retryPendingErasure()
         return outcome
@@ -252,6 +263,17 @@ extension Store {
                 byBasis[key ?? "unrecorded", default: 0] += row[1] as Int
             }
             return PrivacyStats(visits: visits, oldest: oldest, lastPurge: purge, byBasis: byBasis)
+        }
+    }
+
+    /// Every visit an erasure has named.
+    public func erasedCodes() throws -> Set<String> {
+        try read { tx in
+            var codes = Set<String>()
+            for text in try String.fetchAll(tx.db, sql: "SELECT payload FROM event WHERE kind = 'erase' AND payload IS NOT NULL") {
+                if let obj = CanonicalJSON.decode(text) as? [String: Any], let list = obj["codes"] as? [String] { codes.formUnion(list) }
+            }
+            return codes
         }
     }
 

@@ -5,7 +5,7 @@ import Testing
 /// audit record of an unmasked export.
 @Suite("export")
 struct ExportTests {
-    static let header = "code,venue,gate,category,method,status,date,time_in,time_out,auto_closed_at,name,id_number,phone,organisation,host,purpose,address,badge,temperature,symptoms,app,pass,declaration,decision,reasons,override_by,override_reason,watch_match,guard"
+    static let header = "code,venue,gate,category,method,status,date,time_in,time_out,auto_closed_at,name,id_number,phone,organisation,host,purpose,address,badge,temperature,symptoms,app,pass,declaration,decision,reasons,override_by,override_reason,watch_match,guard,consent"
 
     /// CSV bytes → rows of cells (RFC 4180: quoted cells, doubled quotes, CRLF), BOM removed.
     static func parseCSV(_ data: Data) throws -> [[String]] {

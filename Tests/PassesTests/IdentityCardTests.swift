@@ -84,9 +84,14 @@ struct IdentityCardTests {
         #expect(ScanKind.classify(scan) != .cccd && ScanKind.classify(scan) != .bhyt)
     }
 
-    @Test("escape sequences inside a field are cleaned, never passed through")
-    func escapesCleaned() throws {
-        let d = try IdentityQR.cccd("079203001234|123456789|Nguyễn\u{1B}Văn An|01011990|Nam|1 Tràng Tiền, Hà Nội|01012021")
-        #expect(!d.name.unicodeScalars.contains { $0.value < 0x20 })
+    @Test("a control character anywhere makes it not an identity code (a trailing CR or LF is the scanner's)")
+    func controlsRefused() throws {
+        for scan in ["079203001234|123456789|Nguyễn\u{1B}Văn An|01011990|Nam|1 Tràng Tiền, Hà Nội|01012021",
+                     "079203001234|123456789|Nguyễn Văn An|01011990|Nam|1 Tràng Tiền\u{07}, Hà Nội|01012021",
+                     "GD4797915373512|Trần\u{9B}Thị Bình|15/07/1985|2|$"] {
+            #expect(throws: IdentityQR.Failure.notThisFormat) { try IdentityQR.cccd(scan) }
+            #expect(throws: IdentityQR.Failure.notThisFormat) { try IdentityQR.bhyt(scan) }
+        }
+        #expect(try IdentityQR.cccd("079203001234|123456789|Nguyễn Văn An|01011990|Nam|x|01012021\r\n").name == "Nguyễn Văn An")
     }
 }

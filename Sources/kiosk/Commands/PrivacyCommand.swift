@@ -122,14 +122,14 @@ struct PrivacyCommand: ParsableCommand {
                     var erased: [String]
                     var still_open: [String]
                     var watch_list_kept: [Int64]
-                    var invitations: [String]
+                    var invitations_erased: [String]
                     var exports_rewritten: [[String: String]]
                     var exports_elsewhere: [String]
                     var request: Int64
                 }
                 writeOut(JSONOutput.encode(Out(
                     erased: report.erased, still_open: report.open, watch_list_kept: report.watch.map(\.id),
-                    invitations: report.invitations.map(\.id),
+                    invitations_erased: report.invitations.map(\.id),
                     exports_rewritten: report.rewritten.map { ["file": $0.path, "rows_removed": String($0.removed), "sha256": $0.sha256] },
                     exports_elsewhere: report.elsewhere, request: report.requestID)) + "\n")
             } else {
@@ -155,8 +155,8 @@ struct PrivacyCommand: ParsableCommand {
                 }
                 if !report.invitations.isEmpty {
                     let ids = report.invitations.map { String($0.id.prefix(8)) }.joined(separator: ", ")
-                    out += vi ? "Thư mời đứng tên người này: \(ids) — thu hồi bằng kiosk invite revoke, sẽ bị xóa khi hết hạn lưu.\n"
-                              : "Invitations in this person's name: \(ids) — revoke with kiosk invite revoke; they are erased when retention ends.\n"
+                    out += vi ? "Đã xóa thư mời đứng tên người này: \(ids) (không còn dùng để vào được).\n"
+                              : "Erased the invitations in this person's name: \(ids) (they no longer admit).\n"
                 }
                 writeOut(out)
             }
