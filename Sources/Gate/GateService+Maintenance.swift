@@ -93,6 +93,13 @@ extension GateService {
             try store.retryPendingErasure()
         } catch { report.failures.append(describe(error)) }
         do { report.exported = try runDailyExports() } catch { report.failures.append(describe(error)) }
+        // An erasure whose export rewrite did not finish (killed, a file busy) is finished here.
+        do {
+            if try store.meta(Store.exportRewritePendingMeta) == "1" {
+                _ = try rewriteExports(without: try store.erasedCodes())
+                try store.exportRewriteDone()
+            }
+        } catch { report.failures.append(describe(error)) }
         return report
     }
 

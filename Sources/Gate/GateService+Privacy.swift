@@ -12,11 +12,14 @@ public struct PrivacySubject: Sendable, Equatable {
     public var idNumber: String?
     public var phone: String?
     public var name: String?
+    /// Visits named by their entry codes (found with `--name`, or kept without any number).
+    public var codes: [String] = []
 
-    public init(idNumber: String? = nil, phone: String? = nil, name: String? = nil) {
+    public init(idNumber: String? = nil, phone: String? = nil, name: String? = nil, codes: [String] = []) {
         self.idNumber = idNumber
         self.phone = phone
         self.name = name
+        self.codes = codes
     }
 
     /// An id number as people type it (`001 099 012 345`, `001.099.012.345`): only letters
@@ -27,6 +30,7 @@ public struct PrivacySubject: Sendable, Equatable {
     public var shown: String {
         if let id = idNumber { return "id " + Masking.mask(Self.normaliseId(id)) }
         if let p = phone { return "phone " + Masking.mask(Validation.normalisePhone(p)) }
+        if !codes.isEmpty { return "visits " + codes.joined(separator: ",") }
         return "name " + String(TextFolding.clean(name ?? "").prefix(1)) + "…"
     }
 }
@@ -36,7 +40,11 @@ public struct PrivacyFindings: Sendable {
     public var visits: [Entry]
     public var watch: [WatchEntry]
     /// Invitations in the person's name, deleted (a valid one no longer admits).
+    /// Invitations the person's visits came in with.
     public var invitations: [InvitationRecord]
+    /// Invitations that only share the name: maybe someone else's, so shown to the supervisor
+    /// (`find`) but neither handed over nor erased.
+    public var sameName: [InvitationRecord]
     public var consentTexts: [ConsentText]
 }
 
@@ -49,11 +57,15 @@ public struct ErasureReport: Sendable {
     /// for its own safety; remove one with `kiosk watchlist remove`).
     public var watch: [WatchEntry]
     public var invitations: [InvitationRecord]
+    /// Invitations that only share the name: not erased, listed for the supervisor.
+    public var sameName: [InvitationRecord]
     /// Export files in `export_dir` rewritten without the person: path, rows removed, new SHA-256.
     public var rewritten: [(path: String, removed: Int, sha256: String)]
     /// Export files elsewhere (an `--output` the chain names) that still hold the person.
     public var elsewhere: [String]
     public var requestID: Int64
+    /// The bytes wait for the daily jobs' checkpoint (a reader held it).
+    public var wipePending: Bool
 }
 
 extension GateService {
@@ -83,28 +95,49 @@ extension GateService {
     /// about the person, with the consent texts their visits refer to.
     public func privacyFind(_ s: PrivacySubject) throws -> PrivacyFindings {
         let q = try personQuery(s)
-        let visits = try store.visits(about: q)
+        var visits = try (q.idHash == nil && q.phone == nil && q.nameFolded == nil) ? [] : store.visits(about: q)
+        for raw in s.codes {
+            guard let code = EntryCode.normalise(raw) else { throw RuleViolation(.noSuchVisit, [TextFolding.clean(String(raw.prefix(20)))]) }
+            guard let v = try store.visit(code: code) ?? store.read({ tx in try tx.replicaVisit(code: code) }) else { throw RuleViolation(.noSuchVisit, [code]) }
+            if !visits.contains(where: { $0.code == v.code }) { visits.append(v) }
+        }
         let watch = try store.watchEntries(about: q)
-        // Invitations hold a name only: those naming the person found, or the name asked for.
+        // An invitation holds a name only: it is the person's when one of their visits used it.
+        let used = try store.invitationIDs(usedBy: visits.map(\.code))
         var names = Set(visits.map { TextFolding.fold($0.details.name) }.filter { !$0.isEmpty })
         if let n = q.nameFolded { names.insert(n) }
-        let invitations = try store.invitations().filter { inv in
+        let all = try store.invitations()
+        let invitations = all.filter { used.contains($0.id) }
+        let sameName = all.filter { inv in
+            guard !used.contains(inv.id) else { return false }
             let folded = TextFolding.fold(inv.name)
             return names.contains(folded) || (q.nameFolded.map { folded.contains($0) } ?? false)
         }
         let hashes = Set(visits.compactMap { ConsentRecord(declaration: $0.declaration)?.text_sha256 })
-        return PrivacyFindings(visits: visits, watch: watch, invitations: invitations, consentTexts: try store.consentTexts(hashes))
+        return PrivacyFindings(visits: visits, watch: watch, invitations: invitations, sameName: sameName, consentTexts: try store.consentTexts(hashes))
     }
 
-    /// Answers an access request: what is held, and the request recorded in the chain (who
-    /// asked, when, about whom masked), never the data itself.
-    public func privacyAccess(_ s: PrivacySubject, by: String, receivedDay: String?) throws -> PrivacyFindings {
-        let findings = try privacyFind(s)
-        let received = try requestDay(receivedDay)
-        _ = try store.recordAccessRequest(
-            PrivacyRequestInput(kind: .access, subject: s.shown, receivedDay: received, by: TextFolding.clean(by), reason: nil),
-            visits: findings.visits.count, at: clock.now())
+    /// What an access request hands over: the person's own data, not a namesake's invitations.
+    public func privacyAccess(_ s: PrivacySubject, receivedDay: String?) throws -> PrivacyFindings {
+        _ = try requestDay(receivedDay)
+        var findings = try privacyFind(s)
+        findings.sameName = []
         return findings
+    }
+
+    /// Records an access request once its answer is written: who answered, when, about whom
+    /// (masked), where the answer went; never the data itself.
+    public func recordAccessAnswered(_ s: PrivacySubject, visits: Int, by: String, receivedDay: String?, file: String?) throws {
+        _ = try store.recordAccessRequest(
+            PrivacyRequestInput(kind: .access, subject: s.shown, receivedDay: try requestDay(receivedDay), by: try operatorName(by), reason: nil, file: file),
+            visits: visits, at: clock.now())
+    }
+
+    /// Who carries out a request, cleaned and bounded (it is chained for ever).
+    func operatorName(_ by: String) throws -> String {
+        let who = TextFolding.clean(by)
+        guard !who.isEmpty, who.count <= 100 else { throw RuleViolation(.fieldTooLong, ["--by", "100"]) }
+        return who
     }
 
     /// Erases the person's personal data from every visit of this gate, records the erasure
@@ -119,15 +152,16 @@ extension GateService {
         let findings = try privacyFind(s)
         let outcome = try store.erasePerson(
             codes: findings.visits.map(\.code), invitations: findings.invitations.map(\.id),
-            request: PrivacyRequestInput(kind: .erasure, subject: s.shown, receivedDay: received, by: TextFolding.clean(by), reason: why),
+            request: PrivacyRequestInput(kind: .erasure, subject: s.shown, receivedDay: received, by: try operatorName(by), reason: why),
             at: clock.now())
         // Every visit any erasure named, not only this one's: an erasure killed after its
         // commit but before the rewrite is finished by the next request.
         let files = try rewriteExports(without: try store.erasedCodes())
+        try store.exportRewriteDone()
         return ErasureReport(
             erased: outcome.erased, open: outcome.open, watch: findings.watch,
-            invitations: findings.invitations.filter { outcome.invitations.contains($0.id) },
-            rewritten: files.rewritten, elsewhere: files.elsewhere, requestID: outcome.requestID)
+            invitations: findings.invitations.filter { outcome.invitations.contains($0.id) }, sameName: findings.sameName,
+            rewritten: files.rewritten, elsewhere: files.elsewhere, requestID: outcome.requestID, wipePending: outcome.wipePending)
     }
 
     /// Requests received, newest first, each with its deadlines.
@@ -138,29 +172,36 @@ extension GateService {
         let today = calendar.day(of: clock.now())
         guard let given else { return today.description }
         guard let day = VenueDay(given) else { throw RuleViolation(.privacyBadRequestDate, [TextFolding.clean(String(given.prefix(20)))]) }
-        guard day <= today else { throw RuleViolation(.privacyBadRequestDate, [given]) }
+        // Law 91/2025 is in force from 2026; a year before that is a typo, not a request.
+        guard day <= today, day.year >= 2025 else { throw RuleViolation(.privacyBadRequestDate, [given]) }
         return day.description
     }
 
-    /// Rewrites each export in `export_dir` that has a row of `codes` without those rows (new
-    /// `.sha256` beside it, the rewrite chained); lists exports elsewhere that the chain names
-    /// and that still hold such a row.
+    /// Rewrites each file under `export_dir` (subfolders and hidden files too) that has a row
+    /// of `codes` without those rows (new `.sha256` beside it, the rewrite chained); lists
+    /// other files the chain names (exports with `--output`, access answers) that still hold
+    /// such a row, and relative paths it cannot place.
     func rewriteExports(without codes: Set<String>) throws -> (rewritten: [(path: String, removed: Int, sha256: String)], elsewhere: [String]) {
         guard !codes.isEmpty else { return ([], []) }
         let dir = URL(fileURLWithPath: config.records.exportDir).standardizedFileURL.path
         var rewritten: [(String, Int, String)] = []
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        for name in names.sorted() where !name.hasSuffix(".sha256") && !name.hasPrefix(".") {
-            let path = dir + "/" + name
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
-                  let data = FileManager.default.contents(atPath: path) else { continue }
+        var files: [String] = []
+        if let walk = FileManager.default.enumerator(atPath: dir) {
+            for case let relative as String in walk where !relative.hasSuffix(".sha256") {
+                var isDir: ObjCBool = false
+                let path = dir + "/" + relative
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue { files.append(path) }
+            }
+        }
+        for path in files.sorted() {
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
             let (kept, removed) = ExportRows.without(codes, in: Array(data))
             guard removed > 0 else { continue }
             let digest = hex(SHA256.hash(data: kept))
             do {
                 try SecureFiles.writeAtomically(kept, to: path)
                 if FileManager.default.fileExists(atPath: path + ".sha256") {
+                    let name = (path as NSString).lastPathComponent
                     try SecureFiles.writeAtomically(Array("\(digest)  \(name)\n".utf8), to: path + ".sha256")
                 }
             } catch let e as SecureFiles.Failure {
@@ -169,12 +210,17 @@ extension GateService {
             try store.recordExportRewrite(file: path, removed: removed, sha256: digest, at: clock.now())
             rewritten.append((path, removed, digest))
         }
-        // Exports written with --output somewhere else: named by the chain, not ours to rewrite.
         var elsewhere: [String] = []
-        for (_, e) in try store.exportEvents() {
-            guard let file = e["file"] as? String, file != "-", !file.hasPrefix(dir + "/"),
-                  !elsewhere.contains(file), let data = FileManager.default.contents(atPath: file) else { continue }
-            if ExportRows.without(codes, in: Array(data)).removed > 0 { elsewhere.append(file) }
+        let named = try store.exportEvents().compactMap { $0.payload["file"] as? String } + store.accessAnswerFiles()
+        for file in named where file != "-" && !elsewhere.contains(file) {
+            guard file.hasPrefix("/") else {
+                // Relative to wherever the command ran: said, since it cannot be checked here.
+                if !elsewhere.contains(file) { elsewhere.append(file) }
+                continue
+            }
+            let path = URL(fileURLWithPath: file).standardizedFileURL.path
+            guard !path.hasPrefix(dir + "/"), let data = FileManager.default.contents(atPath: path) else { continue }
+            if ExportRows.without(codes, in: Array(data)).removed > 0 || ExportRows.mentions(codes, in: Array(data)) { elsewhere.append(file) }
         }
         return (rewritten, elsewhere)
     }
@@ -212,6 +258,36 @@ enum ExportRows {
             guard let q = rest.firstIndex(of: "\"") else { return false }
             return codes.contains(String(rest[..<q]))
         }
-        return body.split(separator: ",", omittingEmptySubsequences: false).contains { codes.contains(String($0)) }
+        return cells(body).contains { codes.contains($0) }
+    }
+
+    /// The cells of one CSV line, quotes honoured (a name may hold a comma).
+    static func cells(_ line: String) -> [String] {
+        var out: [String] = [], cell = "", quoted = false
+        var chars = Array(line.unicodeScalars)[...]
+        while let c = chars.popFirst() {
+            if quoted {
+                if c == "\"" {
+                    if chars.first == "\"" { cell.unicodeScalars.append(c); chars.removeFirst() } else { quoted = false }
+                } else {
+                    cell.unicodeScalars.append(c)
+                }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                out.append(cell)
+                cell = ""
+            } else {
+                cell.unicodeScalars.append(c)
+            }
+        }
+        out.append(cell)
+        return out
+    }
+
+    /// Whether a document (an access answer) names one of the visits anywhere.
+    static func mentions(_ codes: Set<String>, in bytes: [UInt8]) -> Bool {
+        let text = String(decoding: bytes, as: UTF8.self)
+        return codes.contains { text.contains("\"\($0)\"") || text.contains(" \($0) ") }
     }
 }

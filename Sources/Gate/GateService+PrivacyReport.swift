@@ -29,8 +29,9 @@ public enum RequestDeadlines {
         return day
     }
 
+    /// Never before the acknowledgement is due (3 days after a Thursday is a Sunday).
     public static func answerBy(_ kind: PrivacyRequest.Kind, _ received: VenueDay, calendar: VenueCalendar) -> VenueDay {
-        calendar.day(adding: kind == .erasure ? erasureDays : accessDays, to: received)
+        max(calendar.day(adding: kind == .erasure ? erasureDays : accessDays, to: received), acknowledgeBy(received, calendar: calendar))
     }
 }
 
@@ -74,7 +75,7 @@ extension GateService {
             l("Dữ liệu sức khỏe (dữ liệu nhạy cảm): nhiệt độ, triệu chứng, câu trả lời khai báo y tế, tóm tắt chứng nhận y tế (HC1).", "Health data (sensitive): temperature, symptoms, health declaration answers, a health certificate's summary (HC1)."),
             c.records.keepAddress ? l("Địa chỉ thường trú (keep_address = true).", "Residence address (keep_address = true).")
                 : l("Địa chỉ: không lưu (keep_address = false).", "Address: not kept (keep_address = false)."),
-            l("Từ mã QR căn cước 2024 chỉ lấy tên, số, ngày sinh; tên cha mẹ, số đã hủy bị bỏ ngay khi đọc.", "From the 2024 ID card's QR only name, number and birth date are read; parents' names and cancelled numbers are dropped at parsing."),
+            l("Từ mã QR căn cước 2024 chỉ đọc số, số cũ, họ tên, ngày sinh, giới tính, nơi cư trú, ngày cấp, và chỉ lưu những gì nêu trên; tên cha mẹ, số đã hủy bị bỏ ngay khi đọc. Ngày sinh và giới tính không được lưu.", "From the 2024 ID card's QR only number, old number, name, birth date, sex, residence and issue date are read, and only what is listed above is kept; parents' names and cancelled numbers are dropped at parsing. Birth date and sex are never stored."),
             l("Nguồn: bảo vệ nhập, mã QR khách đưa (căn cước, BHYT, PC-Covid, HC1, thư mời), khách tự khai báo trên điện thoại.", "Sources: typed by the guard, QR codes visitors show (ID card, BHYT, PC-Covid, HC1, invitation), the visitor's own phone form."),
         ]))
 

@@ -104,7 +104,10 @@ extension GateService {
     /// visit; a check-out code closes its visit. Refusals and unreadable codes record nothing.
     /// With `override`, a supervisor admits a denied code that names someone (recorded with
     /// who and why).
-    public func scan(_ raw: String, guardName: String, override: CheckInRequest.Override? = nil) throws -> ScanOutcome {
+    /// `consent`: the visitor agreed (`kiosk scan --consent`); without it a signed code that
+    /// admits by itself rests on the gate's notice, and an identity code is a visit the guard
+    /// records (refused under `guard_consent = ask`).
+    public func scan(_ raw: String, guardName: String, override: CheckInRequest.Override? = nil, consent: ConsentGiven? = nil) throws -> ScanOutcome {
         let report = verify(raw, at: nil, extra: [], lookUpInvitations: false)
         if report.kind == .checkout, let code = report.checkoutCode {
             return ScanOutcome(report: report, checkIn: nil, checkOut: try checkOut(code: code))
@@ -130,7 +133,7 @@ extension GateService {
             return ScanOutcome(report: report, checkIn: nil, checkOut: nil)
         }
         request.override = override
-        if request.consent == nil { request.consent = gateNoticeConsent }
+        request.consent = consent ?? (report.kind == .hc1 || report.kind == .invite ? gateNoticeConsent : nil)
         do {
             return ScanOutcome(report: report, checkIn: try checkIn(request), checkOut: nil)
         } catch let refusal as RuleViolation {

@@ -62,6 +62,8 @@ public struct PrivacyDocument: Encodable, Sendable {
     var visits: [Visit]
     var watch_list: [Watch]
     var invitations: [Invitation]
+    /// Only in `find`: invitations that share the name but no visit of the person used.
+    var same_name_invitations: [Invitation]?
     var consent_texts: [Text]
 
     public init(_ f: PrivacyFindings, gate: GateService, subject: String?, full: Bool) {
@@ -91,6 +93,10 @@ public struct PrivacyDocument: Encodable, Sendable {
             Invitation(id: $0.id, name: $0.name, host: $0.host, valid_from: cal.localTimestamp($0.notBefore),
                        valid_until: cal.localTimestamp($0.expires), revoked: $0.revokedAt != nil)
         }
+        same_name_invitations = f.sameName.isEmpty ? nil : f.sameName.map {
+            Invitation(id: $0.id, name: $0.name, host: $0.host, valid_from: cal.localTimestamp($0.notBefore),
+                       valid_until: cal.localTimestamp($0.expires), revoked: $0.revokedAt != nil)
+        }
         consent_texts = f.consentTexts.map { Text(sha256: $0.sha256, version: $0.version, language: $0.language, channel: $0.channel, text: $0.text) }
     }
 
@@ -115,6 +121,10 @@ public struct PrivacyDocument: Encodable, Sendable {
         for w in watch_list { out += "  \(w.entry) \(w.action) \(w.since)" + (w.note.map { " · " + $0 } ?? "") + "\n" }
         out += (vi ? "Thư mời" : "Invitations") + ": \(invitations.count)\n"
         for i in invitations { out += "  \(i.id.prefix(8)) \(i.name) · \(i.host) · \(i.valid_from) → \(i.valid_until)" + (i.revoked ? (vi ? " · đã thu hồi" : " · revoked") : "") + "\n" }
+        if let same = same_name_invitations {
+            out += (vi ? "Thư mời trùng tên (có thể của người khác)" : "Invitations with the same name (maybe someone else's)") + ": \(same.count)\n"
+            for i in same { out += "  \(i.id.prefix(8)) \(i.name) · \(i.host) · \(i.valid_from) → \(i.valid_until)\n" }
+        }
         if !consent_texts.isEmpty {
             out += (vi ? "Văn bản đã đồng ý / được thông báo" : "Texts agreed to or shown") + ":\n"
             for t in consent_texts { out += "  [\(t.channel), \(t.version), sha256 \(t.sha256.prefix(16))…] \(t.text)\n" }

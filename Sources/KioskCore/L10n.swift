@@ -34,7 +34,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         usageScaleRange, usageAllGatesPoster, usagePosterFormat
     case pinNotDigits, pinLength, pinFileDamaged, pinFileUnwritable, pinSaved, pinMismatch, pinWrongCurrent,
         pinLockedUntil, pinNoInput, pinAskCurrent, pinAskNew, pinAskAgain
-    case privacyBadIdNumber, privacyBadPhone, privacyBadName, privacyEraseBuilding, privacyEraseReason, privacyBadRequestDate
+    case privacyBadIdNumber, privacyBadPhone, privacyBadName, privacyEraseBuilding, privacyEraseReason, privacyBadRequestDate, privacyLogNotIntact
     case phoneRequired, consentRequired, guardConsentRequired, selfCheckInWaiting, selfCheckInConfirmed, selfCheckInNotPending,
         visitPending, selfCheckInExpired
     case inviteExpired, inviteNotYetValid, inviteOtherVenue, inviteBadSignature, inviteNotIssuedHere, inviteNotReceivedYet,
@@ -157,7 +157,8 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .privacyBadIdNumber: return "Số giấy tờ \"{0}\" không hợp lệ: cần 6 đến 20 chữ số hoặc chữ cái (dấu cách và dấu chấm được bỏ qua)."
         case .privacyBadPhone: return "Số điện thoại \"{0}\" không hợp lệ."
         case .privacyBadName: return "Tên tìm kiếm cần từ 2 ký tự trở lên."
-        case .privacyEraseBuilding: return "Máy này dùng sổ chung của tòa nhà ([building] database): các cổng khác và máy chủ giữ bản sao mà máy này không xóa được. Chưa xóa gì; xem README, mục \"Personal data (Law 91/2025)\"."
+        case .privacyEraseBuilding: return "Nhật ký này thuộc sổ chung của tòa nhà ([building] database, hoặc đã từng đồng bộ): các cổng khác và máy chủ giữ bản sao mà máy này không xóa được. Chưa xóa gì; xem README, mục \"Personal data (Law 91/2025)\"."
+        case .privacyLogNotIntact: return "Nhật ký không còn nguyên vẹn ({0}): chưa xóa gì. Chạy kiosk audit và đối chiếu với bản sao lưu trước khi xóa."
         case .privacyEraseReason: return "Cần --reason: lý do xóa (ví dụ: yêu cầu của khách ngày …), tối đa 500 ký tự."
         case .privacyBadRequestDate: return "Ngày nhận yêu cầu \"{0}\" không hợp lệ: dùng YYYY-MM-DD, không sau hôm nay."
         case .guardConsentRequired: return "Chưa có sự đồng ý của khách: đọc thông báo xử lý dữ liệu cho khách; khi khách đồng ý thì đánh dấu ô \"Khách đã được thông báo và đồng ý\" (dòng lệnh: --consent)."
@@ -299,7 +300,8 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .privacyBadIdNumber: return "The id number \"{0}\" is not valid: give 6 to 20 digits or letters (spaces and dots are ignored)."
         case .privacyBadPhone: return "The phone number \"{0}\" is not valid."
         case .privacyBadName: return "Give at least 2 characters of the name to search for."
-        case .privacyEraseBuilding: return "This gate uses the building log ([building] database): other gates and the server hold copies this gate cannot erase. Nothing was erased; see the README, \"Personal data (Law 91/2025)\"."
+        case .privacyEraseBuilding: return "This log is part of a building log ([building] database, or it has synced with one): other gates and the server hold copies this gate cannot erase. Nothing was erased; see the README, \"Personal data (Law 91/2025)\"."
+        case .privacyLogNotIntact: return "The log is not intact ({0}): nothing was erased. Run kiosk audit and compare with a backup before erasing."
         case .privacyEraseReason: return "--reason is needed: why the data is erased (for example: the visitor's request of …), at most 500 characters."
         case .privacyBadRequestDate: return "The request date \"{0}\" is not valid: use YYYY-MM-DD, not after today."
         case .guardConsentRequired: return "The visitor has not agreed yet: read them the data notice and, once they agree, tick \"Visitor informed and agreed\" (command line: --consent)."

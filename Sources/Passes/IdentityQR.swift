@@ -123,6 +123,7 @@ public enum IdentityQR {
     /// The PC-Covid personal QR v1.1: `idNumber|NAME|YYYY-MM-DD|declType|QID|EXT`. The id number
     /// may be partly masked (`******`) and the name upper case without diacritics.
     public static func personal(_ text: String) throws(Failure) -> IdentityDetails {
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) }) else { throw .notThisFormat }
         let f = text.split(separator: "|", omittingEmptySubsequences: false).map { TextFolding.clean(String($0)) }
         guard (3...6).contains(f.count) else { throw .notThisFormat }
         let id = f[0]
@@ -178,9 +179,11 @@ public enum IdentityQR {
         return addressWords.contains { lower.contains(" \($0) ") }
     }
 
+    /// Only words no Vietnamese name contains (`Tổ`, `Ấp`, `Đường`, `Số`, `Bản`, `Khu` can be
+    /// parts of names: the review stored "Đường Văn Bình", a father, as an address).
     static let addressWords = [
-        "xã", "phường", "thị trấn", "thị xã", "tỉnh", "thành phố", "quận", "huyện", "thôn", "ấp", "tổ",
-        "số", "đường", "khu phố", "khu", "bản", "tp.", "tx.", "tt.",
+        "xã", "phường", "thị trấn", "thị xã", "tỉnh", "thành phố", "quận", "huyện", "thôn", "khu phố", "tổ dân phố",
+        "tp.", "tx.", "tt.",
     ]
 
     /// Hexadecimal UTF-8 decoded, or the text itself when it is not hexadecimal; nil when it is

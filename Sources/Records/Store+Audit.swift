@@ -144,8 +144,8 @@ extension Store {
             guard let code else {
                 if kind == HashChain.Kind.erase.rawValue,
                     let obj = CanonicalJSON.decode(payload) as? [String: Any], let codes = obj["codes"] as? [String],
-                    let fixed = obj["fixed"] as? [String], let initial = obj["initial"] as? [String],
-                    fixed.count == codes.count, initial.count == codes.count
+                    let fixed = obj["fixed"] as? [String], let states = obj["state"] as? [String],
+                    fixed.count == codes.count, states.count == codes.count
                 {
                     // One person's erasure: the named visits keep their rows, now with these hashes.
                     // Its invitations are gone with their uses, as a purge removes them.
@@ -156,9 +156,16 @@ extension Store {
                     }
                     for (i, c) in codes.enumerated() {
                         erased[c] = nil
-                        guard var e = expected[c] else { continue }
+                        guard var e = expected[c], let s = CanonicalJSON.decode(states[i]) as? [String: Any] else { continue }
+                        // The erasure was made on an audited log; its record of how each
+                        // visit ended replaces the confirm events it erased.
                         e.fixedHash = fixed[i]
-                        if e.status.isEmpty { e.status = initial[i] }
+                        e.status = s["status"] as? String ?? ""
+                        e.checkedOut = (s["checked_out_at"] as? NSNumber)?.int64Value
+                        e.autoClosed = (s["auto_closed_at"] as? NSNumber)?.int64Value
+                        e.confirmedAt = (s["confirmed_at"] as? NSNumber)?.int64Value
+                        e.confirmedBy = s["confirmed_by"] as? String
+                        e.confirmedDecision = s["confirmed_decision"] as? String
                         expected[c] = e
                     }
                     continue

@@ -39,7 +39,11 @@ public struct PrivacyRequestInput: Sendable {
     public var receivedDay: String
     public var by: String
     public var reason: String?
-    public init(kind: PrivacyRequest.Kind, subject: String, receivedDay: String, by: String, reason: String?) {
+    /// Where an access request's answer was written (listed by a later erasure if it still
+    /// holds the person).
+    public var file: String?
+    public init(kind: PrivacyRequest.Kind, subject: String, receivedDay: String, by: String, reason: String?, file: String? = nil) {
+        self.file = file
         self.kind = kind
         self.subject = subject
         self.receivedDay = receivedDay
@@ -75,6 +79,8 @@ public struct ErasureOutcome: Sendable, Equatable {
     public var open: [String]
     public var invitations: [String]
     public var requestID: Int64
+    /// The bytes are still in the file: a reader held the checkpoint; the daily jobs finish it.
+    public var wipePending = false
 }
 
 extension StoreTransaction {
@@ -87,16 +93,17 @@ extension StoreTransaction {
 
     /// Inserts the request and chains a `privacy` event that says who asked, when and about
     /// whom (masked), not what was handed over.
-    func recordRequest(_ r: PrivacyRequestInput, visits: Int, outcome: String, at now: Date) throws -> Int64 {
+    func recordRequest(_ r: PrivacyRequestInput, visits: Int, outcome: String, answered: Bool = true, at now: Date) throws -> Int64 {
         try execute(
             "INSERT INTO privacy_request (kind, subject, received_day, recorded_at, answered_at, by, reason, visits, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [r.kind.rawValue, r.subject, r.receivedDay, VisitRow.millis(now), VisitRow.millis(now), r.by, r.reason, visits, outcome])
+            [r.kind.rawValue, r.subject, r.receivedDay, VisitRow.millis(now), answered ? VisitRow.millis(now) : nil, r.by, r.reason, visits, outcome])
         let id = db.lastInsertedRowID
         var pairs: [(String, CanonicalJSON.Value)] = [
             ("request", .int(id)), ("kind", .string(r.kind.rawValue)), ("subject", .string(r.subject)),
             ("received", .string(r.receivedDay)), ("by", .string(r.by)), ("visits", .int(Int64(visits))), ("outcome", .string(outcome)),
         ]
         if let reason = r.reason { pairs.append(("reason", .string(reason))) }
+        if let file = r.file { pairs.append(("file", .string(file))) }
         try append(.privacy, code: nil, payload: CanonicalJSON.object(pairs), at: now)
         return id
     }
@@ -107,7 +114,7 @@ extension Store {
     /// (code, venue, gate, category, method, times, decision, guard, badge, consent record).
     static let personalColumns: Set<String> = [
         "name", "search_text", "id_number", "id_hash", "phone", "organisation", "host", "purpose", "address",
-        "temperature", "symptoms", "app", "pass_summary", "override_reason", "watch_match",
+        "temperature", "symptoms", "app", "pass_summary", "override_reason", "watch_match", "reasons",
     ]
 
     /// Every visit about the person, this gate's and the building replica's, oldest first.
@@ -177,7 +184,16 @@ extension Store {
     /// events' payloads erased: a valid one can no longer admit (as if revoked).
     public func erasePerson(codes: [String], invitations: [String] = [], request: PrivacyRequestInput, at now: Date) throws -> ErasureOutcome {
         let outcome = try write { tx -> ErasureOutcome in
-            var erased: [String] = [], open: [String] = [], hashes: [String] = [], initial: [String] = []
+            // The erase event vouches for what the rows hold afterwards: a log edited outside
+            // the kiosk must not be laundered by it, so the whole audit passes first.
+            let before = try Store.audit(tx.db, seal: tx.seal, key: chainKey, invitationUsesChained: true)
+            if let problem = before.problem { throw RuleViolation(.privacyLogNotIntact, [problem]) }
+            // A log that has been part of a building: its events are on the server and at other
+            // gates, whatever kiosk.conf says now.
+            if try Bool.fetchOne(tx.db, sql: "SELECT EXISTS(SELECT 1 FROM building_upload) OR EXISTS(SELECT 1 FROM replica_event)") == true {
+                throw RuleViolation(.privacyEraseBuilding)
+            }
+            var erased: [String] = [], open: [String] = [], hashes: [String] = [], states: [String] = []
             let columns = VisitRow.fixedColumns
             for code in codes {
                 guard let row = try Row.fetchOne(tx.db, sql: "SELECT \(VisitRow.selectList) FROM visit WHERE code = ?", arguments: [code]) else {
@@ -187,10 +203,14 @@ extension Store {
                     continue
                 }
                 let status: String = row[28] ?? ""
-                if status == Entry.Status.inside.rawValue || status == Entry.Status.pending.rawValue {
+                // Someone inside is the guard's to see; a self check-in still waiting was never
+                // inside and may go.
+                if status == Entry.Status.inside.rawValue {
                     open.append(code)
                     continue
                 }
+                // Erased already (its check-in payload is gone): nothing left to erase.
+                if try String.fetchOne(tx.db, sql: "SELECT payload FROM event WHERE code = ? AND kind = 'checkin'", arguments: [code]) == nil { continue }
                 var values = VisitRow.fixedValues(row: row)
                 for (i, column) in columns.enumerated() where Store.personalColumns.contains(column) {
                     values[i] = (column == "name" || column == "search_text") ? "".databaseValue : .null
@@ -203,10 +223,18 @@ extension Store {
                 }
                 let sets = columns.map { "\($0) = ?" }.joined(separator: ", ")
                 try tx.db.execute(sql: "UPDATE visit SET \(sets) WHERE code = ?", arguments: StatementArguments(values + [code.databaseValue]))
-                try tx.db.execute(sql: "UPDATE event SET payload = NULL WHERE code = ? AND kind = 'checkin'", arguments: [code])
+                // The check-in holds the details; a confirmation may hold an override's reason.
+                try tx.db.execute(sql: "UPDATE event SET payload = NULL WHERE code = ? AND kind IN ('checkin', 'confirm')", arguments: [code])
                 erased.append(code)
                 hashes.append(HashChain.sha256Hex(VisitRow.canonicalFixed(values)))
-                initial.append(VisitRow.initialStatus(decision: String.fromDatabaseValue(values[columns.firstIndex(of: "decision") ?? 0]) ?? "").rawValue)
+                // How the visit ended, as the audit verified it just now: it replaces what the
+                // erased confirm event said.
+                func int(_ i: Int) -> CanonicalJSON.Value { (row[i] as Int64?).map { .int($0) } ?? .null }
+                func text(_ i: Int) -> CanonicalJSON.Value { (row[i] as String?).map { .string($0) } ?? .null }
+                states.append(CanonicalJSON.object([
+                    ("status", text(28)), ("checked_out_at", int(29)), ("auto_closed_at", int(30)),
+                    ("confirmed_at", int(31)), ("confirmed_by", text(32)), ("confirmed_decision", text(33)),
+                ]))
             }
             var invitationsErased: [String] = []
             for id in invitations where try tx.invitation(id: id) != nil {
@@ -215,20 +243,27 @@ extension Store {
                 invitationsErased.append(id)
             }
             let anything = !erased.isEmpty || !invitationsErased.isEmpty
-            let requestID = try tx.recordRequest(request, visits: erased.count, outcome: anything ? "erased" : "nothing-erased", at: now)
+            let outcome = anything ? "erased" : open.isEmpty ? "nothing-held" : "open-visits"
+            let requestID = try tx.recordRequest(request, visits: erased.count, outcome: outcome, answered: open.isEmpty || anything, at: now)
             if anything {
                 var pairs: [(String, CanonicalJSON.Value)] = [
-                    ("request", .int(requestID)), ("codes", .strings(erased)), ("fixed", .strings(hashes)), ("initial", .strings(initial)),
+                    ("request", .int(requestID)), ("codes", .strings(erased)), ("fixed", .strings(hashes)), ("state", .strings(states)),
                     ("invitations", .strings(invitationsErased)),
                     ("received", .string(request.receivedDay)), ("by", .string(request.by)),
                 ]
                 if let reason = request.reason { pairs.append(("reason", .string(reason))) }
                 try tx.append(.erase, code: nil, payload: CanonicalJSON.object(pairs), at: now)
                 try tx.setMeta(Store.erasurePendingMeta, "1")
+                try tx.setMeta(Store.exportRewritePendingMeta, "1")
             }
             return ErasureOutcome(erased: erased, open: open, invitations: invitationsErased, requestID: requestID)
         }
-        try retryPendingErasure()
+        // Committed: a reader holding the checkpoint leaves the wipe to the daily jobs, as for a purge.
+        do {
+            try retryPendingErasure()
+        } catch StoreError.locked {
+            return ErasureOutcome(erased: outcome.erased, open: outcome.open, invitations: outcome.invitations, requestID: outcome.requestID, wipePending: true)
+        }
         return outcome
     }
 
@@ -266,6 +301,22 @@ extension Store {
         }
     }
 
+    /// Set by an erasure, cleared once the export files no longer hold the erased visits.
+    public static let exportRewritePendingMeta = "export_rewrite_pending"
+
+    public func exportRewriteDone() throws {
+        try write { tx in try tx.db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [Store.exportRewritePendingMeta]) }
+    }
+
+    /// Invitations a visit of `codes` came in with: those are the person's, not a namesake's.
+    public func invitationIDs(usedBy codes: [String]) throws -> Set<String> {
+        guard !codes.isEmpty else { return [] }
+        return try read { tx in
+            let marks = Array(repeating: "?", count: codes.count).joined(separator: ",")
+            return Set(try String.fetchAll(tx.db, sql: "SELECT DISTINCT invitation FROM invitation_use WHERE visit_code IN (\(marks))", arguments: StatementArguments(codes)))
+        }
+    }
+
     /// Every visit an erasure has named.
     public func erasedCodes() throws -> Set<String> {
         try read { tx in
@@ -285,6 +336,15 @@ extension Store {
                     id: $0[0], kind: PrivacyRequest.Kind(rawValue: $0[1] ?? "") ?? .access, subject: $0[2], receivedDay: $0[3],
                     recordedAt: VisitRow.date($0[4]), answeredAt: ($0[5] as Int64?).map(VisitRow.date), by: $0[6], reason: $0[7],
                     visits: $0[8], outcome: $0[9])
+            }
+        }
+    }
+
+    /// Answer files of access requests that the chain names.
+    public func accessAnswerFiles() throws -> [String] {
+        try read { tx in
+            try String.fetchAll(tx.db, sql: "SELECT payload FROM event WHERE kind = 'privacy' AND payload IS NOT NULL").compactMap {
+                (CanonicalJSON.decode($0) as? [String: Any])?["file"] as? String
             }
         }
     }

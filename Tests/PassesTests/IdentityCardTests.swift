@@ -25,8 +25,9 @@ struct IdentityCardTests {
         // A cancelled 12-digit number among the fields, anywhere after the holder's.
         "001099012345|123456789|Lê Thị Hoa|15082015|Nữ|\(hoaAddress)|20082024|001087654321|Lê Văn Bình|Trần Thị Cúc",
         "001099012345|001087654321|123456789|Lê Thị Hoa|15082015|Nữ|\(hoaAddress)|20082024|Lê Văn Bình|Trần Thị Cúc",
-        // Parents before the residence: they do not read like one.
+        // Parents before the residence: they do not read like one, even named like a street.
         "001099012345|123456789|Lê Thị Hoa|15082015|Nữ|Lê Văn Bình|Trần Thị Cúc|\(hoaAddress)|20082024",
+        "001099012345|123456789|Lê Thị Hoa|15082015|Nữ|Đường Văn Bình|Trần Thị Cúc|\(hoaAddress)|20082024",
     ])
     func card2024(_ scan: String) throws {
         let d = try IdentityQR.cccd(scan)

@@ -120,7 +120,9 @@ struct CheckinCommand: ParsableCommand {
             request.badge = s("badge")
             request.temperature = (object["temperature"] as? NSNumber)?.doubleValue
             request.category = s("category")
-            if consent || (object["consent"] as? Bool) == true { request.consent = context.gate.guardAskedConsent }
+            // A line's own `"consent": false` wins over --consent: a refusal is never overridden.
+            let said = (object["consent"] as? NSNumber).map(\.boolValue)
+            if said ?? consent { request.consent = context.gate.guardAskedConsent }
             do {
                 let result = try context.gate.checkIn(request)
                 if let recorded = result.recorded {

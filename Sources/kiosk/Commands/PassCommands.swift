@@ -107,6 +107,7 @@ struct ScanCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The scanned text, or - (default) to read it from standard input.") var payload: String?
     @Option(name: .customLong("guard"), help: "Who is at the gate (default: $KIOSK_GUARD or the login name).") var guardName: String?
+    @Flag(help: "The visitor was read the data notice and agreed (an ID card, BHYT or PC-Covid code under [privacy] guard_consent = ask).") var consent = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -114,7 +115,9 @@ struct ScanCommand: ParsableCommand {
         let env = ProcessInfo.processInfo.environment
         let outcome: ScanOutcome
         do {
-            outcome = try context.gate.scan(readPayload(payload), guardName: guardName ?? env["KIOSK_GUARD"] ?? env["USER"] ?? "guard")
+            outcome = try context.gate.scan(
+                readPayload(payload), guardName: guardName ?? env["KIOSK_GUARD"] ?? env["USER"] ?? "guard",
+                consent: consent ? context.gate.guardAskedConsent : nil)
         } catch {
             throw context.fail(error)
         }

@@ -78,14 +78,20 @@ struct PrivacyCommand: ParsableCommand {
         func run() throws {
             let context = try Context.make(global, autoCheckout: false)
             do {
-                let found = try context.gate.privacyAccess(person.subject, by: PrivacyCommand.who(by), receivedDay: requestDate)
+                let found = try context.gate.privacyAccess(person.subject, receivedDay: requestDate)
                 let doc = PrivacyDocument(found, gate: context.gate, subject: person.subject.shown, full: true)
                 let body = format == "json" ? JSONOutput.encode(doc) + "\n" : doc.text(lang ?? context.language, calendar: context.calendar)
+                // Recorded as answered only once the answer is written.
+                var file: String?
                 if let output, output != "-" {
                     try SecureFiles.writeAtomically(Array(body.utf8), to: output)
-                    writeOut((context.language == .vi ? "Đã ghi \(found.visits.count) lượt vào \(output)" : "Wrote \(found.visits.count) visits to \(output)") + "\n")
+                    file = URL(fileURLWithPath: output).standardizedFileURL.path
                 } else {
                     writeOut(body)
+                }
+                try context.gate.recordAccessAnswered(person.subject, visits: found.visits.count, by: PrivacyCommand.who(by), receivedDay: requestDate, file: file)
+                if let output, output != "-" {
+                    writeOut((context.language == .vi ? "Đã ghi \(found.visits.count) lượt vào \(output)" : "Wrote \(found.visits.count) visits to \(output)") + "\n")
                 }
             } catch {
                 throw context.fail(error)
@@ -98,21 +104,24 @@ struct PrivacyCommand: ParsableCommand {
             abstract: "Erase a person's data from every visit (bytes gone from the file and WAL; the chain still verifies).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var person: Person
-        @Option(help: "Why (the request), recorded in the chain.") var reason: String?
+        @Option(name: .customLong("code"), help: "A visit to erase by its entry code (repeatable): visits found with privacy find --name that carry no number.") var codes: [String] = []
+        @Option(help: "Why (the request), recorded in the chain; not the requester's personal data.") var reason: String?
         @Option(name: .customLong("request-date"), help: "The day the request arrived, YYYY-MM-DD (default: today).") var requestDate: String?
         @Option(help: "Who carries it out (default: $KIOSK_GUARD or the login name).") var by: String?
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
-            if person.given != 1 { throw Context.usage("give exactly one of --id-number or --phone") }
+            if person.given + (codes.isEmpty ? 0 : 1) != 1 { throw Context.usage("give exactly one of --id-number, --phone or --code (repeatable)") }
             if reason == nil { throw Context.usage("--reason is needed: why the data is erased (it is recorded in the chain)") }
         }
 
         func run() throws {
-            let context = try Context.make(global, autoCheckout: false)
+            let context = try Context.make(global)
             let report: ErasureReport
             do {
-                report = try context.gate.privacyErase(person.subject, reason: reason ?? "", by: PrivacyCommand.who(by), receivedDay: requestDate)
+                var subject = person.subject
+                subject.codes = codes
+                report = try context.gate.privacyErase(subject, reason: reason ?? "", by: PrivacyCommand.who(by), receivedDay: requestDate)
             } catch {
                 throw context.fail(error)
             }
@@ -123,19 +132,22 @@ struct PrivacyCommand: ParsableCommand {
                     var still_open: [String]
                     var watch_list_kept: [Int64]
                     var invitations_erased: [String]
+                    var invitations_same_name_kept: [String]
+                    var wipe_pending: Bool
                     var exports_rewritten: [[String: String]]
                     var exports_elsewhere: [String]
                     var request: Int64
                 }
                 writeOut(JSONOutput.encode(Out(
                     erased: report.erased, still_open: report.open, watch_list_kept: report.watch.map(\.id),
-                    invitations_erased: report.invitations.map(\.id),
+                    invitations_erased: report.invitations.map(\.id), invitations_same_name_kept: report.sameName.map(\.id),
+                    wipe_pending: report.wipePending,
                     exports_rewritten: report.rewritten.map { ["file": $0.path, "rows_removed": String($0.removed), "sha256": $0.sha256] },
                     exports_elsewhere: report.elsewhere, request: report.requestID)) + "\n")
             } else {
                 var out = report.erased.isEmpty
-                    ? (vi ? "Không tìm thấy lượt vào nào của người này để xóa; không thay đổi gì ngoài ghi nhận yêu cầu #\(report.requestID).\n"
-                          : "No visit of this person to erase; nothing changed but recording request #\(report.requestID).\n")
+                    ? (vi ? "Không có lượt vào nào của người này để xóa; không thay đổi lượt nào, chỉ ghi nhận yêu cầu #\(report.requestID).\n"
+                          : "No visit of this person to erase; no visit changed, request #\(report.requestID) recorded.\n")
                     : (vi ? "Đã xóa dữ liệu cá nhân của \(report.erased.count) lượt vào: \(report.erased.joined(separator: ", ")) (yêu cầu #\(report.requestID)).\n"
                           : "Erased the personal data of \(report.erased.count) visits: \(report.erased.joined(separator: ", ")) (request #\(report.requestID)).\n")
                 if !report.open.isEmpty {
@@ -152,6 +164,15 @@ struct PrivacyCommand: ParsableCommand {
                     let tags = report.watch.map(\.tag).joined(separator: ", ")
                     out += vi ? "Danh sách cần lưu ý có \(report.watch.count) mục về người này (\(tags)): yêu cầu xóa không xóa mục này; gỡ bằng kiosk watchlist remove nếu không còn cần.\n"
                               : "The watch list has \(report.watch.count) entries about this person (\(tags)): an erasure request does not remove them; use kiosk watchlist remove if no longer needed.\n"
+                }
+                if report.wipePending {
+                    out += vi ? "Một chương trình khác đang đọc nhật ký: dữ liệu đã xóa khỏi các bảng, phần còn trong tệp sẽ được xóa hẳn ở lần bảo trì tới (trong một phút khi kiosk đang chạy, hoặc kiosk maintenance).\n"
+                              : "Another program is reading the log: the data is gone from the tables; its bytes are wiped from the file at the next maintenance (within a minute while the kiosk runs, or kiosk maintenance).\n"
+                }
+                if !report.sameName.isEmpty {
+                    let ids = report.sameName.map { String($0.id.prefix(8)) }.joined(separator: ", ")
+                    out += vi ? "Thư mời trùng tên nhưng không có lượt vào nào của người này dùng: \(ids) — không xóa; kiểm tra và thu hồi nếu đúng là của họ.\n"
+                              : "Invitations with the same name that none of this person's visits used: \(ids) — not erased; check them and revoke if they are theirs.\n"
                 }
                 if !report.invitations.isEmpty {
                     let ids = report.invitations.map { String($0.id.prefix(8)) }.joined(separator: ", ")
