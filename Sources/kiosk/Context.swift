@@ -64,6 +64,17 @@ struct Context {
         }
     }
 
+    /// An output path that is one of the kiosk's own files (the log, its WAL, the key, the PIN,
+    /// the config) is refused: writing a report over the key would lock the log for ever.
+    func refuseOwnFile(_ output: String) throws {
+        let c = gate.config
+        let own = [c.records.database, c.records.database + "-wal", c.records.database + "-shm", c.records.keyFile,
+                   c.records.keyFile + ".sealed", c.ui.pinFile, c.ui.logFile, c.source]
+            .map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
+        let target = URL(fileURLWithPath: output).resolvingSymlinksInPath().path
+        if own.contains(target) { throw Context.usage("--output \(output): that is one of the kiosk's own files; choose another path") }
+    }
+
     /// Prints a refusal or failure and exits 1.
     func fail(_ error: any Error) -> ExitCode { Context.fail(error, language) }
 
@@ -110,18 +121,30 @@ struct Context {
 
 /// Every message to standard error, made safe for a terminal (`TextFolding.terminalSafe`).
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((TextFolding.terminalSafe(text) + "\n").utf8))
+    // A full or closed standard error is no reason to crash: the exit status still says it.
+    try? FileHandle.standardError.write(contentsOf: Data((TextFolding.terminalSafe(text) + "\n").utf8))
 }
 
 /// Writes to standard output without Swift's print buffering getting in the way of order.
 /// Text goes through `TextFolding.terminalSafe`: whatever a field holds (a name, a
 /// certificate's country, a trust list's subject), no escape sequence reaches the terminal.
 func writeOut(_ text: String) {
-    FileHandle.standardOutput.write(Data(TextFolding.terminalSafe(text).utf8))
+    writeOutBytes(Array(TextFolding.terminalSafe(text).utf8))
+}
+
+/// Bytes to standard output; a full disk or a closed pipe (`> /dev/full`) ends the command
+/// with a message and exit status 1 instead of a crash (`FileHandle.write` traps on errors).
+func writeOutBytes(_ bytes: [UInt8]) {
+    do {
+        try FileHandle.standardOutput.write(contentsOf: Data(bytes))
+    } catch {
+        printError("cannot write to standard output: \(error.localizedDescription)")
+        Foundation.exit(1)
+    }
 }
 
 /// Only for what the kiosk drew itself with its own colour codes (the venue QR on a
 /// terminal); never for text that holds input.
 func writeOwnTerminalDrawing(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    writeOutBytes(Array(text.utf8))
 }

@@ -333,6 +333,10 @@ struct PrivacyTests {
         let pdf = box.dir + "/report.pdf"
         let p = try box.run(["privacy", "report", "--format", "pdf", "--output", pdf])
         #expect(p.status == 0, "\(p)")
+        let key = try contents(box.keyPath)
+        let overKey = try box.run(["privacy", "report", "--output", box.keyPath])
+        #expect(overKey.status == 2 && overKey.stderr.contains("own files"), "\(overKey)")
+        #expect(try contents(box.keyPath) == key, "the key file is never overwritten by a report")
         let text = try Tool.run("pdftotext", [pdf, "-"])
         #expect(text.contains("Hồ sơ hoạt động xử lý dữ liệu cá nhân") && text.contains("dpo@toanha.vn"), "\(text)")
     }

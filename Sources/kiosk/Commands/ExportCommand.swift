@@ -35,7 +35,9 @@ struct ExportCommand: ParsableCommand {
         switch output {
         case nil: destination = .defaultFile
         case "-"?: destination = .stream { chunk in FileHandle.standardOutput.write(Data(chunk)) }
-        case let path?: destination = .file(path)
+        case let path?:
+            try context.refuseOwnFile(path)
+            destination = .file(path)
         }
         let env = ProcessInfo.processInfo.environment
         let who = requestedBy ?? env["KIOSK_GUARD"] ?? env["USER"] ?? "supervisor"

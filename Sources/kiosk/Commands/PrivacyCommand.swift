@@ -84,6 +84,7 @@ struct PrivacyCommand: ParsableCommand {
                 // Recorded as answered only once the answer is written.
                 var file: String?
                 if let output, output != "-" {
+                    try context.refuseOwnFile(output)
                     try SecureFiles.writeAtomically(Array(body.utf8), to: output)
                     file = URL(fileURLWithPath: output).standardizedFileURL.path
                 } else {
@@ -247,9 +248,10 @@ struct PrivacyCommand: ParsableCommand {
                     bytes = Array(TextFolding.terminalSafe(text).utf8)
                 }
                 if let output, output != "-" {
+                    try context.refuseOwnFile(output)
                     try SecureFiles.writeAtomically(bytes, to: output)
                 } else {
-                    FileHandle.standardOutput.write(Data(bytes))
+                    writeOutBytes(bytes)
                 }
             } catch let e as ExitCode {
                 throw e
