@@ -124,12 +124,13 @@ public struct ConsentRecord: Equatable, Sendable, Encodable {
 /// guard-recorded visit's consent refers to.
 public enum PrivacyNotice {
     public static func text(_ language: Language, controller: String, retentionDays: Int, contact: String) -> String {
-        let ask = contact.isEmpty ? "" : (language == .vi ? " Liên hệ: \(contact)." : " Contact: \(contact).")
+        let ask = contact.isEmpty ? (language == .vi ? " Liên hệ: ban quản lý tòa nhà." : " Contact: the building's management.")
+            : (language == .vi ? " Liên hệ: \(contact)." : " Contact: \(contact).")
         switch language {
         case .vi:
-            return "\(controller) ghi nhận họ tên, số giấy tờ (chỉ lưu một phần hoặc mã hóa), số điện thoại, đơn vị, người cần gặp và giờ ra vào của khách để kiểm soát ra vào tòa nhà và truy vết khi cơ quan y tế yêu cầu. Dữ liệu lưu \(retentionDays) ngày rồi tự động xóa, không dùng cho mục đích khác. Khách có quyền xem, nhận bản sao và yêu cầu xóa dữ liệu của mình (Luật 91/2025/QH15).\(ask)"
+            return "\(controller) ghi nhận họ tên, số giấy tờ (chỉ lưu một phần hoặc mã hóa), số điện thoại, đơn vị, người cần gặp, giờ ra vào và, khi được hỏi, nhiệt độ, triệu chứng và khai báo y tế của khách để kiểm soát ra vào tòa nhà và truy vết khi cơ quan y tế yêu cầu. Dữ liệu lưu \(retentionDays) ngày rồi tự động xóa, không dùng cho mục đích khác. Khách có quyền xem, nhận bản sao và yêu cầu xóa dữ liệu của mình (Luật 91/2025/QH15).\(ask)"
         case .en:
-            return "\(controller) records visitors' names, ID numbers (partly or as a keyed hash), phone numbers, organisation, whom they visit and times in and out, to control entry to the building and to trace contacts if health authorities ask. The data is kept \(retentionDays) days, then deleted automatically, and used for nothing else. Visitors may see, receive a copy of and ask for erasure of their data (Law 91/2025/QH15).\(ask)"
+            return "\(controller) records visitors' names, ID numbers (partly or as a keyed hash), phone numbers, organisation, whom they visit, times in and out and, when asked, temperature, symptoms and health declaration, to control entry to the building and to trace contacts if health authorities ask. The data is kept \(retentionDays) days, then deleted automatically, and used for nothing else. Visitors may see, receive a copy of and ask for erasure of their data (Law 91/2025/QH15).\(ask)"
         }
     }
 

@@ -10,7 +10,10 @@ public enum Validation {
     public static let plausibleTemperatures: ClosedRange<Double> = 30...45
 
     public enum IdKind: String, Sendable {
-        case cccd, cmnd, passport, unknown
+        case cccd, cmnd, passport
+        /// A health-insurance card number: 2 letters and 13 digits.
+        case bhyt
+        case unknown
     }
 
     public static func idKind(_ raw: String) -> IdKind {
@@ -18,6 +21,9 @@ public enum Validation {
         let digits = id.allSatisfy { $0.isASCII && $0.isNumber }
         if digits && id.count == 12 { return .cccd }
         if digits && id.count == 9 { return .cmnd }
+        if id.count == 15, id.prefix(2).allSatisfy({ $0.isASCII && $0.isLetter }), id.dropFirst(2).allSatisfy({ $0.isASCII && $0.isNumber }) {
+            return .bhyt
+        }
         let letters = id.filter { $0.isASCII && $0.isLetter }.count
         let numbers = id.filter { $0.isASCII && $0.isNumber }.count
         if letters >= 1 && numbers >= 5 && letters + numbers == id.count && (6...12).contains(id.count) {

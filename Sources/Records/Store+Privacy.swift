@@ -213,7 +213,12 @@ extension Store {
                 if try String.fetchOne(tx.db, sql: "SELECT payload FROM event WHERE code = ? AND kind = 'checkin'", arguments: [code]) == nil { continue }
                 var values = VisitRow.fixedValues(row: row)
                 for (i, column) in columns.enumerated() where Store.personalColumns.contains(column) {
-                    values[i] = (column == "name" || column == "search_text") ? "".databaseValue : .null
+                    values[i] = column == "name" ? "".databaseValue : .null
+                }
+                // The code and badge are not personal: an erased visit can still be found by them.
+                if let i = columns.firstIndex(of: "search_text") {
+                    let badge = columns.firstIndex(of: "badge").flatMap { String.fromDatabaseValue(values[$0]) } ?? ""
+                    values[i] = TextFolding.fold(code + " " + badge).databaseValue
                 }
                 // The declaration keeps the consent record only; the answers are the person's.
                 if let i = columns.firstIndex(of: "declaration") {

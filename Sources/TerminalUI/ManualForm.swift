@@ -79,6 +79,8 @@ public struct ManualForm: Sendable {
     public mutating func prefill(from request: CheckInRequest, kind: ScanKind) {
         scanned = request
         scannedKind = kind
+        // A tick given before the scan was for nobody in particular: this person is asked.
+        consentAgreed = false
         set(.name, request.details.name)
         if let id = request.details.idNumber { set(.idNumber, id) }
         if let p = request.details.phone { set(.phone, p) }

@@ -146,7 +146,10 @@ struct PrivacyCommand: ParsableCommand {
                     exports_rewritten: report.rewritten.map { ["file": $0.path, "rows_removed": String($0.removed), "sha256": $0.sha256] },
                     exports_elsewhere: report.elsewhere, request: report.requestID)) + "\n")
             } else {
-                var out = report.erased.isEmpty
+                var out = report.erased.isEmpty && !report.open.isEmpty
+                    ? (vi ? "Chưa xóa được gì: người này còn lượt vào đang mở (yêu cầu #\(report.requestID) ghi nhận là chưa trả lời).\n"
+                          : "Nothing erased yet: this person has a visit still open (request #\(report.requestID) is recorded as not yet answered).\n")
+                    : report.erased.isEmpty
                     ? (vi ? "Không có lượt vào nào của người này để xóa; không thay đổi lượt nào, chỉ ghi nhận yêu cầu #\(report.requestID).\n"
                           : "No visit of this person to erase; no visit changed, request #\(report.requestID) recorded.\n")
                     : (vi ? "Đã xóa dữ liệu cá nhân của \(report.erased.count) lượt vào: \(report.erased.joined(separator: ", ")) (yêu cầu #\(report.requestID)).\n"
@@ -159,7 +162,7 @@ struct PrivacyCommand: ParsableCommand {
                     out += vi ? "Đã viết lại \(f.path): bỏ \(f.removed) dòng, sha256 mới \(f.sha256).\n" : "Rewrote \(f.path): \(f.removed) rows removed, new sha256 \(f.sha256).\n"
                 }
                 for f in report.elsewhere {
-                    out += vi ? "CÒN trong tệp xuất ngoài export_dir: \(f) — xóa hoặc sửa bằng tay.\n" : "STILL in an export outside export_dir: \(f) — remove or edit it by hand.\n"
+                    out += vi ? "Tệp ngoài export_dir vẫn chứa lượt vào đã xóa: \(f) — xóa hoặc sửa bằng tay.\n" : "A file outside export_dir still holds erased visits: \(f) — remove or edit it by hand.\n"
                 }
                 if !report.watch.isEmpty {
                     let tags = report.watch.map(\.tag).joined(separator: ", ")
