@@ -114,9 +114,13 @@ let package = Package(
             dependencies: [
                 "CheckinWeb", "Gate", "Records", "KioskCore", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // SHA-256 of the consent text a visit must name (issue 15).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "KioskE2ETests", dependencies: ["KioskCore", "TestSupport"]),
+        .testTarget(
+            name: "KioskE2ETests",
+            dependencies: ["KioskCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KioskBenchTests", dependencies: ["KioskBench"]),
     ]
 )

@@ -136,7 +136,8 @@ extension GateService {
     /// Who carries out a request, cleaned and bounded (it is chained for ever).
     func operatorName(_ by: String) throws -> String {
         let who = TextFolding.clean(by)
-        guard !who.isEmpty, who.count <= 100 else { throw RuleViolation(.fieldTooLong, ["--by", "100"]) }
+        // Counted in scalars too: a letter with 300 combining marks is one Character.
+        guard !who.isEmpty, who.count <= 100, who.unicodeScalars.count <= 400 else { throw RuleViolation(.fieldTooLong, ["--by", "100"]) }
         return who
     }
 
@@ -147,11 +148,13 @@ extension GateService {
     public func privacyErase(_ s: PrivacySubject, reason: String, by: String, receivedDay: String?) throws -> ErasureReport {
         guard config.building.database == nil else { throw RuleViolation(.privacyEraseBuilding) }
         let why = TextFolding.clean(reason)
-        guard !why.isEmpty, why.count <= Validation.maxFieldLength else { throw RuleViolation(.privacyEraseReason) }
+        guard !why.isEmpty, why.count <= Validation.maxFieldLength, why.unicodeScalars.count <= 4 * Validation.maxFieldLength else { throw RuleViolation(.privacyEraseReason) }
         let received = try requestDay(receivedDay)
         let findings = try privacyFind(s)
+        // An invitation a visit still inside came in with stays with that visit, for now.
+        let inUse = try store.invitationIDs(usedBy: findings.visits.filter { $0.status == .inside }.map(\.code))
         let outcome = try store.erasePerson(
-            codes: findings.visits.map(\.code), invitations: findings.invitations.map(\.id),
+            codes: findings.visits.map(\.code), invitations: findings.invitations.map(\.id).filter { !inUse.contains($0) },
             request: PrivacyRequestInput(kind: .erasure, subject: s.shown, receivedDay: received, by: try operatorName(by), reason: why),
             at: clock.now())
         // Every visit any erasure named, not only this one's: an erasure killed after its
@@ -193,7 +196,8 @@ extension GateService {
                 if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue { files.append(path) }
             }
         }
-        for path in files.sorted() {
+        let answers = Set(try store.accessAnswerFiles().map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        for path in files.sorted() where !answers.contains(path) {
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             let (kept, removed) = ExportRows.without(codes, in: Array(data))
             guard removed > 0 else { continue }
@@ -219,7 +223,8 @@ extension GateService {
                 continue
             }
             let path = URL(fileURLWithPath: file).standardizedFileURL.path
-            guard !path.hasPrefix(dir + "/"), let data = FileManager.default.contents(atPath: path) else { continue }
+            // An access answer is a document, not rows: listed wherever it is, never rewritten.
+            guard !path.hasPrefix(dir + "/") || answers.contains(path), let data = FileManager.default.contents(atPath: path) else { continue }
             if ExportRows.without(codes, in: Array(data)).removed > 0 || ExportRows.mentions(codes, in: Array(data)) { elsewhere.append(file) }
         }
         return (rewritten, elsewhere)

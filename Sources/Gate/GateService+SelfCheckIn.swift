@@ -126,6 +126,8 @@ extension GateService {
         return try store.write { tx in
             guard let visit = try tx.visit(code: code) else { throw RuleViolation(.noSuchVisit, [code]) }
             switch visit.status {
+            // Erased on the visitor's request while waiting: nobody is left to let in.
+            case .pending where visit.details.name.isEmpty: throw RuleViolation(.noSuchVisit, [code])
             case .pending: break
             case .inside:
                 // The same confirmation scanned again: say since when, as for any second scan.

@@ -87,11 +87,23 @@ extension GateService {
             columns: columns ?? need.columns, rows: rows ?? need.rows + 2)
     }
 
+    /// Whether `path` is one of the kiosk's own files (the log, its WAL, the key, its seal
+    /// register, the PIN, the terminal log, the config): no output may replace one, or a
+    /// poster written over the key would lock the log for ever.
+    public func isOwnFile(_ path: String) -> Bool {
+        let c = config
+        let own = [c.records.database, c.records.database + "-wal", c.records.database + "-shm", c.records.database + "-journal",
+                   c.records.keyFile, c.records.keyFile + ".sealed", c.ui.pinFile, c.ui.logFile, c.source]
+            .map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
+        return own.contains(URL(fileURLWithPath: path).resolvingSymlinksInPath().path)
+    }
+
     /// Writes bytes whole: a temporary file renamed into place, so a failure leaves no part
     /// (a device or FIFO is written into instead, never replaced). Private (0600) unless the
     /// caller says the content is public: only the venue's own posters and codes are (0644);
     /// an invitation QR carries a name, host and purpose.
     public func writeFile(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws {
+        if isOwnFile(path) { throw RuleViolation(.outputIsOwnFile, [path]) }
         do {
             try SecureFiles.writeAtomically(bytes, to: path, mode: mode)
         } catch let f as SecureFiles.Failure {

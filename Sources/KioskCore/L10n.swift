@@ -34,7 +34,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         usageScaleRange, usageAllGatesPoster, usagePosterFormat
     case pinNotDigits, pinLength, pinFileDamaged, pinFileUnwritable, pinSaved, pinMismatch, pinWrongCurrent,
         pinLockedUntil, pinNoInput, pinAskCurrent, pinAskNew, pinAskAgain
-    case privacyBadIdNumber, privacyBadPhone, privacyBadName, privacyEraseBuilding, privacyEraseReason, privacyBadRequestDate, privacyLogNotIntact
+    case privacyBadIdNumber, privacyBadPhone, privacyBadName, privacyEraseBuilding, privacyEraseReason, privacyBadRequestDate, privacyLogNotIntact, outputIsOwnFile
     case phoneRequired, consentRequired, guardConsentRequired, selfCheckInWaiting, selfCheckInConfirmed, selfCheckInNotPending,
         visitPending, selfCheckInExpired
     case inviteExpired, inviteNotYetValid, inviteOtherVenue, inviteBadSignature, inviteNotIssuedHere, inviteNotReceivedYet,
@@ -158,6 +158,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .privacyBadPhone: return "Số điện thoại \"{0}\" không hợp lệ."
         case .privacyBadName: return "Tên tìm kiếm cần từ 2 ký tự trở lên."
         case .privacyEraseBuilding: return "Nhật ký này thuộc sổ chung của tòa nhà ([building] database, hoặc đã từng đồng bộ): các cổng khác và máy chủ giữ bản sao mà máy này không xóa được. Chưa xóa gì; xem README, mục \"Personal data (Law 91/2025)\"."
+        case .outputIsOwnFile: return "{0} là một tệp của chính kiosk (nhật ký, khóa, PIN, cấu hình): không ghi đè; chọn đường dẫn khác."
         case .privacyLogNotIntact: return "Nhật ký không còn nguyên vẹn ({0}): chưa xóa gì. Chạy kiosk audit và đối chiếu với bản sao lưu trước khi xóa."
         case .privacyEraseReason: return "Cần --reason: lý do xóa (ví dụ: yêu cầu của khách ngày …), tối đa 500 ký tự."
         case .privacyBadRequestDate: return "Ngày nhận yêu cầu \"{0}\" không hợp lệ: dùng YYYY-MM-DD, không sau hôm nay."
@@ -301,6 +302,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .privacyBadPhone: return "The phone number \"{0}\" is not valid."
         case .privacyBadName: return "Give at least 2 characters of the name to search for."
         case .privacyEraseBuilding: return "This log is part of a building log ([building] database, or it has synced with one): other gates and the server hold copies this gate cannot erase. Nothing was erased; see the README, \"Personal data (Law 91/2025)\"."
+        case .outputIsOwnFile: return "{0} is one of the kiosk's own files (log, key, PIN, config): not overwritten; choose another path."
         case .privacyLogNotIntact: return "The log is not intact ({0}): nothing was erased. Run kiosk audit and compare with a backup before erasing."
         case .privacyEraseReason: return "--reason is needed: why the data is erased (for example: the visitor's request of …), at most 500 characters."
         case .privacyBadRequestDate: return "The request date \"{0}\" is not valid: use YYYY-MM-DD, not after today."

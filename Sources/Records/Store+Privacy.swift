@@ -348,8 +348,10 @@ extension Store {
     /// Answer files of access requests that the chain names.
     public func accessAnswerFiles() throws -> [String] {
         try read { tx in
+            // Only access answers: an export rewrite names its file under the same event kind.
             try String.fetchAll(tx.db, sql: "SELECT payload FROM event WHERE kind = 'privacy' AND payload IS NOT NULL").compactMap {
-                (CanonicalJSON.decode($0) as? [String: Any])?["file"] as? String
+                guard let obj = CanonicalJSON.decode($0) as? [String: Any], obj["kind"] as? String == "access" else { return nil }
+                return obj["file"] as? String
             }
         }
     }

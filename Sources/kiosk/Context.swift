@@ -67,12 +67,7 @@ struct Context {
     /// An output path that is one of the kiosk's own files (the log, its WAL, the key, the PIN,
     /// the config) is refused: writing a report over the key would lock the log for ever.
     func refuseOwnFile(_ output: String) throws {
-        let c = gate.config
-        let own = [c.records.database, c.records.database + "-wal", c.records.database + "-shm", c.records.keyFile,
-                   c.records.keyFile + ".sealed", c.ui.pinFile, c.ui.logFile, c.source]
-            .map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
-        let target = URL(fileURLWithPath: output).resolvingSymlinksInPath().path
-        if own.contains(target) { throw Context.usage("--output \(output): that is one of the kiosk's own files; choose another path") }
+        if gate.isOwnFile(output) { throw Context.usage(L10n.text(.outputIsOwnFile, language, [output])) }
     }
 
     /// Prints a refusal or failure and exits 1.

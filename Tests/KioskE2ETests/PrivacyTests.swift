@@ -159,6 +159,13 @@ struct PrivacyTests {
         #expect(payloads.contains("\"by\":\"Chị Hạnh\"") && payloads.contains("******5678"), "\(payloads)")
         #expect(!payloads.contains(Self.name) && !payloads.contains(Self.phone), "the chain holds who asked and when, not the data: \(payloads)")
         #expect(try box.audit().status == 0)
+
+        // An answer kept under export_dir is a document, not rows: listed by the erasure, not cut.
+        try FileManager.default.createDirectory(atPath: box.exportDir, withIntermediateDirectories: true)
+        let kept = box.exportDir + "/answer.txt"
+        #expect(try box.run(["privacy", "export", "--phone", Self.phone, "--format", "text", "--output", kept]).status == 0)
+        let erased = try JSON.object(try box.run(["privacy", "erase", "--phone", Self.phone, "--reason", "after the answer", "--json"]).stdout)
+        #expect((erased["exports_elsewhere"] as? [String])?.contains(kept) == true, "\(erased)")
     }
 
     @Test("erase: rows keep code and times, the name and phone are gone from the file and the WAL, exports rewritten, the audit passes")
@@ -335,8 +342,11 @@ struct PrivacyTests {
         #expect(p.status == 0, "\(p)")
         let key = try contents(box.keyPath)
         let overKey = try box.run(["privacy", "report", "--output", box.keyPath])
-        #expect(overKey.status == 2 && overKey.stderr.contains("own files"), "\(overKey)")
+        #expect(overKey.status == 2 && overKey.stderr.contains("tệp của chính kiosk"), "\(overKey)")
         #expect(try contents(box.keyPath) == key, "the key file is never overwritten by a report")
+        let poster = try box.run(["venue-qr", "--format", "png", "--output", box.dbPath])
+        #expect(poster.status != 0 && poster.stderr.contains("tệp của chính kiosk"), "\(poster)")
+        #expect(try box.audit().status == 0, "the log is untouched")
         let text = try Tool.run("pdftotext", [pdf, "-"])
         #expect(text.contains("Hồ sơ hoạt động xử lý dữ liệu cá nhân") && text.contains("dpo@toanha.vn"), "\(text)")
     }

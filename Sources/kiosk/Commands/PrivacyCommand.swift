@@ -94,6 +94,8 @@ struct PrivacyCommand: ParsableCommand {
                 if let output, output != "-" {
                     writeOut((context.language == .vi ? "Đã ghi \(found.visits.count) lượt vào \(output)" : "Wrote \(found.visits.count) visits to \(output)") + "\n")
                 }
+            } catch let e as ExitCode {
+                throw e
             } catch {
                 throw context.fail(error)
             }
