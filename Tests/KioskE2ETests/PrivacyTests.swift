@@ -190,7 +190,7 @@ struct PrivacyTests {
         #expect((answer["invitations_same_name_kept"] as? [String])?.count == 2, "\(answer)")
         #expect(try box.sql("SELECT count(*) FROM invitation") == "2")
         let byPhone = try box.run(["privacy", "erase", "--phone", Self.phone, "--reason", "same person, by phone"])
-        #expect(byPhone.status == 0 && byPhone.stdout.contains("Erased the personal data of 1 visits: \(mine[1])"), "\(byPhone)")
+        #expect(byPhone.status == 0 && byPhone.stdout.contains("Erased the personal data of 1 visit: \(mine[1])"), "\(byPhone)")
 
         // The rows stay, with code, gate and times; personal columns are empty.
         for code in mine {

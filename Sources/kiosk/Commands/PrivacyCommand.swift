@@ -22,6 +22,9 @@ struct PrivacyCommand: ParsableCommand {
         var given: Int { [idNumber, phone].compactMap { $0 }.count }
     }
 
+    /// "1 visit", "2 visits" (English; Vietnamese has no plural).
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
     static func who(_ by: String?) -> String {
         let env = ProcessInfo.processInfo.environment
         return by ?? env["KIOSK_GUARD"] ?? env["USER"] ?? "supervisor"
@@ -92,7 +95,7 @@ struct PrivacyCommand: ParsableCommand {
                 }
                 try context.gate.recordAccessAnswered(person.subject, visits: found.visits.count, by: PrivacyCommand.who(by), receivedDay: requestDate, file: file)
                 if let output, output != "-" {
-                    writeOut((context.language == .vi ? "Đã ghi \(found.visits.count) lượt vào \(output)" : "Wrote \(found.visits.count) visits to \(output)") + "\n")
+                    writeOut((context.language == .vi ? "Đã ghi \(found.visits.count) lượt vào \(output)" : "Wrote \(PrivacyCommand.count(found.visits.count, "visit")) to \(output)") + "\n")
                 }
             } catch let e as ExitCode {
                 throw e
@@ -155,13 +158,13 @@ struct PrivacyCommand: ParsableCommand {
                     ? (vi ? "Không có lượt vào nào của người này để xóa; không thay đổi lượt nào, chỉ ghi nhận yêu cầu #\(report.requestID).\n"
                           : "No visit of this person to erase; no visit changed, request #\(report.requestID) recorded.\n")
                     : (vi ? "Đã xóa dữ liệu cá nhân của \(report.erased.count) lượt vào: \(report.erased.joined(separator: ", ")) (yêu cầu #\(report.requestID)).\n"
-                          : "Erased the personal data of \(report.erased.count) visits: \(report.erased.joined(separator: ", ")) (request #\(report.requestID)).\n")
+                          : "Erased the personal data of \(PrivacyCommand.count(report.erased.count, "visit")): \(report.erased.joined(separator: ", ")) (request #\(report.requestID)).\n")
                 if !report.open.isEmpty {
                     out += vi ? "Chưa xóa \(report.open.count) lượt còn mở (đang ở trong hoặc chờ xác nhận): \(report.open.joined(separator: ", ")); cho ra rồi chạy lại.\n"
                               : "Not erased, still open (inside or waiting): \(report.open.joined(separator: ", ")); check out and run again.\n"
                 }
                 for f in report.rewritten {
-                    out += vi ? "Đã viết lại \(f.path): bỏ \(f.removed) dòng, sha256 mới \(f.sha256).\n" : "Rewrote \(f.path): \(f.removed) rows removed, new sha256 \(f.sha256).\n"
+                    out += vi ? "Đã viết lại \(f.path): bỏ \(f.removed) dòng, sha256 mới \(f.sha256).\n" : "Rewrote \(f.path): \(PrivacyCommand.count(f.removed, "row")) removed, new sha256 \(f.sha256).\n"
                 }
                 for f in report.elsewhere {
                     out += vi ? "Tệp ngoài export_dir vẫn chứa lượt vào đã xóa: \(f) — xóa hoặc sửa bằng tay.\n" : "A file outside export_dir still holds erased visits: \(f) — remove or edit it by hand.\n"
