@@ -2,8 +2,8 @@
 import PackageDescription
 
 /// Module arrows point down only (see DESIGN.md):
-/// kiosk → TerminalUI, CheckinWeb → Gate → Building, Passes, Records, VenueCode → KioskCore
-/// (Building → Records); C libraries only
+/// kiosk → TerminalUI, CheckinWeb → Gate → Building, Printing, Passes, Records, VenueCode → KioskCore
+/// (Building → Records; Printing → VenueCode); C libraries only
 /// behind the C* shims (curses only in TerminalUI).
 let package = Package(
     name: "kiosk",
@@ -65,19 +65,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Visitor slips: layout (cairo, VenueCode's QR) and the ESC/POS printer's queue.
+        .target(name: "Printing", dependencies: ["KioskCore", "VenueCode", "CCairo"]),
         // The building log on PostgreSQL: the only module that talks to it.
         .target(name: "Building", dependencies: ["KioskCore", "Records", "CLibPQ"]),
         .target(
             name: "Gate",
             dependencies: [
-                "KioskCore", "Records", "VenueCode", "Passes", "Building",
+                "KioskCore", "Records", "VenueCode", "Passes", "Building", "Printing",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // glibc's malloc.h (no library to link): the terminal's heap figures.
         .systemLibrary(name: "CMalloc"),
-        .target(name: "TerminalUI", dependencies: ["Gate", "Building", "KioskCore", "CNcursesw", "CMalloc"]),
+        .target(name: "TerminalUI", dependencies: ["Gate", "Building", "Printing", "KioskCore", "CNcursesw", "CMalloc"]),
         .target(
             name: "CheckinWeb",
             dependencies: [
@@ -90,16 +92,17 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "Gate", "KioskCore", "CTermSize", "TerminalUI", "CheckinWeb", "Building", "Records",
+                "Gate", "KioskCore", "CTermSize", "TerminalUI", "CheckinWeb", "Building", "Records", "Printing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "KioskBench",
             // TestSupport: the same throwaway PostgreSQL the tests start, for the building figures.
-            dependencies: ["Gate", "Records", "KioskCore", "Passes", "VenueCode", "TerminalUI", "Building", "TestSupport"]),
+            dependencies: ["Gate", "Records", "KioskCore", "Passes", "VenueCode", "TerminalUI", "Building", "Printing", "TestSupport"]),
         // Threads for tests that claim concurrency (not concurrentPerform's one per core).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // (and the stand-in receipt printer: a TCP listener that reads ESC/POS as a printer does).
+        .target(name: "TestSupport", dependencies: ["Printing"], path: "Tests/TestSupport"),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"]),
         .testTarget(
             name: "RecordsTests",
@@ -107,6 +110,7 @@ let package = Package(
         ),
         .testTarget(name: "PassesTests", dependencies: ["Passes", "KioskCore"]),
         .testTarget(name: "VenueCodeTests", dependencies: ["VenueCode", "KioskCore"]),
+        .testTarget(name: "PrintingTests", dependencies: ["Printing", "KioskCore", "TestSupport"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "Records", "KioskCore", "Passes", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Gate", "Records", "KioskCore"]),
         .testTarget(
@@ -120,7 +124,8 @@ let package = Package(
         ),
         .testTarget(
             name: "KioskE2ETests",
-            dependencies: ["KioskCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+            // Printing: the recorded printer bytes are decoded back into the slip's picture.
+            dependencies: ["KioskCore", "Printing", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KioskBenchTests", dependencies: ["KioskBench"]),
     ]
 )

@@ -35,6 +35,7 @@ public struct CheckinServer: Sendable {
         }
         router.get("/c/:venue") { request, context in try await showForm(request, context) }
         router.post("/c/:venue") { request, context in try await submit(request, context) }
+        router.get("/c/:venue/slip/:code") { request, context in try await slipPicture(request, context) }
         router.get("/healthz") { _, _ in Self.response("ok", type: "text/plain", status: .ok) }
         // Browsers ask for it on every page; no icon, and no 404 in the phone's console.
         router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
@@ -77,6 +78,42 @@ public struct CheckinServer: Sendable {
         // Bound to the venue token just checked: the POST cannot swap it for another.
         let csrf = await tokens.issue(now: gate.clock.now(), venueToken: token)
         return Self.html(pages.form(venue: venue, token: token, gateName: gateName, csrf: csrf, lang: lang), status: .ok)
+    }
+
+    /// The visitor's slip as a PNG, for the link on the confirmation page (see `SlipLinks`).
+    func slipPicture(_ request: Request, _ context: WebContext) async throws -> Response {
+        let lang = Self.language(request)
+        let venue = context.parameters.get("venue") ?? ""
+        let code = context.parameters.get("code") ?? ""
+        let key = request.uri.queryParameters["k"].map(String.init)
+        guard venue == gate.config.venue.id, code.count <= 16, pages.slipLinks.accepts(key, venue: venue, code: code) else {
+            return Self.html(pages.message(.notFoundTitle, .notFound, lang), status: .notFound)
+        }
+        enum Answer: Sendable { case png([UInt8]), pending, gone }
+        let gate = gate
+        do {
+            let answer = try await blockingCall { () throws -> Answer in
+                guard let visit = try gate.visit(code: code), visit.venue == gate.config.venue.id else { return .gone }
+                if visit.status == .pending { return .pending }
+                do {
+                    return .png(try gate.renderSlip(code: code, format: .png, markReprint: false))
+                } catch let e as LocalizedKioskError where e.key == .slipNotInside || e.key == .noSuchVisit {
+                    return .gone
+                }
+            }
+            switch answer {
+            case .png(let png):
+                return Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
+            case .pending:
+                return Self.html(pages.message(.doneTitle, .slipNotYet, lang), status: .conflict)
+            case .gone:
+                // Left, refused, erased: the slip has nothing left to check out.
+                return Self.html(pages.message(.notFoundTitle, .notFound, lang), status: .notFound)
+            }
+        } catch {
+            context.logger.error("slip picture failed: \(gate.describe(error))")
+            return Self.html(pages.message(.serverErrorTitle, .serverError, lang), status: .serviceUnavailable)
+        }
     }
 
     func submit(_ request: Request, _ context: WebContext) async throws -> Response {

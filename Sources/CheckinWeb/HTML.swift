@@ -54,7 +54,7 @@ enum HTML {
         button{width:100%;padding:.9rem;font-size:1.1rem;font-weight:700;border:0;border-radius:.5rem;background:#1565c0;color:#fff;margin-top:.6rem}
         .lang{float:right;font-size:.95rem}
         .code{font-size:3rem;font-weight:800;letter-spacing:.3rem;text-align:center;margin:.6rem 0}
-        .qr{text-align:center}.qr svg{width:min(80vw,18rem);height:auto;background:#fff}
+        .qr{text-align:center}.slip{text-align:center}.slip img{width:min(80vw,18rem);height:auto;border:1px solid #ccc}.qr svg{width:min(80vw,18rem);height:auto;background:#fff}
         .ok{background:#e8f5e9;border-left:6px solid #2e7d32;padding:.8rem;font-weight:600}
         .wait{background:#fff8e1;border-left:6px solid #f9a825;padding:.8rem;font-weight:600}
         .bad{background:#ffebee;border-left:6px solid #c62828;padding:.8rem}

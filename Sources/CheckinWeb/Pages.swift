@@ -5,6 +5,12 @@ import KioskCore
 /// The pages a phone sees. Everything interpolated is escaped.
 struct Pages {
     let gate: GateService
+    let slipLinks: SlipLinks
+
+    init(gate: GateService) {
+        self.gate = gate
+        slipLinks = SlipLinks(key: gate.hasher.derivedKey("slip-picture"))
+    }
 
     var config: KioskConfig { gate.config }
 
@@ -98,8 +104,23 @@ struct Pages {
             <div class="qr">\(svg)</div>
             <p><strong>\(HTML.escape(Pages.shortName(entry.details.name)))</strong></p>
             <p>\(HTML.escape(t(.showGuard, lang)))</p>
+            \(slipBlock(entry, lang: lang))
             """
         return HTML.page(title: t(.doneTitle, lang), lang: lang.rawValue, body: body)
+    }
+
+    /// The visitor's slip as a picture (what the desk printer would print): shown once the
+    /// visitor is inside, a link that works once the guard lets them in before that. The link
+    /// carries a MAC of the code, so a guessed code shows nobody's slip.
+    func slipBlock(_ entry: Entry, lang: Language) -> String {
+        let url = HTML.escape(slipLinks.path(venue: config.venue.id, code: entry.code, lang: lang))
+        guard entry.status == .inside else {
+            return entry.status == .pending ? "<p class=\"slip\"><a href=\"\(url)\">\(HTML.escape(t(.slipLater, lang)))</a></p>" : ""
+        }
+        return """
+            <p class="slip"><img src="\(url)" alt="\(HTML.escape(t(.slipAlt, lang)))"></p>
+            <p class="slip"><a href="\(url)" download="slip-\(HTML.escape(entry.code)).png">\(HTML.escape(t(.slipSave, lang)))</a></p>
+            """
     }
 
     static func shortName(_ name: String) -> String {

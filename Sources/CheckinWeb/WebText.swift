@@ -5,7 +5,7 @@ enum WebText {
     enum Key {
         case title, intro, name, phone, idNumber, organisation, host, purpose, yes, no, consentTitle, consent
         case submit, switchLanguage, expiredTitle, expired, notFoundTitle, notFound, tooManyTitle, tooMany
-        case tooLargeTitle, tooLarge, badFormTitle, badForm, staleTitle, stale, doneTitle, showGuard, waitGuard
+        case tooLargeTitle, tooLarge, badFormTitle, badForm, staleTitle, stale, doneTitle, showGuard, waitGuard, slipAlt, slipSave, slipLater, slipNotYet
         case admitted, seeGuardTitle, seeGuard, fixErrors, required, answerRequired, serverErrorTitle, serverError
         case optional, gateLabel
     }
@@ -43,6 +43,10 @@ enum WebText {
         case .staleTitle: return "Biểu mẫu đã hết hạn"
         case .stale: return "Biểu mẫu này đã cũ hoặc đã được gửi. Hãy quét lại mã QR ở cổng."
         case .doneTitle: return "Đã khai báo"
+        case .slipAlt: return "Phiếu vào cổng của bạn, có mã QR để quét khi ra"
+        case .slipSave: return "Lưu ảnh phiếu"
+        case .slipLater: return "Phiếu vào cổng (sau khi bảo vệ xác nhận)"
+        case .slipNotYet: return "Phiếu có sau khi bảo vệ xác nhận cho bạn vào. Đưa mã xác nhận cho bảo vệ."
         case .showGuard: return "Đưa màn hình này cho bảo vệ."
         case .waitGuard: return "Chờ bảo vệ xác nhận: bảo vệ quét mã này."
         case .admitted: return "Bạn đã được ghi nhận vào tòa nhà."
@@ -87,6 +91,10 @@ enum WebText {
         case .staleTitle: return "The form has expired"
         case .stale: return "This form is old or was already sent. Scan the QR code at the gate again."
         case .doneTitle: return "Checked in"
+        case .slipAlt: return "Your entry slip, with the QR to scan when you leave"
+        case .slipSave: return "Save the slip picture"
+        case .slipLater: return "Your entry slip (once the guard has let you in)"
+        case .slipNotYet: return "Your slip is ready once the guard has let you in. Show the guard your confirmation code."
         case .showGuard: return "Show this screen to the guard."
         case .waitGuard: return "Waiting for the guard: they scan this code."
         case .admitted: return "You are recorded as inside the building."

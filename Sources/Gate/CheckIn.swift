@@ -78,4 +78,15 @@ public struct CheckInResult: Sendable {
     public var previousVisit: Entry?
     /// Things the guard should look at; never blocking.
     public var warnings: [Reason]
+    /// The printer job of this visit's slip, when one was queued (`SlipPrinter.outcome(of:)`).
+    public var slipJob: Int?
+
+    public init(decision: Decision, recorded: Entry?, alreadyInside: Entry?, previousVisit: Entry?, warnings: [Reason], slipJob: Int? = nil) {
+        self.decision = decision
+        self.recorded = recorded
+        self.alreadyInside = alreadyInside
+        self.previousVisit = previousVisit
+        self.warnings = warnings
+        self.slipJob = slipJob
+    }
 }

@@ -123,7 +123,7 @@ extension GateService {
         }
         let now = clock.now()
         let who = TextFolding.clean(guardName)
-        return try store.write { tx in
+        return slipAfterCheckIn(try store.write { tx -> CheckInResult in
             guard let visit = try tx.visit(code: code) else { throw RuleViolation(.noSuchVisit, [code]) }
             switch visit.status {
             // Erased on the visitor's request while waiting: nobody is left to let in.
@@ -172,7 +172,7 @@ extension GateService {
                     : decision
                 return CheckInResult(decision: shown, recorded: entry, alreadyInside: nil, previousVisit: nil, warnings: [])
             }
-        }
+        })
     }
 
     /// Self check-ins waiting for the guard, oldest first.

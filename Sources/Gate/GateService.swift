@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import Printing
 import Records
 
 /// The application service every front end calls: the CLI today, the guard terminal and the
@@ -12,6 +13,9 @@ public struct GateService: Sendable {
     public let hasher: IdHasher
     /// Signer certificates for HC1 codes, from `[passes] trust_dir`.
     public var trust: TrustStore
+    /// The slip printer's worker, started by the front end that prints (the guard terminal,
+    /// one-shot check-ins); nil: slips are not printed by this process.
+    public var printer: SlipPrinter?
 
     public init(config: KioskConfig, store: Store, clock: any KioskClock, hasher: IdHasher, trust: TrustStore = TrustStore()) {
         self.config = config
@@ -61,7 +65,7 @@ public struct GateService: Sendable {
             return CheckInResult(decision: Decision(verdict: .deny, reasons: [reason]), recorded: nil, alreadyInside: nil, previousVisit: previous, warnings: warnings)
         }
 
-        return try store.write { tx in
+        let result = try store.write { tx -> CheckInResult in
             var candidate = AdmissionCandidate(
                 nameFolded: TextFolding.fold(details.name), idHash: idHash, phone: phoneKey, badge: badge,
                 invitation: request.invitation, passDecision: request.passDecision, override: request.override,
@@ -144,6 +148,9 @@ public struct GateService: Sendable {
             }
             return CheckInResult(decision: decision, recorded: recorded, alreadyInside: nil, previousVisit: previous, warnings: warnings)
         }
+        // A phone's own check-in is not at the desk: its slip is the picture on the phone,
+        // and the printer prints when the guard confirms it.
+        return request.method == .selfService ? result : slipAfterCheckIn(result)
     }
 
     /// What recognises a person across visits: the keyed hash of the id number (or of the

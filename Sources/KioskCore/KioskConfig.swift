@@ -182,6 +182,7 @@ public struct KioskConfig: Equatable, Sendable {
     public var records = Records()
     public var building = Building()
     public var privacy = PrivacySettings()
+    public var printer = PrinterSettings()
     /// The file this came from, for messages.
     public var source = "(defaults)"
 
@@ -379,6 +380,29 @@ extension KioskConfig {
             case ("building", "sync_seconds"):
                 guard let n = Int(v), (1...3600).contains(n) else { throw fail("expected seconds from 1 to 3600, got \"\(v)\"") }
                 config.building.syncSeconds = n
+            case ("printer", "device"):
+                if v.isEmpty {
+                    config.printer.device = nil
+                } else {
+                    switch PrinterSettings.Device.parse(v) {
+                    case .success(.file(let path)): config.printer.device = .file(resolve(path, base: baseDirectory))
+                    case .success(let d): config.printer.device = d
+                    case .failure(let e): throw fail(e.problem)
+                    }
+                }
+            case ("printer", "paper"):
+                guard let p = PrinterSettings.Paper(rawValue: v.lowercased().replacingOccurrences(of: " ", with: "")) else {
+                    throw fail("expected 58mm or 80mm, got \"\(v)\"")
+                }
+                config.printer.paper = p
+            case ("printer", "print_on"):
+                guard let p = PrinterSettings.PrintOn(rawValue: v.lowercased()) else {
+                    throw fail("expected checkin, manual or never, got \"\(v)\"")
+                }
+                config.printer.printOn = p
+            case ("printer", "copies"):
+                guard let n = Int(v), (1...5).contains(n) else { throw fail("expected 1 to 5 copies, got \"\(v)\"") }
+                config.printer.copies = n
             case ("records", "key_file"):
                 guard !v.isEmpty else { throw fail("give a file path") }
                 config.records.keyFile = resolve(v, base: baseDirectory)
@@ -469,7 +493,7 @@ extension KioskConfig {
         return config
     }
 
-    public static let knownSections = ["venue", "ui", "scanner", "checkin_web", "records", "policy", "passes", "building", "privacy"]
+    public static let knownSections = ["venue", "ui", "scanner", "checkin_web", "records", "policy", "passes", "building", "privacy", "printer"]
     static let knownKeys: [String: [String]] = [
         "venue": ["id", "name", "address", "gate", "gates", "timezone", "capacity", "checkin_url",
             "token_minutes", "poster_token"],
@@ -479,6 +503,7 @@ extension KioskConfig {
         "policy": ["admit", "hc1_types", "vaccination_complete", "test_max_hours", "unverified", "temperature_limit", "fever"],
         "passes": ["trust_dir"],
         "building": ["database", "password_file", "tls", "sync_seconds"],
+        "printer": ["device", "paper", "print_on", "copies"],
         "privacy": ["guard_consent", "basis", "basis_reference", "consent_version", "controller", "contact"],
         "records": ["database", "export_dir", "key_file", "retention_days", "auto_checkout",
             "auto_export_at", "id_storage", "keep_address", "categories"],

@@ -39,6 +39,9 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         visitPending, selfCheckInExpired
     case inviteExpired, inviteNotYetValid, inviteOtherVenue, inviteBadSignature, inviteNotIssuedHere, inviteNotReceivedYet,
         feverConfirmed, unmaskedWouldReplace, traceUnknownExit, invalidMoment
+    case printerRefused, printerUnreachable, printerNotReading, printerClosed, printerOutOfPaper, printerCoverOpen,
+        printerNotADevice, printerMissing, printerFailed, printerQueueFull, printerNone, printerOff, slipNotInside,
+        slipPrinted, slipQueued, slipWritten
 
     var vi: String {
         switch self {
@@ -179,6 +182,22 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .inviteNotReceivedYet: return "Thư mời thật của tòa nhà, nhưng cổng này chưa nhận được (cấp ở cổng khác, chưa đồng bộ): xem giấy tờ trước khi cho vào."
         case .feverConfirmed: return "Bảo vệ {0} đã xem và xác nhận cho vào."
         case .unmaskedWouldReplace: return "{0} là tệp xuất đã che số: bản đầy đủ không ghi đè lên nó. Chọn tên tệp khác."
+        case .printerRefused: return "Máy in {0} từ chối kết nối: kiểm tra máy in đã bật và đúng cổng."
+        case .printerUnreachable: return "Không liên lạc được máy in {0} ({1}): kiểm tra cáp mạng và nguồn máy in."
+        case .printerNotReading: return "Máy in {0} nhận kết nối nhưng không in: tắt và bật lại máy in."
+        case .printerClosed: return "Máy in {0} ngắt kết nối giữa chừng: kiểm tra máy in rồi in lại."
+        case .printerOutOfPaper: return "Máy in hết giấy: thay cuộn giấy rồi in lại."
+        case .printerCoverOpen: return "Nắp máy in đang mở: đóng nắp rồi in lại."
+        case .printerNotADevice: return "{0} không phải là máy in: [printer] device phải là tcp://MÁY:CỔNG hoặc tệp thiết bị như /dev/usb/lp0."
+        case .printerMissing: return "Không có máy in tại {0} ({1}): kiểm tra cáp USB và [printer] device."
+        case .printerFailed: return "Lỗi khi gửi tới máy in {0}: {1}."
+        case .printerQueueFull: return "Hàng đợi máy in đầy: phiếu {0} không được in."
+        case .printerNone: return "Chưa cấu hình máy in ([printer] device trống): dùng --output TỆP để lưu phiếu."
+        case .printerOff: return "Đã tắt in phiếu ([printer] print_on = never): dùng --output TỆP để lưu phiếu."
+        case .slipNotInside: return "Lượt {0} không còn ở trong (trạng thái {1}): chỉ in phiếu cho khách đang ở trong."
+        case .slipPrinted: return "Đã in phiếu {0}."
+        case .slipQueued: return "Đang in phiếu {0}…"
+        case .slipWritten: return "Đã lưu phiếu {0} vào {1}."
         case .invalidMoment: return "Thời điểm không hợp lệ \"{0}\": dùng YYYY-MM-DD, 'YYYY-MM-DD HH:MM' hoặc ISO 8601 (2026-12-02T18:00)."
         case .traceUnknownExit: return "(?) = không rõ giờ ra (lượt được tự đóng hoặc còn trong nhà): tính như ở đến lúc tự đóng hoặc đến bây giờ. … = còn trong nhà."
         }
@@ -323,6 +342,22 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .inviteNotReceivedYet: return "A genuine invitation of this building that this gate has not received yet (issued at another gate, not synced): check ID before admitting."
         case .feverConfirmed: return "Guard {0} looked and let the visitor in."
         case .unmaskedWouldReplace: return "{0} is a masked export: a full export never replaces it. Choose another file name."
+        case .printerRefused: return "The printer at {0} refused the connection: check that it is on and the port is right."
+        case .printerUnreachable: return "The printer at {0} does not answer ({1}): check its network cable and power."
+        case .printerNotReading: return "The printer at {0} took the connection but is not printing: switch it off and on."
+        case .printerClosed: return "The printer at {0} closed the connection mid-slip: check it, then reprint."
+        case .printerOutOfPaper: return "The printer is out of paper: load a new roll, then reprint."
+        case .printerCoverOpen: return "The printer's cover is open: close it, then reprint."
+        case .printerNotADevice: return "{0} is not a printer: [printer] device must be tcp://HOST:PORT or a device file such as /dev/usb/lp0."
+        case .printerMissing: return "No printer at {0} ({1}): check the USB cable and [printer] device."
+        case .printerFailed: return "Sending to the printer at {0} failed: {1}."
+        case .printerQueueFull: return "The printer queue is full: slip {0} was not printed."
+        case .printerNone: return "No printer is configured ([printer] device is empty): use --output FILE to save the slip."
+        case .printerOff: return "Slip printing is off ([printer] print_on = never): use --output FILE to save the slip."
+        case .slipNotInside: return "Visit {0} is not inside (status {1}): slips are printed only for visitors inside."
+        case .slipPrinted: return "Printed slip {0}."
+        case .slipQueued: return "Printing slip {0}…"
+        case .slipWritten: return "Wrote slip {0} to {1}."
         case .invalidMoment: return "Invalid time \"{0}\": use YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601 (2026-12-02T18:00)."
         case .traceUnknownExit: return "(?) = exit time unknown (closed automatically, or still inside): counted as inside until the automatic close or now. … = still inside."
         }

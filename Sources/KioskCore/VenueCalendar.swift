@@ -90,6 +90,12 @@ public struct VenueCalendar: Sendable {
         return String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
     }
 
+    /// `08:41 29/11/2026`: the way a Vietnamese visitor reads a time on paper.
+    public func slipTimestamp(_ date: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%02d:%02d %02d/%02d/%04d", c.hour ?? 0, c.minute ?? 0, c.day ?? 0, c.month ?? 0, c.year ?? 0)
+    }
+
     public func hour(of date: Date) -> Int {
         calendar.component(.hour, from: date)
     }

@@ -250,6 +250,19 @@ enum Migrations {
                 );
                 """)
         }
+        m.registerMigration("v9-slips") { db in
+            try db.execute(sql: """
+                -- Visitor slips that reached the printer. Not part of the chained log: printing
+                -- changes no visit. It lets every slip after the first say "reprint", whichever
+                -- process (the terminal, `kiosk checkin`, `kiosk slip`) printed the first.
+                CREATE TABLE slip_print (
+                    code TEXT NOT NULL,
+                    printed_at INTEGER NOT NULL,
+                    reprint INTEGER NOT NULL
+                );
+                CREATE INDEX slip_print_code ON slip_print(code);
+                """)
+        }
         return m
     }
 }

@@ -65,6 +65,7 @@ extension Store {
             ])
             try tx.append(.purge, code: nil, payload: payload, at: now)
             try tx.db.execute(sql: "DELETE FROM daily_export WHERE at < ?", arguments: [VisitRow.millis(cutoff)])
+            try tx.db.execute(sql: "DELETE FROM slip_print WHERE printed_at < ?", arguments: [VisitRow.millis(cutoff)])
             try tx.setMeta(Store.erasurePendingMeta, "1")
             return visitCodes.count
         }

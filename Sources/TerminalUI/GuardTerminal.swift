@@ -3,6 +3,7 @@ import Foundation
 import Gate
 import Glibc
 import KioskCore
+import Printing
 
 /// Wires the guard terminal together: log file, curses, Gate worker, serial scanner, signals,
 /// the loop; and takes it all down again on every way out.
@@ -29,10 +30,31 @@ public enum GuardTerminal {
         let wake = WakePipe()
         let signals = SignalWatch(wake: wake)
         defer { signals.cancel() }
+        // The slip printer, on its own thread: a check-in is on disk and on screen before its
+        // slip is drawn; the title bar says when the printer cannot print.
+        var gate = gate
+        let printerSaid = LastSaid()
+        let printer = SlipPrinter(settings: config.printer) { status in
+            let line: String
+            switch status.state {
+            case .failing(let e): line = "printer: \(e.description)"
+            case .ready: line = status.paperLow ? "printer: ready, paper low" : "printer: ready"
+            case .unknown, .printing: line = ""
+            }
+            if !line.isEmpty, printerSaid.swap(line) != line { write(line) }
+            wake.wake()
+        }
+        if let printer {
+            gate.printer = printer
+            printer.start()
+            write("printer: \(printer.device) paper=\(config.printer.paper.rawValue) print_on=\(config.printer.printOn.rawValue) copies=\(config.printer.copies)")
+        }
+        defer { printer?.stop() }
         let terminal = CursesTerminal(wakeFD: wake.readFD, unicode: config.ui.unicode)
         defer { terminal.restore() }
         let runner = ThreadRunner(gate: gate) { wake.wake() }
         let app = TerminalApp(gate: gate, runner: runner, guardName: guardName, capabilities: terminal.capabilities, log: write)
+        if let printer { app.printerStatus = { printer.status } }
         // The building log, synced beside the loop; the title bar shows the link.
         var worker: SyncWorker?
         do {

@@ -1,6 +1,7 @@
 import Foundation
 import Gate
 import KioskCore
+import Printing
 
 /// Drawing: every screen into a `CellGrid` of the terminal's size.
 extension TerminalApp {
@@ -53,14 +54,29 @@ extension TerminalApp {
         let clockColumn = g.columns - CharacterWidth.of(clock) - 1
         g.put(0, clockColumn, clock, .title)
         var titleLimit = g.columns - 24
-        if let link = buildingLinkText() {
-            // The link sits left of the clock; the title gives way (it is on every screen).
-            let text = CharacterWidth.fit(link.text, max(10, g.columns / 2))
-            let column = clockColumn - CharacterWidth.of(text) - 2
-            g.put(0, column, text, link.role == .title ? .title : link.role, bold: link.role != .title)
+        var right = clockColumn
+        // The link and the printer sit left of the clock; the title gives way (it is on every screen).
+        for indicator in [buildingLinkText(), printerText()].compactMap({ $0 }) {
+            let text = CharacterWidth.fit(indicator.text, max(10, g.columns / 3))
+            let column = right - CharacterWidth.of(text) - 2
+            guard column > 12 else { break }
+            g.put(0, column, text, indicator.role == .title ? .title : indicator.role, bold: indicator.role != .title)
             titleLimit = max(10, column - 3)
+            right = column
         }
         g.put(0, 1, title, .title, bold: true, limit: titleLimit)
+    }
+
+    /// "Printer: out of paper" while the printer cannot print; nothing while it can (a bar
+    /// that always says "printer OK" is a bar nobody reads).
+    func printerText() -> (text: String, role: Role)? {
+        guard let s = printerStatus?() else { return nil }
+        switch s.state {
+        case .failing(let e):
+            return (t(.printerLabel, [e.short(language)]), e == .outOfPaper || e == .coverOpen ? .error : .warning)
+        case .ready, .printing, .unknown:
+            return s.paperLow ? (t(.printerLabel, [t(.printerPaperLow)]), .warning) : nil
+        }
     }
 
     /// "Building: online", or "Offline since 10:42 · 37 events waiting" (with a clock off by
@@ -468,7 +484,8 @@ extension TerminalApp {
             g.put(min(2 + rows.count + 1, g.rows - 4), 2, t(.detailConfirm, [e.details.name]), .warning, bold: true, limit: g.columns - 4)
         }
         drawStatus(&g, row: g.rows - 3)
-        g.put(g.rows - 2, 1, e.status == .pending ? t(.detailConfirmHelp) : e.isInside ? t(.detailHelp) : t(.helpBack), .dim)
+        let insideHelp = printerStatus != nil && gate.config.printer.printsOnRequest ? t(.detailHelpPrint) : t(.detailHelp)
+        g.put(g.rows - 2, 1, e.status == .pending ? t(.detailConfirmHelp) : e.isInside ? insideHelp : t(.helpBack), .dim)
         drawKeyBar(&g)
     }
 

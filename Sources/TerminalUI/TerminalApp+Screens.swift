@@ -317,6 +317,19 @@ extension TerminalApp {
                 case .failure(let e): say(describe(e), .error)
                 }
             })
+        case .character("p"), .character("P"):
+            // A slip again (a visitor who lost it, a printer that was out of paper): only for a
+            // visitor inside, and only where a printer may print on request.
+            guard printerStatus != nil, gate.config.printer.printsOnRequest, entry.isInside else { return }
+            visits.confirmCheckout = false
+            run({ gate in try gate.printSlip(code: entry.code) }, done: { [self] result in
+                switch result {
+                case .success(let r):
+                    log("printer: slip \(r.code) requested reprint=\(r.reprint)")
+                    say(t(r.reprint ? .slipReprinting : .slipPrinting, [r.code]))
+                case .failure(let e): say(describe(e), .error)
+                }
+            })
         default: break
         }
     }

@@ -2,6 +2,7 @@ import Building
 import Foundation
 import Gate
 import KioskCore
+import Printing
 
 /// Where the guard is. Screens stack: Esc goes back to the one below.
 public enum ScreenID: Equatable, Sendable {
@@ -86,6 +87,10 @@ public final class TerminalApp {
     var insideList: [Entry] = []
     /// The building link's state (`SyncWorker.status`), nil for a gate that stands alone.
     public var buildingStatus: (@Sendable () -> SyncStatus)?
+    /// The slip printer's state (`SlipPrinter.status`), nil without a printer.
+    public var printerStatus: (@Sendable () -> PrinterStatus)?
+    /// The last slip failure already said, so each is said once.
+    var slipFailureSaid = 0
     var insideScroll = 0
     var pinField = TextField("", limit: 12)
     /// Everything typed on the PIN screen, digits or not: a scanner too slow to be told by
@@ -174,6 +179,17 @@ public final class TerminalApp {
             if waiting.isEmpty { busySince = nil }
             done(result)
         }
+        noticeSlipFailure()
+    }
+
+    /// A slip that did not print is said once, on whatever screen the guard is: the visitor
+    /// may still be at the desk, and F4 reprints it.
+    func noticeSlipFailure() {
+        guard let failure = printerStatus?().lastFailure, failure.number > slipFailureSaid else { return }
+        slipFailureSaid = failure.number
+        log("printer: slip \(failure.code) not printed: \(failure.error.description)")
+        say(t(.slipFailed, [failure.code, failure.error.message(language)]), .error)
+        alertsPending += 1
     }
 
     public var isBusy: Bool { !waiting.isEmpty }

@@ -28,6 +28,7 @@ public enum UIKey: String, CaseIterable, Sendable {
     case statusUnconfirmed, guardSelfService
     case buildingStarting, buildingOnline, buildingOffline, buildingRefused, buildingSkew, colGate, buildingAsOf
     case refusedLogin, refusedFork, refusedKey, refusedPasswordFile, refusedSchema, refusedServer
+    case printerLabel, printerPaperLow, detailHelpPrint, slipFailed, slipPrinting, slipReprinting
 }
 
 public enum UIText {
@@ -138,6 +139,12 @@ public enum UIText {
         case .buildingOffline: return "Mất kết nối tòa nhà từ {0} · {1} sự kiện chờ"
         case .buildingRefused: return "TÒA NHÀ TỪ CHỐI CỔNG NÀY ({0}): gọi quản trị"
         case .buildingAsOf: return "Dữ liệu các cổng khác lúc {0}"
+        case .printerLabel: return "Máy in: {0}"
+        case .printerPaperLow: return "sắp hết giấy"
+        case .detailHelpPrint: return "Enter: cho ra về · P: in phiếu · Esc: quay lại"
+        case .slipFailed: return "Phiếu {0} chưa in được: {1} (F4, chọn khách, P để in lại)"
+        case .slipPrinting: return "Đang in phiếu {0}…"
+        case .slipReprinting: return "Đang in lại phiếu {0}…"
         case .refusedLogin: return "sai mật khẩu hoặc vai trò"
         case .refusedFork: return "một máy khác đang giữ cổng này"
         case .refusedKey: return "tệp khóa khác của tòa nhà"
@@ -304,6 +311,12 @@ public enum UIText {
         case .buildingOffline: return "Offline since {0} · {1} {1|event|events} waiting"
         case .buildingRefused: return "BUILDING REFUSES THIS GATE ({0}): call the administrator"
         case .buildingAsOf: return "Other gates as of {0}"
+        case .printerLabel: return "Printer: {0}"
+        case .printerPaperLow: return "paper low"
+        case .detailHelpPrint: return "Enter: check out · P: print slip · Esc: back"
+        case .slipFailed: return "Slip {0} not printed: {1} (F4, the visitor, P to reprint)"
+        case .slipPrinting: return "Printing slip {0}…"
+        case .slipReprinting: return "Reprinting slip {0}…"
         case .refusedLogin: return "wrong password or role"
         case .refusedFork: return "another box holds this gate"
         case .refusedKey: return "another key file"

@@ -17,7 +17,7 @@ private let appendToSink: cairo_write_func_t = { closure, data, length in
 
 /// A cairo drawing context that owns its surface: created, drawn on, finished to bytes,
 /// destroyed, all inside one call. cairo's error statuses become `VenueCodeError`s.
-struct CairoCanvas {
+public struct CairoCanvas {
     enum Kind {
         /// RGB image of this many pixels.
         case png(width: Int, height: Int)
@@ -73,7 +73,7 @@ struct CairoCanvas {
         return withExtendedLifetime(sink) { sink.bytes }
     }
 
-    static func check(_ status: cairo_status_t, _ what: String) throws(VenueCodeError) {
+    public static func check(_ status: cairo_status_t, _ what: String) throws(VenueCodeError) {
         guard status == CAIRO_STATUS_SUCCESS else {
             throw .renderFailed(what: what, status: String(cString: cairo_status_to_string(status)))
         }
@@ -81,7 +81,7 @@ struct CairoCanvas {
 
     /// Fills the dark modules of `matrix` with the symbol's top-left corner at (x, y) and
     /// modules `module` units wide, one rectangle per horizontal run.
-    static func fillQR(_ cr: OpaquePointer, _ matrix: QRMatrix, x: Double, y: Double, module: Double) {
+    public static func fillQR(_ cr: OpaquePointer, _ matrix: QRMatrix, x: Double, y: Double, module: Double) {
         cairo_set_source_rgb(cr, 0, 0, 0)
         for row in 0..<matrix.size {
             var col = 0

@@ -3,9 +3,9 @@ import CZlib
 /// A minimal PNG writer for greyscale images (1- or 8-bit): IHDR, one zlib IDAT, IEND.
 /// Everything the kiosk draws is black on white, so greyscale loses nothing and is much
 /// smaller and faster to write than cairo's 32-bit RGB PNG.
-enum PNGEncoder {
+public enum PNGEncoder {
     /// `scanlines` holds each row's packed bytes without the filter byte.
-    static func greyscale(width: Int, height: Int, bitDepth: UInt8, rowBytes: Int, level: Int32 = 6,
+    public static func greyscale(width: Int, height: Int, bitDepth: UInt8, rowBytes: Int, level: Int32 = 6,
         fill: (_ row: Int, _ line: UnsafeMutableBufferPointer<UInt8>) -> Void) throws(VenueCodeError) -> [UInt8] {
         var raw = [UInt8](repeating: 0, count: (rowBytes + 1) * height)
         raw.withUnsafeMutableBufferPointer { buffer in

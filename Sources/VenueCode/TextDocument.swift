@@ -66,7 +66,7 @@ public struct TextDocument: Sendable {
 
     /// Greedy word wrap; a single word wider than the line is cut between characters (never
     /// inside one, so no letter loses its diacritics).
-    static func wrap(_ text: String, width: Double, measure: (String) -> Double) -> [String] {
+    public static func wrap(_ text: String, width: Double, measure: (String) -> Double) -> [String] {
         var lines: [String] = []
         var current = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {

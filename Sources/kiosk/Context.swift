@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import Gate
 import KioskCore
+import Printing
 
 /// Loads config, opens the log and builds the Gate service; turns every failure into a
 /// one-line message and the documented exit status.
 struct Context {
-    let gate: GateService
+    var gate: GateService
 
     var language: Language { gate.language }
     var calendar: VenueCalendar { gate.calendar }
@@ -68,6 +69,28 @@ struct Context {
     /// the config) is refused: writing a report over the key would lock the log for ever.
     func refuseOwnFile(_ output: String) throws {
         if gate.isOwnFile(output) { throw Context.usage(L10n.text(.outputIsOwnFile, language, [output])) }
+    }
+
+    /// Starts the slip printer's worker for a one-shot command (no idle looks at the printer):
+    /// Gate then queues a slip for each visitor let in. Nil without `[printer] device`.
+    mutating func startPrinter() -> SlipPrinter? {
+        guard let printer = SlipPrinter(settings: gate.config.printer, probeEvery: nil) else { return nil }
+        printer.start()
+        gate.printer = printer
+        return printer
+    }
+
+    /// Waits (within the printer's deadline) for a one-shot command's slip, says on stderr
+    /// when it did not print, and stops the worker. The visit is on disk whatever happens here.
+    func finishPrinting(_ printer: SlipPrinter?, job: Int?) {
+        guard let printer else { return }
+        defer { printer.stop() }
+        guard let job else { return }
+        switch printer.outcome(of: job, timeout: printer.jobDeadline + 1) {
+        case .printed?: break
+        case .failed(let error)?: printError(error.message(language))
+        case nil: printError(PrintingError.notReading(device: printer.device.description).message(language))
+        }
     }
 
     /// Prints a refusal or failure and exits 1.

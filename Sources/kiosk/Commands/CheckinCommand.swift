@@ -36,9 +36,11 @@ struct CheckinCommand: ParsableCommand {
     }
 
     func run() throws {
-        let context = try Context.make(global)
+        var context = try Context.make(global)
         let who = guardName ?? ProcessInfo.processInfo.environment["KIOSK_GUARD"] ?? ProcessInfo.processInfo.environment["USER"] ?? "guard"
+        // A batch is an import, not visitors at the desk: no slips (`kiosk slip CODE` prints one).
         if let batch { return try runBatch(context, source: batch, guardName: who) }
+        let printer = context.startPrinter()
         var request = CheckInRequest(
             details: VisitorDetails(name: name ?? "", idNumber: idNumber, phone: phone, organisation: org, host: host, purpose: purpose),
             guardName: who)
@@ -61,9 +63,12 @@ struct CheckinCommand: ParsableCommand {
         do {
             result = try context.gate.checkIn(request)
         } catch {
+            printer?.stop()
             throw context.fail(error)
         }
         report(result, context)
+        // The code is out first; the slip prints (within the printer's deadline) before exit.
+        context.finishPrinting(printer, job: result.slipJob)
         if result.recorded == nil || result.decision.verdict == .deny { throw ExitCode(1) }
     }
 

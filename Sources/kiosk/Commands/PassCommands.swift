@@ -111,7 +111,8 @@ struct ScanCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let context = try Context.make(global)
+        var context = try Context.make(global)
+        let printer = context.startPrinter()
         let env = ProcessInfo.processInfo.environment
         let outcome: ScanOutcome
         do {
@@ -119,6 +120,7 @@ struct ScanCommand: ParsableCommand {
                 readPayload(payload), guardName: guardName ?? env["KIOSK_GUARD"] ?? env["USER"] ?? "guard",
                 consent: consent ? context.gate.guardAskedConsent : nil)
         } catch {
+            printer?.stop()
             throw context.fail(error)
         }
         var report = outcome.report
@@ -139,6 +141,8 @@ struct ScanCommand: ParsableCommand {
             if let code = outcome.checkIn?.recorded?.code { writeOut(code + "\n") }
             if let out = outcome.checkOut { writeOut(context.gate.message(for: out) + "\n") }
         }
+        // The slip prints before the command exits; the visit was on disk before it was queued.
+        context.finishPrinting(printer, job: outcome.checkIn?.slipJob)
         let recorded = outcome.checkIn?.recorded != nil || outcome.checkOut != nil
         if json, !recorded, let why = report.decision.reasons.first {
             // Scripts read the JSON; a person watching the terminal still sees why.

@@ -1,0 +1,265 @@
+import Foundation
+import KioskCore
+
+/// The slip printer as a guard sees it, for the title bar and `kiosk slip`.
+public struct PrinterStatus: Equatable, Sendable {
+    public enum State: Equatable, Sendable {
+        /// Nothing tried yet since start.
+        case unknown
+        case ready
+        case printing
+        /// The last job or look failed: why.
+        case failing(PrintingError)
+    }
+
+    public var state = State.unknown
+    /// The roll's near-end sensor, when the printer answers it.
+    public var paperLow = false
+    /// Slips waiting, the one being printed included.
+    public var waiting = 0
+    /// The most recent slip that did not print, numbered so a screen says each once.
+    public var lastFailure: (number: Int, code: String, error: PrintingError)?
+    public var printed = 0
+
+    public init() {}
+
+    public static func == (a: PrinterStatus, b: PrinterStatus) -> Bool {
+        a.state == b.state && a.paperLow == b.paperLow && a.waiting == b.waiting && a.printed == b.printed
+            && a.lastFailure?.number == b.lastFailure?.number
+    }
+}
+
+/// What became of one slip.
+public enum SlipOutcome: Equatable, Sendable {
+    case printed
+    case failed(PrintingError)
+}
+
+/// Prints slips on a thread of its own, one job at a time, each bounded by `deadline`
+/// seconds: a check-in is on disk and shown before its slip is even drawn, and a printer that
+/// is off, unplugged, out of paper or hung costs the worker a few seconds, never the gate.
+/// Started and stopped by the front end (guard terminal, one-shot commands); Gate submits.
+public final class SlipPrinter: @unchecked Sendable {
+    public let settings: PrinterSettings
+    public let device: PrinterSettings.Device
+    private let deadline: Double
+    private let condition = NSCondition()
+    private var queue: [(id: Int, slip: Slip, done: @Sendable (SlipOutcome) -> Void)] = []
+    private var outcomes: [Int: SlipOutcome] = [:]
+    private var nextID = 1
+    private var failures = 0
+    private var current = PrinterStatus()
+    private var stopping = false
+    private var running = false
+    private var finished = false
+    /// Whether this printer has answered a status query since start: one that did and then
+    /// stops answering is not reading, one that never did simply has no status to give.
+    private var answersStatus = false
+    private let onChange: @Sendable (PrinterStatus) -> Void
+    /// Jobs waiting beyond this are refused (a printer that is off for an hour must not print
+    /// a morning's slips when it comes back).
+    public static let maxQueue = 20
+    /// How often an idle worker looks at the printer, so the title bar is right before the
+    /// next visitor (nil: only when printing).
+    private let probeEvery: Double?
+
+    /// - Parameters:
+    ///   - deadline: seconds a job may take, connection included.
+    ///   - probeEvery: seconds between status looks while idle.
+    public init?(settings: PrinterSettings, deadline: Double = 5, probeEvery: Double? = 30,
+                 onChange: @escaping @Sendable (PrinterStatus) -> Void = { _ in }) {
+        guard let device = settings.device else { return nil }
+        self.settings = settings
+        self.device = device
+        self.deadline = deadline
+        self.probeEvery = probeEvery
+        self.onChange = onChange
+    }
+
+    public var status: PrinterStatus { condition.withLock { current } }
+
+    public func start() {
+        condition.withLock {
+            guard !running else { return }
+            running = true
+            let thread = Thread { [self] in loop() }
+            thread.name = "slip-printer"
+            thread.start()
+        }
+    }
+
+    /// Stops after the job in progress, waiting at most `timeout` for it.
+    public func stop(timeout: TimeInterval = 1) {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        let until = Date().addingTimeInterval(timeout)
+        while running, !finished, condition.wait(until: until) {}
+        condition.unlock()
+    }
+
+    /// Queues a slip; `done` is called on the worker's thread with what became of it.
+    @discardableResult
+    public func submit(_ slip: Slip, done: @escaping @Sendable (SlipOutcome) -> Void = { _ in }) -> Int {
+        condition.lock()
+        let id = nextID
+        nextID += 1
+        if queue.count >= Self.maxQueue {
+            let error = PrintingError.queueFull(code: slip.code)
+            outcomes[id] = .failed(error)
+            failures += 1
+            current.lastFailure = (failures, slip.code, error)
+            let snapshot = current
+            condition.unlock()
+            done(.failed(error))
+            onChange(snapshot)
+            return id
+        }
+        queue.append((id, slip, done))
+        current.waiting = queue.count
+        let snapshot = current
+        condition.broadcast()
+        condition.unlock()
+        onChange(snapshot)
+        return id
+    }
+
+    /// Waits until job `id` is done or `timeout` passes; nil if still waiting.
+    public func outcome(of id: Int, timeout: TimeInterval) -> SlipOutcome? {
+        condition.lock()
+        defer { condition.unlock() }
+        let until = Date().addingTimeInterval(timeout)
+        while outcomes[id] == nil, condition.wait(until: until) {}
+        return outcomes[id]
+    }
+
+    /// Seconds a caller should allow for one job, queueing aside.
+    public var jobDeadline: Double { deadline }
+
+    private func loop() {
+        var lastLook = -Double.infinity
+        while true {
+            condition.lock()
+            while queue.isEmpty, !stopping {
+                if let every = probeEvery {
+                    let wait = lastLook + every - Deadline.now()
+                    if wait <= 0 { break }
+                    _ = condition.wait(until: Date().addingTimeInterval(wait))
+                } else {
+                    condition.wait()
+                }
+            }
+            if stopping {
+                finished = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let job = queue.first
+            if job != nil { current.state = .printing }
+            condition.unlock()
+            guard let job else {
+                lastLook = Deadline.now()
+                look()
+                continue
+            }
+            let outcome = print(job.slip)
+            lastLook = Deadline.now()
+            condition.lock()
+            queue.removeFirst()
+            outcomes[job.id] = outcome
+            // Outcomes are looked up once, soon after: keep the last few hundred.
+            if outcomes.count > 500, let oldest = outcomes.keys.min() { outcomes[oldest] = nil }
+            current.waiting = queue.count
+            switch outcome {
+            case .printed:
+                current.state = .ready
+                current.printed += 1
+            case .failed(let e):
+                current.state = .failing(e)
+                failures += 1
+                current.lastFailure = (failures, job.slip.code, e)
+            }
+            let snapshot = current
+            condition.broadcast()
+            condition.unlock()
+            job.done(outcome)
+            onChange(snapshot)
+        }
+    }
+
+    /// A status look while idle: connect, ask, hang up.
+    private func look() {
+        let before = status
+        var next = before
+        do {
+            let connection = try PrinterConnection.open(device, deadline: Deadline(seconds: deadline))
+            let paper = try check(connection, Deadline(seconds: deadline))
+            next.state = .ready
+            next.paperLow = paper.paperLow
+        } catch {
+            next.state = .failing(error)
+        }
+        condition.withLock {
+            current.state = current.state == .printing ? current.state : next.state
+            current.paperLow = next.paperLow
+            next = current
+        }
+        if next != before { onChange(next) }
+    }
+
+    /// Asks the printer about its paper and cover; throws when it cannot print now.
+    private func check(_ c: PrinterConnection, _ d: Deadline) throws(PrintingError) -> EscPos.Status {
+        var result = EscPos.Status()
+        // A printer that never answered gets a short wait; one that did, the rest of the deadline.
+        let wait: Int32 = answersStatus ? d.millis(cap: 2000) : d.millis(cap: 700)
+        switch try c.status(2, millis: wait) {
+        case .closed: throw .closed(device: c.label)
+        case .silent:
+            if answersStatus { throw .notReading(device: c.label) }
+            return result
+        case .byte(let b):
+            answersStatus = true
+            if let s = EscPos.Status.offlineCause(b) {
+                if s.coverOpen { throw .coverOpen }
+                if s.outOfPaper { throw .outOfPaper }
+            }
+        }
+        if case .byte(let b) = try c.status(4, millis: d.millis(cap: 2000)), let s = EscPos.Status.paper(b) {
+            if s.outOfPaper { throw .outOfPaper }
+            result.paperLow = s.paperLow
+        }
+        return result
+    }
+
+    /// Draws the slip and sends it; the outcome says whether it reached the printer.
+    private func print(_ slip: Slip) -> SlipOutcome {
+        let d = Deadline(seconds: deadline)
+        do {
+            let bytes = EscPos.job(try slip.bitmap(paper: settings.paper), copies: settings.copies)
+            let connection = try PrinterConnection.open(device, deadline: d)
+            let paper = try check(connection, d)
+            condition.withLock { current.paperLow = paper.paperLow }
+            try connection.send(bytes, deadline: d)
+            if answersStatus {
+                // Answered after the whole slip: the printer has read it all.
+                switch try connection.status(4, millis: d.millis()) {
+                case .closed: throw PrintingError.closed(device: connection.label)
+                case .silent: throw PrintingError.notReading(device: connection.label)
+                case .byte(let b):
+                    if let s = EscPos.Status.paper(b) {
+                        condition.withLock { current.paperLow = s.paperLow }
+                        if s.outOfPaper { throw PrintingError.outOfPaper }
+                    }
+                }
+            } else {
+                try connection.drained(deadline: d)
+            }
+            return .printed
+        } catch let e as PrintingError {
+            return .failed(e)
+        } catch {
+            return .failed(.failed(device: device.description, why: "\(error)"))
+        }
+    }
+}

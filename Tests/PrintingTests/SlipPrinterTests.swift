@@ -1,0 +1,152 @@
+import Foundation
+import Glibc
+import KioskCore
+@testable import Printing
+import Testing
+import TestSupport
+
+/// The printer's worker against a stand-in network printer behaving as real ones do.
+@Suite struct SlipPrinterTests {
+    func printer(_ device: String, deadline: Double = 2) throws -> SlipPrinter {
+        var settings = PrinterSettings()
+        settings.device = try PrinterSettings.Device.parse(device).get()
+        let p = try #require(SlipPrinter(settings: settings, deadline: deadline, probeEvery: nil))
+        p.start()
+        return p
+    }
+
+    @Test func aSlipReachesThePrinterDotForDot() throws {
+        let standIn = try StandInPrinter()
+        defer { standIn.stop() }
+        let p = try printer(standIn.url)
+        defer { p.stop() }
+        let slip = sampleSlip()
+        let job = p.submit(slip)
+        #expect(p.outcome(of: job, timeout: 5) == .printed)
+        let slips = try standIn.slips(atLeast: 1, timeout: 2)
+        #expect(slips == [try slip.bitmap(paper: .mm58)])
+        #expect(standIn.errors.isEmpty)
+        #expect(p.status.printed == 1)
+        #expect(p.status.state == .ready)
+    }
+
+    @Test func aRefusedConnectionFailsAtOnce() throws {
+        let port = try StandInPrinter.refusingPort()
+        let p = try printer("tcp://127.0.0.1:\(port)")
+        defer { p.stop() }
+        let started = Date()
+        let job = p.submit(sampleSlip())
+        #expect(p.outcome(of: job, timeout: 5) == .failed(.refused(device: "tcp://127.0.0.1:\(port)")))
+        #expect(Date().timeIntervalSince(started) < 2)
+        #expect(p.status.lastFailure?.code == "K7M2QX")
+        if case .failing = p.status.state {} else { Issue.record("state is \(p.status.state)") }
+    }
+
+    @Test func aPrinterThatNeverReadsIsGivenUpOnByTheDeadline() throws {
+        let standIn = try StandInPrinter(.neverRead)
+        defer { standIn.stop() }
+        let p = try printer(standIn.url, deadline: 1.5)
+        defer { p.stop() }
+        let started = Date()
+        let job = p.submit(sampleSlip())
+        #expect(p.outcome(of: job, timeout: 6) == .failed(.notReading(device: standIn.url)))
+        #expect(Date().timeIntervalSince(started) < 4)
+    }
+
+    @Test func aPrinterHangingUpMidSlipIsSaidSo() throws {
+        let standIn = try StandInPrinter(.closeAfter(1500))
+        defer { standIn.stop() }
+        let p = try printer(standIn.url)
+        defer { p.stop() }
+        let job = p.submit(sampleSlip())
+        #expect(p.outcome(of: job, timeout: 6) == .failed(.closed(device: standIn.url)))
+    }
+
+    @Test func outOfPaperAndAnOpenCoverPrintNothing() throws {
+        for (behaviour, error) in [(StandInPrinter.Behaviour.outOfPaper, PrintingError.outOfPaper), (.coverOpen, .coverOpen)] {
+            let standIn = try StandInPrinter(behaviour)
+            defer { standIn.stop() }
+            let p = try printer(standIn.url)
+            defer { p.stop() }
+            let job = p.submit(sampleSlip())
+            #expect(p.outcome(of: job, timeout: 5) == .failed(error))
+            // Only status queries were sent: a slip that cannot print is not left in the buffer.
+            #expect(try EscPosDecoder.decode(standIn.received).slips.isEmpty)
+            #expect(!standIn.received.contains(0x76))
+        }
+    }
+
+    @Test func paperLowPrintsAndSaysSo() throws {
+        let standIn = try StandInPrinter(.paperLow)
+        defer { standIn.stop() }
+        let p = try printer(standIn.url)
+        defer { p.stop() }
+        #expect(p.outcome(of: p.submit(sampleSlip()), timeout: 5) == .printed)
+        #expect(p.status.paperLow)
+    }
+
+    @Test func aPrinterWithoutStatusStillPrints() throws {
+        let standIn = try StandInPrinter(.silent)
+        defer { standIn.stop() }
+        let p = try printer(standIn.url)
+        defer { p.stop() }
+        #expect(p.outcome(of: p.submit(sampleSlip()), timeout: 6) == .printed)
+        #expect(try standIn.slips(atLeast: 1, timeout: 2).count == 1)
+    }
+
+    @Test func deviceFilesMustBeDevices() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("printer-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let regular = dir + "/kiosk.sqlite"
+        try Data("precious".utf8).write(to: URL(fileURLWithPath: regular))
+        let p1 = try printer(regular)
+        #expect(p1.outcome(of: p1.submit(sampleSlip()), timeout: 5) == .failed(.notADevice(regular)))
+        p1.stop()
+        #expect(try String(contentsOfFile: regular, encoding: .utf8) == "precious")
+        let p2 = try printer(dir + "/lp0")
+        if case .failed(.missing)? = p2.outcome(of: p2.submit(sampleSlip()), timeout: 5) {} else { Issue.record("a missing device is not said") }
+        p2.stop()
+        // A FIFO with nobody reading: missing; with a reader: the slip arrives.
+        let fifo = dir + "/fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let p3 = try printer(fifo)
+        defer { p3.stop() }
+        if case .failed(.missing)? = p3.outcome(of: p3.submit(sampleSlip()), timeout: 5) {} else { Issue.record("an unread FIFO is not said") }
+        // Opened without waiting for a writer (a blocking open would wait for the kiosk).
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        defer { close(reader) }
+        let job = p3.submit(sampleSlip())
+        var got: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let until = Date().addingTimeInterval(5)
+        while Date() < until, got.count < 3 || Array(got.suffix(3)) != [0x1D, 0x56, 0x01] {
+            var p = pollfd(fd: reader, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 200) > 0 else { continue }
+            let n = chunk.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+            if n > 0 { got += chunk[..<n] }
+        }
+        #expect(p3.outcome(of: job, timeout: 5) == .printed)
+        #expect(try EscPosDecoder.decode(got).slips.count == 1)
+    }
+
+    @Test func aFullQueueRefusesInsteadOfPrintingAMorningsSlipsLater() throws {
+        let standIn = try StandInPrinter(.neverRead)
+        defer { standIn.stop() }
+        let p = try printer(standIn.url, deadline: 30)
+        defer { p.stop(timeout: 0.1) }
+        var last = 0
+        for i in 0...SlipPrinter.maxQueue { last = p.submit(sampleSlip(code: String(format: "Q%05d", i))) }
+        #expect(p.outcome(of: last, timeout: 1) == .failed(.queueFull(code: String(format: "Q%05d", SlipPrinter.maxQueue))))
+    }
+
+    @Test func devicesParseOrSayWhy() throws {
+        #expect(try PrinterSettings.Device.parse("tcp://10.0.0.9:9100").get() == .tcp(host: "10.0.0.9", port: 9100))
+        #expect(try PrinterSettings.Device.parse("tcp://[fe80::1]:9100").get() == .tcp(host: "fe80::1", port: 9100))
+        #expect(try PrinterSettings.Device.parse("/dev/usb/lp0").get() == .file("/dev/usb/lp0"))
+        for bad in ["tcp://printer", "tcp://:9100", "tcp://host:0", "tcp://host:99999", "ipp://host/q", "tcp://a b:9100", "/dev/x\u{1B}"] {
+            if case .success = PrinterSettings.Device.parse(bad) { Issue.record("\(bad) accepted") }
+        }
+    }
+}
