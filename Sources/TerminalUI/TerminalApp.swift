@@ -77,8 +77,9 @@ public final class TerminalApp {
     /// Self check-ins waiting for the guard (the main screen says how many).
     var pendingCount = 0
     var lastDenied: DeniedAttempt?
-    /// Characters typed on a screen without a field (see `takeStrayTyping`).
+    /// Characters typed on a screen without a field (see `takeStrayTyping`), and when the last was.
     var strayTyping = ""
+    var strayTypedAt = 0.0
 
     // Other screens
     var form: ManualForm?
@@ -233,6 +234,12 @@ public final class TerminalApp {
     /// Called by the loop about once a second.
     public func tick() {
         let t = uptime()
+        // P alone on a visit's details, with nothing after it: the guard's "print the slip"
+        // (a slow scanner typing a code that starts with P goes on within milliseconds).
+        if screen == .visitDetail, strayTyping == "p" || strayTyping == "P", t - strayTypedAt >= 0.3 {
+            strayTyping = ""
+            visitDetailKey(.character("p"))
+        }
         if t - lastMaintenance >= 60, !isBusy { maintain() }
         if t - lastRefresh >= 2, !isBusy { refresh() }
         let seconds = Double(gate.config.ui.verdictSeconds)
@@ -296,6 +303,7 @@ public final class TerminalApp {
             // The quit prompt's own answers, typed alone.
             if screen == .quit, strayTyping.isEmpty, c == "y" || c == "c" { return false }
             strayTyping.append(c)
+            strayTypedAt = uptime()
             return true
         case .enter where !strayTyping.isEmpty:
             let text = strayTyping
