@@ -53,7 +53,8 @@ extension GateService {
         guard config.printer.device != nil else { throw RuleViolation(.printerNone) }
         guard config.printer.printsOnRequest else { throw RuleViolation(.printerOff) }
         guard let printer else { throw RuleViolation(.printerNone) }
-        let reprint = try store.slipsPrinted(code: entry.code) > 0
+        // Printed before, or still in the queue from the check-in: this one is the second slip.
+        let reprint = try store.slipsPrinted(code: entry.code) > 0 || printer.isQueued(code: entry.code)
         return SlipRequest(code: entry.code, reprint: reprint, job: submit(entry, reprint: reprint, to: printer))
     }
 
@@ -90,7 +91,8 @@ extension GateService {
         let store = store, clock = clock, code = entry.code
         return printer.submit(slip(for: entry, reprint: reprint)) { outcome in
             // Bookkeeping only, on the printer's thread: a failure here costs a "reprint" mark.
-            if outcome == .printed { try? store.recordSlipPrinted(code: code, at: clock.now(), reprint: reprint) }
+            // Unconfirmed counts: a slip that may be out there makes the next one a reprint.
+            if outcome == .printed || outcome == .unconfirmed { try? store.recordSlipPrinted(code: code, at: clock.now(), reprint: reprint) }
         }
     }
 }

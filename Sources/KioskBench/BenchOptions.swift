@@ -21,7 +21,7 @@ struct BenchOptions {
     /// Seconds each HC1 verifier runs.
     var hc1Seconds = 5
     /// Benchmarks to run.
-    static let all: Set<String> = ["checkins", "export", "inside", "search", "terminal", "web", "hc1", "venue", "building"]
+    static let all: Set<String> = ["checkins", "export", "inside", "search", "terminal", "web", "hc1", "venue", "slip", "building"]
     /// bench/terminal_start.py: the guard terminal on a pseudo-terminal.
     var terminalScript = ""
     /// A folder with hc1.jsonl and signer.pem from Tests/Soak/make_hc1.py: HC1 codes that
@@ -33,7 +33,7 @@ struct BenchOptions {
         usage: kiosk-bench --kiosk BIN --config BENCH.conf --work DIR --cache DIR --schema-key KEY
                            [--sqlite3 BIN] [--json FILE] [--checkins N] [--checkin-runs N]
                            [--visits N] [--export-runs N] [--list-runs N] [--fixtures DIR --reference PY]
-                           [--python BIN] [--qrencode BIN] [--hc1-seconds N] [--terminal-script PY] [--hc1-codes DIR] [--only checkins,export,inside,search,terminal,web,hc1,venue,building]
+                           [--python BIN] [--qrencode BIN] [--hc1-seconds N] [--terminal-script PY] [--hc1-codes DIR] [--only checkins,export,inside,search,terminal,web,hc1,venue,slip,building]
         The config must set capacity = 0 and auto_export_at = off, with its database under --work
         (it is overwritten with a copy of the seeded one). Normally run by `make bench`.
         """

@@ -121,6 +121,12 @@ if options.only.contains("venue") {
     }
 }
 
+if options.only.contains("slip") {
+    report.run("visitor slips") {
+        try SlipBench(qrencode: options.qrencode, config: config, workDir: options.work, runs: 30).run()
+    }
+}
+
 if options.only.contains("building") {
     report.run("building log") {
         try BuildingBench(workDir: options.work, runs: 3).run()

@@ -41,7 +41,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         feverConfirmed, unmaskedWouldReplace, traceUnknownExit, invalidMoment
     case printerRefused, printerUnreachable, printerNotReading, printerClosed, printerOutOfPaper, printerCoverOpen,
         printerNotADevice, printerMissing, printerFailed, printerQueueFull, printerNone, printerOff, slipNotInside,
-        slipPrinted, slipQueued, slipWritten
+        slipPrinted, slipQueued, slipWritten, slipUnconfirmed
 
     var vi: String {
         switch self {
@@ -198,6 +198,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .slipPrinted: return "Đã in phiếu {0}."
         case .slipQueued: return "Đang in phiếu {0}…"
         case .slipWritten: return "Đã lưu phiếu {0} vào {1}."
+        case .slipUnconfirmed: return "Đã gửi phiếu tới máy in {0}, nhưng máy in không báo trạng thái: hãy xem phiếu đã ra chưa."
         case .invalidMoment: return "Thời điểm không hợp lệ \"{0}\": dùng YYYY-MM-DD, 'YYYY-MM-DD HH:MM' hoặc ISO 8601 (2026-12-02T18:00)."
         case .traceUnknownExit: return "(?) = không rõ giờ ra (lượt được tự đóng hoặc còn trong nhà): tính như ở đến lúc tự đóng hoặc đến bây giờ. … = còn trong nhà."
         }
@@ -358,6 +359,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .slipPrinted: return "Printed slip {0}."
         case .slipQueued: return "Printing slip {0}…"
         case .slipWritten: return "Wrote slip {0} to {1}."
+        case .slipUnconfirmed: return "The slip went to the printer at {0}, which gives no status: check that it came out."
         case .invalidMoment: return "Invalid time \"{0}\": use YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601 (2026-12-02T18:00)."
         case .traceUnknownExit: return "(?) = exit time unknown (closed automatically, or still inside): counted as inside until the automatic close or now. … = still inside."
         }

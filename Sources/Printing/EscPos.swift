@@ -11,6 +11,10 @@ public enum EscPos {
     /// Rows per `GS v 0` band: small enough for the input buffer of a cheap printer.
     static let bandRows = 256
 
+    /// Enough NUL bytes to complete the largest raster band the kiosk sends (256 rows of an
+    /// 80 mm line), for a printer left inside one by a job that was cut off.
+    static let finishCutShortImage = [UInt8](repeating: 0, count: bandRows * 72)
+
     /// `DLE EOT n`: real-time status. 1 printer, 2 offline cause, 4 paper roll sensor.
     public static func statusQuery(_ n: UInt8) -> [UInt8] { [0x10, 0x04, n] }
 

@@ -20,7 +20,7 @@ public enum EscPosDecoder {
 
     /// One command the kiosk sends.
     public enum Command: Equatable {
-        case initialise, feed, cut
+        case initialise, feed, cut, padding
         case status(UInt8)
         /// `GS v 0`: bytes per row, rows; the data follows the 8-byte header.
         case raster(rowBytes: Int, rows: Int)
@@ -33,6 +33,12 @@ public enum EscPosDecoder {
         func have(_ n: Int) -> Bool { bytes.count >= n }
         guard have(1) else { return nil }
         switch bytes[i] {
+        case 0x00:
+            // Between commands a printer ignores NUL (the blank rows that finish an image a
+            // cut-off job left open).
+            var n = 0
+            while i + n < bytes.endIndex, bytes[i + n] == 0 { n += 1 }
+            return (.padding, n)
         case 0x1B:
             guard have(2) else { return nil }
             switch bytes[i + 1] {
@@ -79,7 +85,7 @@ public enum EscPosDecoder {
                 throw Failure(offset: i, problem: "command cut short")
             }
             switch command {
-            case .initialise, .feed: break
+            case .initialise, .feed, .padding: break
             case .status(let n): result.statusQueries.append(n)
             case .raster(let rb, _):
                 if let width, width != rb * 8 { throw Failure(offset: i, problem: "raster width changed within one slip") }

@@ -126,11 +126,12 @@ final class PrinterConnection {
         case closed
     }
 
-    /// `DLE EOT n` and the printer's one-byte answer, waiting at most `millis`.
+    /// `DLE EOT n` and the printer's one-byte answer, waiting at most `millis`. Anything but
+    /// status bytes (a web server's "HTTP/1.1 400", zeros from /dev/zero) is no receipt printer.
     func status(_ n: UInt8, millis: Int32) throws(PrintingError) -> Answer {
         let query = EscPos.statusQuery(n)
         let deadline = Deadline(seconds: Double(millis) / 1000)
-        try send(query, deadline: deadline)
+        try send(query, stall: deadline.at - Deadline.now())
         guard canRead else { return .silent }
         var buffer = [UInt8](repeating: 0, count: 64)
         while true {
@@ -138,19 +139,26 @@ final class PrinterConnection {
             let ready = poll(&p, 1, deadline.millis())
             guard ready > 0 else { return .silent }
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n == 0 { return .closed }
+            // A device with no way back (a plain USB-serial cable, /dev/null) reads as the end.
+            if n == 0 { return isSocket ? .closed : .silent }
             if n < 0 {
                 if errno == EAGAIN || errno == EINTR { continue }
                 return errno == ECONNRESET ? .closed : .silent
             }
-            // Automatic status bytes a printer may volunteer come first: the answer is the last.
-            if let answer = buffer[..<n].last(where: EscPos.Status.isStatusByte) { return .byte(answer) }
+            let got = buffer[..<n]
+            guard got.allSatisfy(EscPos.Status.isStatusByte), let answer = got.last else {
+                throw .failed(device: label, why: "it does not answer like an ESC/POS receipt printer; check the address and port")
+            }
+            return .byte(answer)
         }
     }
 
-    /// Writes all of `bytes` by the deadline.
-    func send(_ bytes: [UInt8], deadline: Deadline) throws(PrintingError) {
+    /// Writes all of `bytes`, failing when the printer takes nothing for `stall` seconds: a
+    /// long slip (or five copies) on a slow printer takes as long as it takes while it moves.
+    /// `progress` is told after every write that got through.
+    func send(_ bytes: [UInt8], stall: Double, progress: () -> Void = {}) throws(PrintingError) {
         var offset = 0
+        var waitUntil = Deadline(seconds: stall)
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { raw in
                 isSocket
@@ -159,13 +167,15 @@ final class PrinterConnection {
             }
             if n > 0 {
                 offset += n
+                waitUntil = Deadline(seconds: stall)
+                progress()
                 continue
             }
             let e = errno
             if n < 0, e == EINTR { continue }
             if n < 0, e == EAGAIN {
                 var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                if poll(&p, 1, deadline.millis()) <= 0 || deadline.passed {
+                if poll(&p, 1, waitUntil.millis()) <= 0 || waitUntil.passed {
                     throw isSocket ? .notReading(device: label) : .unreachable(device: label, why: "it takes no data")
                 }
                 continue
@@ -177,8 +187,11 @@ final class PrinterConnection {
 
     /// For a printer that gives no status: waits until its TCP stack has acknowledged every
     /// byte (nothing left in our send queue) and checks it did not hang up meanwhile.
-    func drained(deadline: Deadline) throws(PrintingError) {
+    func drained(stall: Double) throws(PrintingError) {
         guard isSocket else { return }
+        let deadline = Deadline(seconds: stall)
+        var lastQueued: Int32 = -1
+        var moved = deadline
         while true {
             var p = pollfd(fd: fd, events: Int16(POLLIN) | pollReadHangUp, revents: 0)
             _ = poll(&p, 1, 0)
@@ -189,7 +202,11 @@ final class PrinterConnection {
             var queued: Int32 = 0
             _ = ioctl(fd, UInt(TIOCOUTQ), &queued)
             if queued == 0 { return }
-            if deadline.passed { throw .notReading(device: label) }
+            if queued != lastQueued {
+                lastQueued = queued
+                moved = Deadline(seconds: stall)
+            }
+            if moved.passed { throw .notReading(device: label) }
             usleep(10_000)
         }
     }

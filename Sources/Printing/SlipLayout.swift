@@ -15,6 +15,8 @@ struct SlipLayout {
 
     let width: Int
     private(set) var height = 0
+    /// Left and right margin in dots.
+    private(set) var margin = 8.0
     private(set) var items: [Item] = []
 
     static let font = "DejaVu Sans"
@@ -46,7 +48,7 @@ struct SlipLayout {
 
     private mutating func build(_ slip: Slip, _ matrix: QRMatrix, _ cr: OpaquePointer) {
         let s = Double(width) / 384
-        let margin = (8 * s).rounded()
+        margin = (8 * s).rounded()
         let inner = Double(width) - 2 * margin
         var y = margin
 
@@ -62,7 +64,12 @@ struct SlipLayout {
         y = paragraph(slip.venueName, size: 26 * s, bold: true, centred: true, top: y, left: margin, width: inner, maxLines: 3, cr)
         y = paragraph("Cổng / Gate: \(slip.gate)", size: 20 * s, bold: false, centred: true, top: y + 2 * s, left: margin, width: inner, maxLines: 2, cr)
         y = rule(y + 8 * s, left: margin, width: inner, s) + 8 * s
-        y = paragraph(slip.name, size: 34 * s, bold: true, centred: false, top: y, left: margin, width: inner, maxLines: .max, cr)
+        // The name in full where it can be: a long one is set smaller to fit four lines, and
+        // only past eight lines at the smallest size does it end in "…" (the QR below must
+        // always be on the slip).
+        var nameSize = 34 * s
+        while nameSize > 20 * s, lineCount(slip.name, size: nameSize, bold: true, width: inner, cr) > 4 { nameSize *= 0.9 }
+        y = paragraph(slip.name, size: nameSize, bold: true, centred: false, top: y, left: margin, width: inner, maxLines: 8, cr)
         if let org = slip.organisation {
             y = paragraph(org, size: 22 * s, bold: false, centred: false, top: y + 2 * s, left: margin, width: inner, maxLines: 3, cr)
         }
@@ -94,6 +101,8 @@ struct SlipLayout {
                 y = paragraph(line, size: 15 * s, bold: false, centred: false, top: y, left: margin, width: inner, maxLines: 4, cr)
             }
         }
+        // Every paragraph has a line limit, so this bound is never reached; it is a guard, not
+        // a layout rule (the QR and code above it must never be cut off).
         height = min(Self.maxHeight, Int((y + 24 * s).rounded(.up)))
     }
 
@@ -122,6 +131,10 @@ struct SlipLayout {
             y += lineHeight
         }
         return y
+    }
+
+    private func lineCount(_ text: String, size: Double, bold: Bool, width: Double, _ cr: OpaquePointer) -> Int {
+        TextDocument.wrap(text, width: width) { measure($0, size: size, bold: bold, cr) }.count
     }
 
     /// The widest extent of `text`: the advance, or the ink when a glyph overhangs it.
@@ -182,8 +195,14 @@ struct SlipLayout {
             case .text(let text, let x, let baseline, let size, let bold, let onInk):
                 if onInk { paper() } else { ink() }
                 Self.select(cr, size: size, bold: bold)
+                // A single character wider than the line (a long emoji sequence) is cut at the
+                // paper's edge rather than printed past it.
+                cairo_save(cr)
+                cairo_rectangle(cr, margin, 0, Double(width) - 2 * margin, Double(height))
+                cairo_clip(cr)
                 cairo_move_to(cr, x, baseline)
                 cairo_show_text(cr, text)
+                cairo_restore(cr)
             }
         }
         ink()

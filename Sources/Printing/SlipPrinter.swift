@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import KioskCore
 
 /// The slip printer as a guard sees it, for the title bar and `kiosk slip`.
@@ -20,18 +21,24 @@ public struct PrinterStatus: Equatable, Sendable {
     /// The most recent slip that did not print, numbered so a screen says each once.
     public var lastFailure: (number: Int, code: String, error: PrintingError)?
     public var printed = 0
+    /// The printer answers no status query: slips are sent unconfirmed.
+    public var unconfirmed = false
 
     public init() {}
 
     public static func == (a: PrinterStatus, b: PrinterStatus) -> Bool {
         a.state == b.state && a.paperLow == b.paperLow && a.waiting == b.waiting && a.printed == b.printed
-            && a.lastFailure?.number == b.lastFailure?.number
+            && a.lastFailure?.number == b.lastFailure?.number && a.unconfirmed == b.unconfirmed
     }
 }
 
 /// What became of one slip.
 public enum SlipOutcome: Equatable, Sendable {
+    /// The printer read all of it and said so (its status answer came after the last byte).
     case printed
+    /// All of it was sent, but this printer answers no status query: nobody can tell whether
+    /// it printed (out of paper, hung) until someone looks.
+    case unconfirmed
     case failed(PrintingError)
 }
 
@@ -55,6 +62,12 @@ public final class SlipPrinter: @unchecked Sendable {
     /// Whether this printer has answered a status query since start: one that did and then
     /// stops answering is not reading, one that never did simply has no status to give.
     private var answersStatus = false
+    /// When the job in progress last moved (a write got through): a caller waiting for a slow
+    /// printer waits while it moves, not a fixed time.
+    private var progressAt = Deadline.now()
+    /// The last job stopped part-way through a raster image: the printer is still counting its
+    /// bytes, and the next job first completes that image with blank rows.
+    private var cutShort = false
     private let onChange: @Sendable (PrinterStatus) -> Void
     /// Jobs waiting beyond this are refused (a printer that is off for an hour must not print
     /// a morning's slips when it comes back).
@@ -95,7 +108,19 @@ public final class SlipPrinter: @unchecked Sendable {
         condition.broadcast()
         let until = Date().addingTimeInterval(timeout)
         while running, !finished, condition.wait(until: until) {}
+        // Jobs never started end as failures, so nobody waits for them.
+        let dropped = finished ? queue : Array(queue.dropFirst())
+        queue.removeAll { job in dropped.contains { $0.id == job.id } }
+        let error = PrintingError.failed(device: device.description, why: "the kiosk stopped before printing it")
+        for job in dropped { outcomes[job.id] = .failed(error) }
+        condition.broadcast()
         condition.unlock()
+        for job in dropped { job.done(.failed(error)) }
+    }
+
+    /// Whether a slip of this visit is waiting or printing (a second request is a reprint).
+    public func isQueued(code: String) -> Bool {
+        condition.withLock { queue.contains { $0.slip.code == code } }
     }
 
     /// Queues a slip; `done` is called on the worker's thread with what became of it.
@@ -109,6 +134,7 @@ public final class SlipPrinter: @unchecked Sendable {
             outcomes[id] = .failed(error)
             failures += 1
             current.lastFailure = (failures, slip.code, error)
+            current.state = .failing(error)
             let snapshot = current
             condition.unlock()
             done(.failed(error))
@@ -133,10 +159,29 @@ public final class SlipPrinter: @unchecked Sendable {
         return outcomes[id]
     }
 
+    /// Waits for job `id` for as long as the printer keeps taking bytes, giving up once nothing
+    /// has moved for `stall` seconds (a one-shot command's wait before it exits).
+    public func outcome(of id: Int, stall: TimeInterval) -> SlipOutcome? {
+        condition.lock()
+        defer { condition.unlock() }
+        while outcomes[id] == nil {
+            let quiet = Deadline.now() - progressAt
+            if quiet >= stall { break }
+            _ = condition.wait(until: Date().addingTimeInterval(min(0.2, stall - quiet)))
+        }
+        return outcomes[id]
+    }
+
     /// Seconds a caller should allow for one job, queueing aside.
     public var jobDeadline: Double { deadline }
 
     private func loop() {
+        // A FIFO or device whose reader went away raises SIGPIPE on this thread; blocked, the
+        // write fails with EPIPE instead and the process (the guard's screen) lives on.
+        var pipe = sigset_t()
+        sigemptyset(&pipe)
+        sigaddset(&pipe, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipe, nil)
         var lastLook = -Double.infinity
         while true {
             condition.lock()
@@ -156,7 +201,10 @@ public final class SlipPrinter: @unchecked Sendable {
                 return
             }
             let job = queue.first
-            if job != nil { current.state = .printing }
+            if job != nil {
+                current.state = .printing
+                progressAt = Deadline.now()
+            }
             condition.unlock()
             guard let job else {
                 lastLook = Deadline.now()
@@ -172,9 +220,10 @@ public final class SlipPrinter: @unchecked Sendable {
             if outcomes.count > 500, let oldest = outcomes.keys.min() { outcomes[oldest] = nil }
             current.waiting = queue.count
             switch outcome {
-            case .printed:
+            case .printed, .unconfirmed:
                 current.state = .ready
                 current.printed += 1
+                current.unconfirmed = outcome == .unconfirmed
             case .failed(let e):
                 current.state = .failing(e)
                 failures += 1
@@ -194,7 +243,7 @@ public final class SlipPrinter: @unchecked Sendable {
         var next = before
         do {
             let connection = try PrinterConnection.open(device, deadline: Deadline(seconds: deadline))
-            let paper = try check(connection, Deadline(seconds: deadline))
+            let paper = try check(connection)
             next.state = .ready
             next.paperLow = paper.paperLow
         } catch {
@@ -209,10 +258,11 @@ public final class SlipPrinter: @unchecked Sendable {
     }
 
     /// Asks the printer about its paper and cover; throws when it cannot print now.
-    private func check(_ c: PrinterConnection, _ d: Deadline) throws(PrintingError) -> EscPos.Status {
+    private func check(_ c: PrinterConnection) throws(PrintingError) -> EscPos.Status {
         var result = EscPos.Status()
-        // A printer that never answered gets a short wait; one that did, the rest of the deadline.
-        let wait: Int32 = answersStatus ? d.millis(cap: 2000) : d.millis(cap: 700)
+        // A printer answers in milliseconds; one that never has gets a second and a half to
+        // show it can, one that has answered before the whole deadline.
+        let wait: Int32 = answersStatus ? Int32(deadline * 1000) : 1500
         switch try c.status(2, millis: wait) {
         case .closed: throw .closed(device: c.label)
         case .silent:
@@ -225,7 +275,7 @@ public final class SlipPrinter: @unchecked Sendable {
                 if s.outOfPaper { throw .outOfPaper }
             }
         }
-        if case .byte(let b) = try c.status(4, millis: d.millis(cap: 2000)), let s = EscPos.Status.paper(b) {
+        if case .byte(let b) = try c.status(4, millis: Int32(deadline * 1000)), let s = EscPos.Status.paper(b) {
             if s.outOfPaper { throw .outOfPaper }
             result.paperLow = s.paperLow
         }
@@ -234,31 +284,40 @@ public final class SlipPrinter: @unchecked Sendable {
 
     /// Draws the slip and sends it; the outcome says whether it reached the printer.
     private func print(_ slip: Slip) -> SlipOutcome {
-        let d = Deadline(seconds: deadline)
+        let connectBy = Deadline(seconds: deadline)
+        var sending = false
         do {
-            let bytes = EscPos.job(try slip.bitmap(paper: settings.paper), copies: settings.copies)
-            let connection = try PrinterConnection.open(device, deadline: d)
-            let paper = try check(connection, d)
+            var bytes = EscPos.job(try slip.bitmap(paper: settings.paper), copies: settings.copies)
+            // After a job cut off inside an image, blank rows finish that image first (NUL is
+            // nothing to a printer between commands).
+            if cutShort { bytes = EscPos.finishCutShortImage + bytes }
+            let connection = try PrinterConnection.open(device, deadline: connectBy)
+            let paper = try check(connection)
             condition.withLock { current.paperLow = paper.paperLow }
-            try connection.send(bytes, deadline: d)
-            if answersStatus {
-                // Answered after the whole slip: the printer has read it all.
-                switch try connection.status(4, millis: d.millis()) {
-                case .closed: throw PrintingError.closed(device: connection.label)
-                case .silent: throw PrintingError.notReading(device: connection.label)
-                case .byte(let b):
-                    if let s = EscPos.Status.paper(b) {
-                        condition.withLock { current.paperLow = s.paperLow }
-                        if s.outOfPaper { throw PrintingError.outOfPaper }
-                    }
+            sending = true
+            try connection.send(bytes, stall: deadline) { condition.withLock { progressAt = Deadline.now() } }
+            cutShort = false
+            sending = false
+            guard answersStatus else {
+                try connection.drained(stall: deadline)
+                return .unconfirmed
+            }
+            // Answered after the whole slip: the printer has read it all.
+            switch try connection.status(4, millis: Int32(deadline * 1000)) {
+            case .closed: throw PrintingError.closed(device: connection.label)
+            case .silent: throw PrintingError.notReading(device: connection.label)
+            case .byte(let b):
+                if let s = EscPos.Status.paper(b) {
+                    condition.withLock { current.paperLow = s.paperLow }
+                    if s.outOfPaper { throw PrintingError.outOfPaper }
                 }
-            } else {
-                try connection.drained(deadline: d)
             }
             return .printed
         } catch let e as PrintingError {
+            if sending { cutShort = true }
             return .failed(e)
         } catch {
+            if sending { cutShort = true }
             return .failed(.failed(device: device.description, why: "\(error)"))
         }
     }

@@ -62,13 +62,20 @@ public enum SecureFiles {
     /// is judged by what it is, not by how its path is spelt: a disk device is refused under
     /// any name (`/dev/../tmp/blk`), and a regular file reached through `/proc/self/cwd` is
     /// replaced whole with mode 0600 like any other (the review of issue 21 found both).
+    /// The folder a path names a file in ("." for a bare name). Split by hand: Foundation's
+    /// `deletingLastPathComponent` trapped on a one-letter name (`--output x`).
+    public static func parentFolder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
     static func destination(of path: String) throws -> Destination {
         if path.hasSuffix("/") { throw Failure(path: path, reason: "names a folder; give a file name") }
         if standardStream(path) != nil { return .stream }
         guard let own = try kind(stat: path, follow: false) else {
             // A new file, but never one made under /dev or /proc.
-            let parent = (path as NSString).deletingLastPathComponent
-            if let real = realpath(parent.isEmpty ? "." : parent, nil) {
+            let parent = parentFolder(of: path)
+            if let real = realpath(parent, nil) {
                 let dir = String(cString: real)
                 free(real)
                 if ["/dev", "/proc"].contains(where: { dir == $0 || dir.hasPrefix($0 + "/") }) {
@@ -159,7 +166,7 @@ public enum SecureFiles {
                 }
             case .replace(let resolved):
                 target = resolved
-                let dir = (resolved as NSString).deletingLastPathComponent
+                let dir = parentFolder(of: resolved)
                 let base = (resolved as NSString).lastPathComponent
                 let temp = (dir.isEmpty ? "." : dir) + "/." + base + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
                 tempPath = temp
@@ -237,7 +244,7 @@ public enum SecureFiles {
                 unlink(tempPath)
                 throw f
             }
-            let dir = (target as NSString).deletingLastPathComponent
+            let dir = parentFolder(of: target)
             let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if dfd >= 0 {
                 fsync(dfd)

@@ -92,6 +92,8 @@ public final class TerminalApp {
     public var printerStatus: (@Sendable () -> PrinterStatus)?
     /// The last slip failure already said, so each is said once.
     var slipFailureSaid = 0
+    /// Whether the guard was told the printer gives no status (once a session).
+    var printerNoStatusSaid = false
     var insideScroll = 0
     var pinField = TextField("", limit: 12)
     /// Everything typed on the PIN screen, digits or not: a scanner too slow to be told by
@@ -186,7 +188,13 @@ public final class TerminalApp {
     /// A slip that did not print is said once, on whatever screen the guard is: the visitor
     /// may still be at the desk, and F4 reprints it.
     func noticeSlipFailure() {
-        guard let failure = printerStatus?().lastFailure, failure.number > slipFailureSaid else { return }
+        guard let status = printerStatus?() else { return }
+        if status.unconfirmed, !printerNoStatusSaid {
+            printerNoStatusSaid = true
+            log("printer: gives no status; slips are sent unconfirmed")
+            say(t(.printerNoStatus), .warning)
+        }
+        guard let failure = status.lastFailure, failure.number > slipFailureSaid else { return }
         slipFailureSaid = failure.number
         log("printer: slip \(failure.code) not printed: \(failure.error.description)")
         say(t(.slipFailed, [failure.code, failure.error.message(language)]), .error)

@@ -28,7 +28,7 @@ public enum UIKey: String, CaseIterable, Sendable {
     case statusUnconfirmed, guardSelfService
     case buildingStarting, buildingOnline, buildingOffline, buildingRefused, buildingSkew, colGate, buildingAsOf
     case refusedLogin, refusedFork, refusedKey, refusedPasswordFile, refusedSchema, refusedServer
-    case printerLabel, printerPaperLow, detailHelpPrint, slipFailed, slipPrinting, slipReprinting
+    case printerLabel, printerPaperLow, detailHelpPrint, slipFailed, slipPrinting, slipReprinting, printerNoStatus
 }
 
 public enum UIText {
@@ -145,6 +145,7 @@ public enum UIText {
         case .slipFailed: return "Phiếu {0} chưa in được: {1} (F4, chọn khách, P để in lại)"
         case .slipPrinting: return "Đang in phiếu {0}…"
         case .slipReprinting: return "Đang in lại phiếu {0}…"
+        case .printerNoStatus: return "Máy in không báo trạng thái: không biết được khi nó hết giấy hay bị tắt; hãy xem phiếu đã ra chưa."
         case .refusedLogin: return "sai mật khẩu hoặc vai trò"
         case .refusedFork: return "một máy khác đang giữ cổng này"
         case .refusedKey: return "tệp khóa khác của tòa nhà"
@@ -317,6 +318,7 @@ public enum UIText {
         case .slipFailed: return "Slip {0} not printed: {1} (F4, the visitor, P to reprint)"
         case .slipPrinting: return "Printing slip {0}…"
         case .slipReprinting: return "Reprinting slip {0}…"
+        case .printerNoStatus: return "The printer gives no status: the kiosk cannot tell when it is out of paper or off; check each slip came out."
         case .refusedLogin: return "wrong password or role"
         case .refusedFork: return "another box holds this gate"
         case .refusedKey: return "another key file"

@@ -86,11 +86,17 @@ struct Context {
         guard let printer else { return }
         defer { printer.stop() }
         guard let job else { return }
-        switch printer.outcome(of: job, timeout: printer.jobDeadline + 1) {
+        switch printer.outcome(of: job, stall: printer.jobDeadline + 1) {
         case .printed?: break
+        case .unconfirmed?: printError(Context.unconfirmed(printer, language))
         case .failed(let error)?: printError(error.message(language))
         case nil: printError(PrintingError.notReading(device: printer.device.description).message(language))
         }
+    }
+
+    /// The slip went out to a printer that gives no status: said, so someone looks.
+    static func unconfirmed(_ printer: SlipPrinter, _ language: Language) -> String {
+        L10n.text(.slipUnconfirmed, language, [printer.device.description])
     }
 
     /// Prints a refusal or failure and exits 1.

@@ -89,6 +89,28 @@ import Glibc
         #expect(r4.stderr.contains("out of paper"), "\(r4)")
     }
 
+    @Test("a device printer whose reader goes away mid-slip is said, never a SIGPIPE death")
+    func fifoReaderGoingAway() throws {
+        let box0 = try Sandbox()
+        let fifo = box0.dir + "/lp0"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let box = try Self.printerBox(fifo, ["printer.copies": "5"])
+        // Reads a little, then hangs up, as an unplugged USB printer does.
+        let reader = Thread {
+            let fd = open(fifo, O_RDONLY)
+            guard fd >= 0 else { return }
+            var buf = [UInt8](repeating: 0, count: 100)
+            _ = read(fd, &buf, 100)
+            close(fd)
+        }
+        reader.start()
+        let r = try box.run(["checkin", "--name", "Phạm Văn Hai"])
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stderr.contains("closed the connection"), "\(r)")
+        let code = try #require(r.lines.first)
+        #expect(try box.visit(code, date: "2026-11-29")?["status"] as? String == "inside")
+    }
+
     @Test("kiosk slip: to the printer (a reprint says so), to files, and only for a visitor inside")
     func slipCommand() throws {
         let printer = try StandInPrinter()

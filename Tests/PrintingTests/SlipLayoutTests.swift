@@ -54,12 +54,15 @@ func zbar(_ png: [UInt8]) throws -> [String] {
         let longName = String(words.prefix(200))
         let stacked = String(repeating: "ẫ̀̃", count: 60)
         let noSpaces = String(repeating: "Ữ", count: 200)
+        // The review's name from the phone form: 100 emoji sequences of six faces each.
+        let emoji = String(repeating: Array(repeating: "\u{1F600}", count: 6).joined(separator: "\u{200D}"), count: 100)
         let short = try sampleSlip().bitmap(paper: .mm58)
-        for name in [longName, stacked, noSpaces] {
+        for name in [longName, stacked, noSpaces, emoji] {
             let bitmap = try sampleSlip(name: name).bitmap(paper: .mm58)
             let ink = try #require(bitmap.inkColumns)
             #expect(ink.upperBound <= bitmap.width - 5, "ink past the paper for \(name.prefix(20))…")
             #expect(bitmap.height > short.height, "the name took more lines")
+            #expect(bitmap.height < 2000, "a name never makes a roll of paper")
             #expect(try zbar(bitmap.png()) == ["KOUT:K7M2QX"])
         }
     }

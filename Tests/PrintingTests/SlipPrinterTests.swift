@@ -85,12 +85,13 @@ import TestSupport
         #expect(p.status.paperLow)
     }
 
-    @Test func aPrinterWithoutStatusStillPrints() throws {
+    @Test func aPrinterWithoutStatusGetsTheSlipUnconfirmed() throws {
         let standIn = try StandInPrinter(.silent)
         defer { standIn.stop() }
         let p = try printer(standIn.url)
         defer { p.stop() }
-        #expect(p.outcome(of: p.submit(sampleSlip()), timeout: 6) == .printed)
+        #expect(p.outcome(of: p.submit(sampleSlip()), timeout: 6) == .unconfirmed)
+        #expect(p.status.unconfirmed)
         #expect(try standIn.slips(atLeast: 1, timeout: 2).count == 1)
     }
 
@@ -127,7 +128,8 @@ import TestSupport
             let n = chunk.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
             if n > 0 { got += chunk[..<n] }
         }
-        #expect(p3.outcome(of: job, timeout: 5) == .printed)
+        // A FIFO cannot answer status: sent, not confirmed.
+        #expect(p3.outcome(of: job, timeout: 5) == .unconfirmed)
         #expect(try EscPosDecoder.decode(got).slips.count == 1)
     }
 
@@ -139,6 +141,52 @@ import TestSupport
         var last = 0
         for i in 0...SlipPrinter.maxQueue { last = p.submit(sampleSlip(code: String(format: "Q%05d", i))) }
         #expect(p.outcome(of: last, timeout: 1) == .failed(.queueFull(code: String(format: "Q%05d", SlipPrinter.maxQueue))))
+    }
+
+    @Test func somethingThatIsNoPrinterIsSaidSo() throws {
+        // A web server on the printer's address answers "HTTP/1.1 400": not "out of paper".
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 } }
+        listen(fd, 4)
+        defer { close(fd) }
+        let port = Int(UInt16(bigEndian: addr.sin_port))
+        let server = Thread {
+            let c = accept(fd, nil, nil)
+            guard c >= 0 else { return }
+            var buf = [UInt8](repeating: 0, count: 64)
+            _ = read(c, &buf, 64)
+            let answer = Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8)
+            _ = answer.withUnsafeBytes { send(c, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            usleep(300_000)
+            close(c)
+        }
+        server.start()
+        let p = try printer("tcp://127.0.0.1:\(port)")
+        defer { p.stop() }
+        guard case .failed(.failed(_, let why))? = p.outcome(of: p.submit(sampleSlip()), timeout: 6) else {
+            Issue.record("not refused as a non-printer")
+            return
+        }
+        #expect(why.contains("ESC/POS"))
+    }
+
+    @Test func aSlowPrinterIsWaitedForWhileItMoves() throws {
+        // Five copies at the pace of a cheap printer take longer than the deadline, and print.
+        let standIn = try StandInPrinter(.slow(bytesPerSecond: 60_000))
+        defer { standIn.stop() }
+        var settings = PrinterSettings()
+        settings.device = try PrinterSettings.Device.parse(standIn.url).get()
+        settings.copies = 5
+        let p = try #require(SlipPrinter(settings: settings, deadline: 1.5, probeEvery: nil))
+        p.start()
+        defer { p.stop() }
+        let job = p.submit(sampleSlip())
+        #expect(p.outcome(of: job, stall: 3) == .printed)
+        #expect(try standIn.slips(atLeast: 5, timeout: 2).count == 5)
     }
 
     @Test func devicesParseOrSayWhy() throws {

@@ -21,6 +21,8 @@ public final class StandInPrinter: @unchecked Sendable {
         case neverRead
         /// Reads this many bytes of each connection, then hangs up.
         case closeAfter(Int)
+        /// Reads at a printer's pace (a small buffer drained as the paper moves).
+        case slow(bytesPerSecond: Int)
     }
 
     public let port: Int
@@ -44,7 +46,7 @@ public final class StandInPrinter: @unchecked Sendable {
         guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        if behaviour == .neverRead {
+        if behaviour == .neverRead || { if case .slow = behaviour { return true } else { return false } }() {
             // A printer's buffer is a few kilobytes, not the kernel's default window of 128 KB.
             var small: Int32 = 2048
             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
@@ -90,8 +92,13 @@ public final class StandInPrinter: @unchecked Sendable {
     public func slips(atLeast count: Int, timeout: TimeInterval) throws -> [MonoBitmap] {
         let until = Date().addingTimeInterval(timeout)
         while true {
-            let decoded = try EscPosDecoder.decode(received)
-            if decoded.slips.count >= count || Date() >= until { return decoded.slips }
+            // Bytes still arriving end mid-command: decoded again once more are in.
+            do {
+                let decoded = try EscPosDecoder.decode(received)
+                if decoded.slips.count >= count || Date() >= until { return decoded.slips }
+            } catch {
+                if Date() >= until { throw error }
+            }
             Thread.sleep(forTimeInterval: 0.02)
         }
     }
@@ -144,6 +151,10 @@ public final class StandInPrinter: @unchecked Sendable {
             guard poll(&p, 1, 100) > 0 else { continue }
             var want = chunk.count
             if case .closeAfter(let limit) = mode { want = min(want, limit - total) }
+            if case .slow(let rate) = mode {
+                want = min(want, 1024)
+                usleep(UInt32(1_000_000 * want / max(1, rate)))
+            }
             if want <= 0 { return }
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) }
             if n <= 0 { return }

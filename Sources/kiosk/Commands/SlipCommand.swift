@@ -53,7 +53,9 @@ struct SlipCommand: ParsableCommand {
         }
         guard let printer else { return }
         defer { printer.stop() }
-        switch printer.outcome(of: request.job, timeout: printer.jobDeadline + 1) {
+        switch printer.outcome(of: request.job, stall: printer.jobDeadline + 1) {
+        case .unconfirmed?:
+            printError(Context.unconfirmed(printer, context.language))
         case .printed?:
             writeOut(L10n.text(.slipPrinted, context.language, [request.code]) + (request.reprint ? (context.language == .vi ? " (in lại)" : " (reprint)") : "") + "\n")
         case .failed(let error)?:
