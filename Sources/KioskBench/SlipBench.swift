@@ -78,7 +78,9 @@ struct SlipBench {
             guard try gate.checkIn(request).slipJob != nil else { throw BenchFailure("no slip was queued") }
             while true {
                 let got = printer.received
-                if got.count > before, Array(got.suffix(3)) == cut { break }
+                // The cut is the slip's last byte; the status query after it is the kiosk
+                // asking whether it printed.
+                if got.count > before, Array(got.suffix(3)) == cut || Array(got.suffix(6)) == cut + EscPos.statusQuery(4) { break }
                 if Date().timeIntervalSince(started) > 10 { throw BenchFailure("the slip never reached the stand-in printer") }
                 usleep(200)
             }

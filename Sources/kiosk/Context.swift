@@ -73,8 +73,8 @@ struct Context {
 
     /// Starts the slip printer's worker for a one-shot command (no idle looks at the printer):
     /// Gate then queues a slip for each visitor let in. Nil without `[printer] device`.
-    mutating func startPrinter() -> SlipPrinter? {
-        guard let printer = SlipPrinter(settings: gate.config.printer, probeEvery: nil) else { return nil }
+    mutating func startPrinter(onChange: @escaping @Sendable (PrinterStatus) -> Void = { _ in }) -> SlipPrinter? {
+        guard let printer = SlipPrinter(settings: gate.config.printer, probeEvery: nil, onChange: onChange) else { return nil }
         printer.start()
         gate.printer = printer
         return printer

@@ -36,6 +36,15 @@ struct RunCommand: ParsableCommand {
     }
 
     private func linePrompt(_ context: Context, who: String) throws {
+        var context = context
+        // Slips print from the worker; a slip that did not print is said once, on stderr.
+        let said = LastSaid()
+        let language = context.language
+        let printer = context.startPrinter { status in
+            guard let f = status.lastFailure, said.swap(String(f.number)) != String(f.number) else { return }
+            printError("\(f.code): \(f.error.message(language))")
+        }
+        defer { printer?.stop() }
         let gate = context.gate
         let lang = context.language
         var lastMaintenance = Date.distantPast
