@@ -94,7 +94,8 @@ public struct CheckinServer: Sendable {
         do {
             let answer = try await blockingCall { () throws -> Answer in
                 guard let visit = try gate.visit(code: code), visit.venue == gate.config.venue.id else { return .gone }
-                if visit.status == .pending { return .pending }
+                // A phone refused by the watch list is told what a waiting one is (see Pages).
+                if visit.status == .pending || visit.status == .denied { return .pending }
                 do {
                     return .png(try gate.renderSlip(code: code, format: .png, markReprint: false))
                 } catch let e as LocalizedKioskError where e.key == .slipNotInside || e.key == .noSuchVisit {

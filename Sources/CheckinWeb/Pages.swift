@@ -114,8 +114,9 @@ struct Pages {
     /// carries a MAC of the code, so a guessed code shows nobody's slip.
     func slipBlock(_ entry: Entry, lang: Language) -> String {
         let url = HTML.escape(slipLinks.path(venue: config.venue.id, code: entry.code, lang: lang))
+        // Waiting or refused by the watch list read the same here, as on the rest of the page.
         guard entry.status == .inside else {
-            return entry.status == .pending ? "<p class=\"slip\"><a href=\"\(url)\">\(HTML.escape(t(.slipLater, lang)))</a></p>" : ""
+            return "<p class=\"slip\"><a href=\"\(url)\">\(HTML.escape(t(.slipLater, lang)))</a></p>"
         }
         return """
             <p class="slip"><img src="\(url)" alt="\(HTML.escape(t(.slipAlt, lang)))"></p>

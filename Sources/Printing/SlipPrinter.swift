@@ -23,12 +23,21 @@ public struct PrinterStatus: Equatable, Sendable {
     public var printed = 0
     /// The printer answers no status query: slips are sent unconfirmed.
     public var unconfirmed = false
+    /// Visits whose last slip did not print and that have not had one since, oldest first:
+    /// what the guard still owes a visitor, however many failures came in a row.
+    public var notPrinted: [String] = []
 
     public init() {}
 
+    mutating func owe(_ code: String) {
+        notPrinted.removeAll { $0 == code }
+        notPrinted.append(code)
+        if notPrinted.count > 50 { notPrinted.removeFirst(notPrinted.count - 50) }
+    }
+
     public static func == (a: PrinterStatus, b: PrinterStatus) -> Bool {
         a.state == b.state && a.paperLow == b.paperLow && a.waiting == b.waiting && a.printed == b.printed
-            && a.lastFailure?.number == b.lastFailure?.number && a.unconfirmed == b.unconfirmed
+            && a.lastFailure?.number == b.lastFailure?.number && a.unconfirmed == b.unconfirmed && a.notPrinted == b.notPrinted
     }
 }
 
@@ -81,7 +90,8 @@ public final class SlipPrinter: @unchecked Sendable {
     ///   - probeEvery: seconds between status looks while idle.
     public init?(settings: PrinterSettings, deadline: Double = 5, probeEvery: Double? = 30,
                  onChange: @escaping @Sendable (PrinterStatus) -> Void = { _ in }) {
-        guard let device = settings.device else { return nil }
+        // `print_on = never` sends nothing, so nothing looks at a printer either.
+        guard let device = settings.device, settings.printOn != .never else { return nil }
         self.settings = settings
         self.device = device
         self.deadline = deadline
@@ -135,6 +145,7 @@ public final class SlipPrinter: @unchecked Sendable {
             failures += 1
             current.lastFailure = (failures, slip.code, error)
             current.state = .failing(error)
+            current.owe(slip.code)
             let snapshot = current
             condition.unlock()
             done(.failed(error))
@@ -224,10 +235,12 @@ public final class SlipPrinter: @unchecked Sendable {
                 current.state = .ready
                 current.printed += 1
                 current.unconfirmed = outcome == .unconfirmed
+                current.notPrinted.removeAll { $0 == job.slip.code }
             case .failed(let e):
                 current.state = .failing(e)
                 failures += 1
                 current.lastFailure = (failures, job.slip.code, e)
+                current.owe(job.slip.code)
             }
             let snapshot = current
             condition.broadcast()

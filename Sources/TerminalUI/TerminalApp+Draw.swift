@@ -56,8 +56,10 @@ extension TerminalApp {
         var titleLimit = g.columns - 24
         var right = clockColumn
         // The link and the printer sit left of the clock; the title gives way (it is on every screen).
-        for indicator in [buildingLinkText(), printerText()].compactMap({ $0 }) {
-            let text = CharacterWidth.fit(indicator.text, max(10, g.columns / 3))
+        // The link keeps the room it always had (half the bar); the printer takes what is left.
+        for (indicator, share) in [(buildingLinkText(), 2), (printerText(), 4)] {
+            guard let indicator else { continue }
+            let text = CharacterWidth.fit(indicator.text, max(10, g.columns / share))
             let column = right - CharacterWidth.of(text) - 2
             guard column > 12 else { break }
             g.put(0, column, text, indicator.role == .title ? .title : indicator.role, bold: indicator.role != .title)
@@ -75,6 +77,7 @@ extension TerminalApp {
         case .failing(let e):
             return (t(.printerLabel, [e.short(language)]), e == .outOfPaper || e == .coverOpen ? .error : .warning)
         case .ready, .printing, .unknown:
+            if !s.notPrinted.isEmpty { return (t(.printerLabel, [t(.printerOwed, [String(s.notPrinted.count)])]), .warning) }
             return s.paperLow ? (t(.printerLabel, [t(.printerPaperLow)]), .warning) : nil
         }
     }
@@ -327,7 +330,7 @@ extension TerminalApp {
             row += 1
         }
         row += 1
-        for key in [UIKey.helpScan, .helpTyping, .formHelp] {
+        for key in [UIKey.helpScan, .helpTyping, .formHelp] + (printerStatus != nil ? [UIKey.helpPrint] : []) {
             g.put(row, 2, t(key), .normal, limit: g.columns - 4)
             row += 1
         }
@@ -474,7 +477,7 @@ extension TerminalApp {
                 + (e.confirmedAt.map { " · " + gate.calendar.localTime($0) } ?? "")),
             // A self check-in not yet confirmed was recorded by the visitor's phone, not a guard.
             (.fieldGuard, e.confirmedBy ?? (e.method == .selfService && e.guardName == "self-service" ? t(.guardSelfService) : e.guardName)),
-        ]
+        ] + (printerStatus?().notPrinted.contains(e.code) == true && e.isInside ? [(.fieldSlip, t(.slipOwed))] : [])
         for (i, (k, v)) in rows.enumerated() where 2 + i < g.rows - 4 {
             g.put(2 + i, 2, t(k), .dim, limit: 22)
             g.put(2 + i, 26, v, .normal, limit: g.columns - 28)

@@ -83,7 +83,8 @@ extension TerminalApp {
         var panel = VerdictPanel.from(
             decision: decision, kind: report.kind, name: outcome.checkIn?.recorded?.details.name ?? report.holderName,
             recorded: outcome.checkIn?.recorded, warnings: outcome.checkIn?.warnings ?? [], lang: language)
-        if report.details == nil, decision.verdict != .deny { panel.lines.append(t(.noDetails)) }
+        // A confirmed self check-in names its visitor from the log: the code itself needs not.
+        if report.details == nil, report.kind != .selfCheckIn, decision.verdict != .deny { panel.lines.append(t(.noDetails)) }
         if let previous = outcome.checkIn?.previousVisit {
             panel.lines.append(L10n.text(.returningVisitor, language, [gate.calendar.localTimestamp(previous.checkedInAt), previous.code]))
         }

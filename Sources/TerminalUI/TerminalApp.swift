@@ -197,7 +197,9 @@ public final class TerminalApp {
         guard let failure = status.lastFailure, failure.number > slipFailureSaid else { return }
         slipFailureSaid = failure.number
         log("printer: slip \(failure.code) not printed: \(failure.error.description)")
-        say(t(.slipFailed, [failure.code, failure.error.message(language)]), .error)
+        // Every visitor still owed a slip, newest last: a second failure does not hide the first.
+        let owed = status.notPrinted.suffix(4).joined(separator: ", ") + (status.notPrinted.count > 4 ? " …" : "")
+        say(t(.slipFailed, [owed.isEmpty ? failure.code : owed, failure.error.short(language)]), .error)
         alertsPending += 1
     }
 

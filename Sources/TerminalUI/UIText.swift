@@ -28,7 +28,7 @@ public enum UIKey: String, CaseIterable, Sendable {
     case statusUnconfirmed, guardSelfService
     case buildingStarting, buildingOnline, buildingOffline, buildingRefused, buildingSkew, colGate, buildingAsOf
     case refusedLogin, refusedFork, refusedKey, refusedPasswordFile, refusedSchema, refusedServer
-    case printerLabel, printerPaperLow, detailHelpPrint, slipFailed, slipPrinting, slipReprinting, printerNoStatus
+    case printerLabel, printerPaperLow, detailHelpPrint, slipFailed, slipPrinting, slipReprinting, printerNoStatus, helpPrint, fieldSlip, slipOwed, printerOwed
 }
 
 public enum UIText {
@@ -142,9 +142,13 @@ public enum UIText {
         case .printerLabel: return "Máy in: {0}"
         case .printerPaperLow: return "sắp hết giấy"
         case .detailHelpPrint: return "Enter: cho ra về · P: in phiếu · Esc: quay lại"
-        case .slipFailed: return "Phiếu {0} chưa in được: {1} (F4, chọn khách, P để in lại)"
+        case .slipFailed: return "Chưa in được phiếu {0} ({1}). F4, chọn khách, P: in lại"
         case .slipPrinting: return "Đang in phiếu {0}…"
         case .slipReprinting: return "Đang in lại phiếu {0}…"
+        case .helpPrint: return "Phiếu khách: F4, chọn khách, Enter, P in lại phiếu. Tiêu đề báo khi máy in mất kết nối, hết giấy."
+        case .fieldSlip: return "Phiếu"
+        case .slipOwed: return "chưa in được: bấm P"
+        case .printerOwed: return "{0} phiếu chưa in"
         case .printerNoStatus: return "Máy in không báo trạng thái: không biết được khi nó hết giấy hay bị tắt; hãy xem phiếu đã ra chưa."
         case .refusedLogin: return "sai mật khẩu hoặc vai trò"
         case .refusedFork: return "một máy khác đang giữ cổng này"
@@ -315,9 +319,13 @@ public enum UIText {
         case .printerLabel: return "Printer: {0}"
         case .printerPaperLow: return "paper low"
         case .detailHelpPrint: return "Enter: check out · P: print slip · Esc: back"
-        case .slipFailed: return "Slip {0} not printed: {1} (F4, the visitor, P to reprint)"
+        case .slipFailed: return "Slip not printed: {0} ({1}). F4, the visitor, P: print"
         case .slipPrinting: return "Printing slip {0}…"
         case .slipReprinting: return "Reprinting slip {0}…"
+        case .helpPrint: return "Visitor slips: F4, the visitor, Enter, P prints one again. The title bar says when the printer is offline or out of paper."
+        case .fieldSlip: return "Slip"
+        case .slipOwed: return "not printed: press P"
+        case .printerOwed: return "{0} {0|slip|slips} not printed"
         case .printerNoStatus: return "The printer gives no status: the kiosk cannot tell when it is out of paper or off; check each slip came out."
         case .refusedLogin: return "wrong password or role"
         case .refusedFork: return "another box holds this gate"

@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func unknownSectionAndStrayLines() {
-        #expect(error("[printer]\nx = 1\n")?.key == "[printer]")
+        #expect(error("[printers]\nx = 1\n")?.key == "[printers]")
         #expect(error("id = x\n")?.problem.contains("outside any section") == true)
         #expect(error("[venue]\njust words\n")?.line == 2)
         #expect(error("[venue\n")?.line == 1)

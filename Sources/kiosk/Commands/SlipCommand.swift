@@ -40,7 +40,9 @@ struct SlipCommand: ParsableCommand {
             } catch {
                 throw context.fail(error)
             }
-            writeOut(L10n.text(.slipWritten, context.language, [TextFolding.clean(code).uppercased(), output]) + "\n")
+            var shown = TextFolding.clean(code).uppercased()
+            if shown.hasPrefix("KOUT:") { shown.removeFirst(5) }
+            writeOut(L10n.text(.slipWritten, context.language, [shown, output]) + "\n")
             return
         }
         let printer = context.startPrinter()
