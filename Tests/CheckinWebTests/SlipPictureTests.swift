@@ -7,6 +7,7 @@ import HummingbirdTesting
 import KioskCore
 import NIOCore
 import Testing
+import TestSupport
 
 /// The slip as a picture on the visitor's phone (issue 16): the confirmation links it with a
 /// MAC of the code; nobody else's slip is reachable by guessing codes.
@@ -17,21 +18,7 @@ import Testing
         return rest.prefix { $0 != "\"" }.replacingOccurrences(of: "&amp;", with: "&")
     }
 
-    static func zbar(_ bytes: [UInt8]) throws -> [String] {
-        let path = NSTemporaryDirectory() + "slip-\(UUID().uuidString).png"
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/zbarimg")
-        p.arguments = ["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", path]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-    }
+    static func zbar(_ bytes: [UInt8]) throws -> [String] { try QRReader.read(png: bytes) }
 
     @Test func anAdmittedVisitorGetsTheirSlipAndNobodyElses() async throws {
         let web = try Web { $0.checkinWeb.mode = .autoAdmit }

@@ -10,14 +10,6 @@ import Glibc
 /// Visitor slips (issue 16) through the built binary: printed to a stand-in network printer,
 /// decoded back from the printer's bytes, read by zbarimg and scanned to check out.
 @Suite(.serialized) struct SlipTests {
-    /// zbarimg's reading of a PNG.
-    static func zbar(_ png: [UInt8], scratch: String) throws -> [String] {
-        let path = scratch + "/slip-\(UUID().uuidString).png"
-        try Data(png).write(to: URL(fileURLWithPath: path))
-        let out = try Tool.run("zbarimg", ["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", path])
-        return out.split(separator: "\n").map(String.init)
-    }
-
     static func printerBox(_ device: String, _ extra: [String: String] = [:]) throws -> Sandbox {
         var settings = extra
         settings["printer.device"] = device
@@ -35,7 +27,7 @@ import Glibc
         #expect(printer.errors.isEmpty, "\(printer.errors)")
         let slip = try #require(slips.first)
         #expect(slip.width == 384)
-        let read = try Self.zbar(try slip.png(), scratch: box.dir)
+        let read = try QRReader.read(png: try slip.png())
         #expect(read == ["KOUT:\(code)"])
         // The text the scanner types at the gate.
         let out = try box.run(["scan", try #require(read.first)])
@@ -46,7 +38,7 @@ import Glibc
         let code2 = try box.checkin("Trần Văn Bình")
         let r = try box.run(["slip", code2, "--format", "png", "--output", png])
         #expect(r.status == 0, "\(r)")
-        #expect(try Self.zbar(Array(try Data(contentsOf: URL(fileURLWithPath: png))), scratch: box.dir) == ["KOUT:\(code2)"])
+        #expect(try QRReader.read(png: Array(try Data(contentsOf: URL(fileURLWithPath: png)))) == ["KOUT:\(code2)"])
     }
 
     @Test("a printer that refuses, never reads or hangs up never delays or loses the check-in")
@@ -196,7 +188,7 @@ import Glibc
         let first = try printer.slips(atLeast: 1, timeout: 8)
         #expect(first.count == 1)
         let firstSlip = try #require(first.first)
-        let code = try #require(try Self.zbar(try firstSlip.png(), scratch: s.box.dir).first)
+        let code = try #require(try QRReader.read(png: try firstSlip.png()).first)
         // The printer runs out of paper: the next visitor is still let in at once, and the
         // guard is told, on the status line and in the title bar.
         printer.setBehaviour(.outOfPaper)

@@ -2,6 +2,7 @@ import Foundation
 import KioskCore
 @testable import Printing
 import Testing
+import TestSupport
 import VenueCode
 
 /// A slip with every field, for layout tests.
@@ -13,22 +14,8 @@ func sampleSlip(name: String = "Nguyễn Thị Minh Khai", code: String = "K7M2Q
         reprintedAt: reprint)
 }
 
-/// zbarimg's reading of a PNG (the same reader a phone-sized scanner window stands for).
-func zbar(_ png: [UInt8]) throws -> [String] {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("slip-\(UUID().uuidString).png").path
-    try Data(png).write(to: URL(fileURLWithPath: path))
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/zbarimg")
-    p.arguments = ["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", path]
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-}
+/// zbarimg's reading of a PNG.
+func zbar(_ png: [UInt8]) throws -> [String] { try QRReader.read(png: png) }
 
 @Suite struct SlipLayoutTests {
     @Test(arguments: PrinterSettings.Paper.allCases)
