@@ -58,6 +58,8 @@ public enum EscPosDecoder {
             case 0x76:
                 guard bytes[i + 2] == 0x30 else { throw Failure(offset: i, problem: "GS v \(hex(bytes[i + 2])) is not GS v 0") }
                 guard have(8) else { return nil }
+                // Mode 0 only: double width or height (1–3) would print the slip distorted.
+                guard bytes[i + 3] == 0 || bytes[i + 3] == 48 else { throw Failure(offset: i, problem: "raster mode \(bytes[i + 3]) is not normal size") }
                 let rb = Int(bytes[i + 4]) | Int(bytes[i + 5]) << 8
                 let rows = Int(bytes[i + 6]) | Int(bytes[i + 7]) << 8
                 guard rb > 0, rows > 0 else { throw Failure(offset: i, problem: "empty raster image") }

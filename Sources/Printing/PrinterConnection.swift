@@ -100,6 +100,13 @@ final class PrinterConnection {
         // A regular file or a folder here is a typo, and writing raster bytes into it would
         // damage whatever it is (the log, a key).
         guard type == S_IFCHR || type == S_IFIFO else { throw .notADevice(path) }
+        // This process's own output (/dev/stdout, /proc/self/fd/1, the guard's /dev/tty):
+        // raster bytes there would be written over the screen or into a pipe.
+        for own in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] {
+            var o = stat()
+            if fstat(own, &o) == 0, o.st_dev == st.st_dev, o.st_ino == st.st_ino { throw .notADevice(path) }
+        }
+        if path == "/dev/tty" || path.hasPrefix("/proc/self/") || path.hasPrefix("/dev/fd/") { throw .notADevice(path) }
         if type == S_IFIFO {
             // Read-write on a FIFO would make the kiosk its own reader.
             let fd = Glibc.open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
@@ -129,14 +136,37 @@ final class PrinterConnection {
     /// `DLE EOT n` and the printer's one-byte answer, waiting at most `millis`. Anything but
     /// status bytes (a web server's "HTTP/1.1 400", zeros from /dev/zero) is no receipt printer.
     func status(_ n: UInt8, millis: Int32) throws(PrintingError) -> Answer {
+        try status(n, stall: Double(millis) / 1000, moving: false)
+    }
+
+    /// The same, after a job: the answer comes once the printer has read everything before
+    /// it, so the wait goes on while bytes still leave our send queue (a slow printer).
+    func status(_ n: UInt8, stall: Double, progress: () -> Void = {}) throws(PrintingError) -> Answer {
+        try status(n, stall: stall, moving: true, progress: progress)
+    }
+
+    private func status(_ n: UInt8, stall: Double, moving: Bool, progress: () -> Void = {}) throws(PrintingError) -> Answer {
         let query = EscPos.statusQuery(n)
-        let deadline = Deadline(seconds: Double(millis) / 1000)
-        try send(query, stall: deadline.at - Deadline.now())
+        var deadline = Deadline(seconds: stall)
+        try send(query, stall: stall)
         guard canRead else { return .silent }
         var buffer = [UInt8](repeating: 0, count: 64)
+        var queued = queuedBytes()
         while true {
             var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&p, 1, deadline.millis())
+            let ready = poll(&p, 1, min(deadline.millis(), moving ? 200 : Int32.max))
+            if ready == 0 {
+                if moving, isSocket {
+                    let now = queuedBytes()
+                    if now < queued {
+                        queued = now
+                        deadline = Deadline(seconds: stall)
+                        progress()
+                    }
+                }
+                if deadline.passed { return .silent }
+                continue
+            }
             guard ready > 0 else { return .silent }
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             // A device with no way back (a plain USB-serial cable, /dev/null) reads as the end.
@@ -159,6 +189,7 @@ final class PrinterConnection {
     func send(_ bytes: [UInt8], stall: Double, progress: () -> Void = {}) throws(PrintingError) {
         var offset = 0
         var waitUntil = Deadline(seconds: stall)
+        var lastChance = false
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { raw in
                 isSocket
@@ -168,21 +199,31 @@ final class PrinterConnection {
             if n > 0 {
                 offset += n
                 waitUntil = Deadline(seconds: stall)
+                lastChance = false
                 progress()
                 continue
             }
             let e = errno
             if n < 0, e == EINTR { continue }
             if n < 0, e == EAGAIN {
+                // Out of time only when the device still takes nothing: a write is tried once
+                // more after the wait, so a slow line that moves a byte is not a dead one.
+                if lastChance { throw isSocket ? .notReading(device: label) : .unreachable(device: label, why: "it takes no data") }
                 var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                if poll(&p, 1, waitUntil.millis()) <= 0 || waitUntil.passed {
-                    throw isSocket ? .notReading(device: label) : .unreachable(device: label, why: "it takes no data")
-                }
+                if poll(&p, 1, waitUntil.millis()) <= 0 || waitUntil.passed { lastChance = true }
                 continue
             }
             if e == EPIPE || e == ECONNRESET { throw .closed(device: label) }
             throw .failed(device: label, why: String(cString: strerror(e)))
         }
+    }
+
+    /// Bytes still in our send queue (not yet acknowledged by the printer); 0 for a device.
+    private func queuedBytes() -> Int32 {
+        guard isSocket else { return 0 }
+        var queued: Int32 = 0
+        _ = ioctl(fd, UInt(TIOCOUTQ), &queued)
+        return queued
     }
 
     /// For a printer that gives no status: waits until its TCP stack has acknowledged every

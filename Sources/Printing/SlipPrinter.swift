@@ -256,6 +256,7 @@ public final class SlipPrinter: @unchecked Sendable {
         var next = before
         do {
             let connection = try PrinterConnection.open(device, deadline: Deadline(seconds: deadline))
+            try finishCutShortImage(connection)
             let paper = try check(connection)
             next.state = .ready
             next.paperLow = paper.paperLow
@@ -295,31 +296,40 @@ public final class SlipPrinter: @unchecked Sendable {
         return result
     }
 
+    /// A printer left inside a raster image by a job that was cut off reads everything that
+    /// follows as dots, status queries included: blank rows (NULs) finish that image before
+    /// anything else is said to it.
+    private func finishCutShortImage(_ c: PrinterConnection) throws(PrintingError) {
+        guard cutShort else { return }
+        try c.send(EscPos.finishCutShortImage, stall: deadline)
+        cutShort = false
+    }
+
     /// Draws the slip and sends it; the outcome says whether it reached the printer.
     private func print(_ slip: Slip) -> SlipOutcome {
         let connectBy = Deadline(seconds: deadline)
-        var sending = false
         do {
-            var bytes = EscPos.job(try slip.bitmap(paper: settings.paper), copies: settings.copies)
-            // After a job cut off inside an image, blank rows finish that image first (NUL is
-            // nothing to a printer between commands).
-            if cutShort { bytes = EscPos.finishCutShortImage + bytes }
+            let bytes = EscPos.job(try slip.bitmap(paper: settings.paper), copies: settings.copies)
             let connection = try PrinterConnection.open(device, deadline: connectBy)
+            try finishCutShortImage(connection)
             let paper = try check(connection)
             condition.withLock { current.paperLow = paper.paperLow }
-            sending = true
+            // From the first raster byte until the printer confirms the end, the job counts as
+            // cut short: the kernel may have taken bytes the printer never read.
+            cutShort = true
             try connection.send(bytes, stall: deadline) { condition.withLock { progressAt = Deadline.now() } }
-            cutShort = false
-            sending = false
             guard answersStatus else {
                 try connection.drained(stall: deadline)
+                cutShort = false
                 return .unconfirmed
             }
-            // Answered after the whole slip: the printer has read it all.
-            switch try connection.status(4, millis: Int32(deadline * 1000)) {
+            // Answered after the whole slip: the printer has read it all. A slow printer still
+            // draining its buffer is waited for while the bytes keep moving.
+            switch try connection.status(4, stall: deadline, progress: { condition.withLock { progressAt = Deadline.now() } }) {
             case .closed: throw PrintingError.closed(device: connection.label)
             case .silent: throw PrintingError.notReading(device: connection.label)
             case .byte(let b):
+                cutShort = false
                 if let s = EscPos.Status.paper(b) {
                     condition.withLock { current.paperLow = s.paperLow }
                     if s.outOfPaper { throw PrintingError.outOfPaper }
@@ -327,11 +337,33 @@ public final class SlipPrinter: @unchecked Sendable {
             }
             return .printed
         } catch let e as PrintingError {
-            if sending { cutShort = true }
             return .failed(e)
         } catch {
-            if sending { cutShort = true }
             return .failed(.failed(device: device.description, why: "\(error)"))
         }
+    }
+
+    /// Waits for every slip queued so far, for as long as the printer keeps taking bytes (a
+    /// line prompt or one-shot command about to exit); true when none is left.
+    @discardableResult
+    public func drain(stall: TimeInterval) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while !queue.isEmpty {
+            let quiet = Deadline.now() - progressAt
+            if quiet >= stall { return false }
+            _ = condition.wait(until: Date().addingTimeInterval(min(0.2, stall - quiet)))
+        }
+        return true
+    }
+
+    /// Visits no longer owed a slip (they left, or were closed): the front end says which.
+    public func forgive(_ codes: [String]) {
+        guard !codes.isEmpty else { return }
+        let snapshot: PrinterStatus = condition.withLock {
+            current.notPrinted.removeAll { codes.contains($0) }
+            return current
+        }
+        onChange(snapshot)
     }
 }

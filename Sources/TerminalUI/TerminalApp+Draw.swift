@@ -57,7 +57,8 @@ extension TerminalApp {
         var right = clockColumn
         // The link and the printer sit left of the clock; the title gives way (it is on every screen).
         // The link keeps the room it always had (half the bar); the printer takes what is left.
-        for (indicator, share) in [(buildingLinkText(), 2), (printerText(), 4)] {
+        let link = buildingLinkText()
+        for (indicator, share) in [(link, 2), (printerText(), link == nil ? 2 : 4)] {
             guard let indicator else { continue }
             let text = CharacterWidth.fit(indicator.text, max(10, g.columns / share))
             let column = right - CharacterWidth.of(text) - 2

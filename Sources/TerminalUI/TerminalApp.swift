@@ -215,6 +215,11 @@ public final class TerminalApp {
         lastRefresh = uptime()
         run({ gate -> (DayStats, [Entry], Int) in
             let day = gate.today()
+            // A visitor owed a slip who has left (or was closed) is owed nothing any more.
+            if let printer = gate.printer {
+                let gone = printer.status.notPrinted.filter { (try? gate.visit(code: $0))??.isInside != true }
+                printer.forgive(gone)
+            }
             let stats = try gate.counts(day: day)
             return (stats, try gate.list(day: day, insideOnly: false, search: nil, newest: 20), try gate.pendingSelfCheckIns().count)
         }, done: { [self] result in

@@ -62,6 +62,29 @@ import TestSupport
         #expect(p.outcome(of: job, timeout: 6) == .failed(.closed(device: standIn.url)))
     }
 
+    @Test func anImageCutOffMidJobIsCompletedBeforeTheNextSlip() throws {
+        // The printer hangs up 5,000 bytes into the first slip and comes back: its interpreter
+        // is still inside that image. The next job must finish it first, or the printer reads
+        // the status query and the new slip as dots and never answers.
+        let standIn = try StandInPrinter(.closeAfter(5000))
+        defer { standIn.stop() }
+        let p = try printer(standIn.url)
+        defer { p.stop() }
+        let first = p.submit(sampleSlip(code: "FIRST1"))
+        #expect(p.outcome(of: first, timeout: 6) == .failed(.closed(device: standIn.url)))
+        standIn.setBehaviour(.normal)
+        let second = p.submit(sampleSlip(code: "SECOND"))
+        #expect(p.outcome(of: second, timeout: 8) == .printed)
+        #expect(standIn.errors.isEmpty, "\(standIn.errors)")
+        let slips = try standIn.slips(atLeast: 1, timeout: 2)
+        #expect(slips.count == 1)
+        // One piece of paper: the stub of the first, blank rows, the whole second slip.
+        if let paper = slips.last {
+            #expect(try QRReader.read(png: paper.png()) == ["KOUT:SECOND"])
+            #expect(paper.height > (try sampleSlip(code: "SECOND").bitmap(paper: .mm58)).height)
+        }
+    }
+
     @Test func outOfPaperAndAnOpenCoverPrintNothing() throws {
         for (behaviour, error) in [(StandInPrinter.Behaviour.outOfPaper, PrintingError.outOfPaper), (.coverOpen, .coverOpen)] {
             let standIn = try StandInPrinter(behaviour)
@@ -187,6 +210,17 @@ import TestSupport
         let job = p.submit(sampleSlip())
         #expect(p.outcome(of: job, stall: 3) == .printed)
         #expect(try standIn.slips(atLeast: 5, timeout: 2).count == 5)
+    }
+
+    @Test func aSlowPrinterStillEmptyingItsBufferIsNotCalledDead() throws {
+        // One slip fits in the socket buffers at once; at 12 KB/s the printer needs about three
+        // seconds to read it, three times the deadline: the answer comes, late, and counts.
+        let standIn = try StandInPrinter(.slow(bytesPerSecond: 12_000))
+        defer { standIn.stop() }
+        let p = try printer(standIn.url, deadline: 1)
+        defer { p.stop() }
+        let job = p.submit(sampleSlip())
+        #expect(p.outcome(of: job, stall: 2) == .printed)
     }
 
     @Test func devicesParseOrSayWhy() throws {

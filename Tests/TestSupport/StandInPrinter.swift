@@ -35,6 +35,8 @@ public final class StandInPrinter: @unchecked Sendable {
     private var stopped = false
     private var parseErrors: [String] = []
     private var openSockets: [Int32] = []
+    /// Bytes read but not yet a whole command (the printer's interpreter state).
+    private var pending: [UInt8] = []
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
@@ -143,7 +145,6 @@ public final class StandInPrinter: @unchecked Sendable {
             while !lock.withLock({ stopped }) { usleep(50_000) }
             return
         }
-        var pending: [UInt8] = []
         var total = 0
         var chunk = [UInt8](repeating: 0, count: 4096)
         while !lock.withLock({ stopped }) {
@@ -159,21 +160,27 @@ public final class StandInPrinter: @unchecked Sendable {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) }
             if n <= 0 { return }
             total += n
-            lock.withLock { bytes += chunk[..<n] }
-            pending += chunk[..<n]
             // Command by command, as a printer's interpreter does: a status query is answered
-            // when it is complete, never matched inside raster data.
-            do {
-                while let (command, length) = try EscPosDecoder.command(at: pending[...]) {
-                    pending.removeFirst(length)
-                    if case .status(let n) = command, let answer = answer(n, mode) {
-                        var b = answer
-                        _ = send(fd, &b, 1, Int32(MSG_NOSIGNAL))
+            // when it is complete, never matched inside raster data. Like a printer's, the
+            // interpreter outlives the connection: an image cut off by one job swallows the
+            // start of the next unless something completes it.
+            var answers: [UInt8] = []
+            lock.withLock {
+                bytes += chunk[..<n]
+                pending += chunk[..<n]
+                do {
+                    while let (command, length) = try EscPosDecoder.command(at: pending[...]) {
+                        pending.removeFirst(length)
+                        if case .status(let q) = command, let a = answer(q, mode) { answers.append(a) }
                     }
+                } catch {
+                    parseErrors.append("\(error)")
+                    pending.removeAll()
                 }
-            } catch {
-                lock.withLock { parseErrors.append("\(error)") }
-                pending.removeAll()
+            }
+            for a in answers {
+                var b = a
+                _ = send(fd, &b, 1, Int32(MSG_NOSIGNAL))
             }
         }
     }

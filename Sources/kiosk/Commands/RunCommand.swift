@@ -3,6 +3,7 @@ import Foundation
 import Gate
 import KioskCore
 import CheckinWeb
+import Printing
 import TerminalUI
 
 /// `kiosk` with no command: the full-screen guard terminal on a TTY. With `--plain`, or when
@@ -40,11 +41,21 @@ struct RunCommand: ParsableCommand {
         // Slips print from the worker; a slip that did not print is said once, on stderr.
         let said = LastSaid()
         let language = context.language
+        let noStatus = LastSaid()
+        let device = context.gate.config.printer.device?.description ?? ""
         let printer = context.startPrinter { status in
+            if status.unconfirmed, noStatus.swap("said") != "said" { printError(L10n.text(.slipUnconfirmed, language, [device])) }
             guard let f = status.lastFailure, said.swap(String(f.number)) != String(f.number) else { return }
             printError("\(f.code): \(f.error.message(language))")
         }
-        defer { printer?.stop() }
+        // At the end of the input, the slips still queued print before the prompt exits (for as
+        // long as the printer keeps taking bytes); any that could not are said.
+        defer {
+            if let printer, !printer.drain(stall: printer.jobDeadline + 1) {
+                printError(PrintingError.notReading(device: device).message(language))
+            }
+            printer?.stop()
+        }
         let gate = context.gate
         let lang = context.language
         var lastMaintenance = Date.distantPast
