@@ -3,17 +3,19 @@
 
 SWIFT ?= swift
 CONFIG ?= kiosk.conf
-# System libraries (headers for the C shims) and the tools the end-to-end tests drive
+# System libraries (headers for the C shims), the tools the end-to-end tests drive, and those
+# `make deb` / `make package-test` use (dpkg-dev, fakeroot, lintian, man-db, systemd-analyze)
 # (chromium + chromium-driver: the real-browser test of the self check-in form;
 # libreoffice-calc-nogui: the soak opens the day's export in LibreOffice).
 APT_PACKAGES = libsqlite3-dev sqlite3 libpq-dev postgresql libncurses-dev libqrencode-dev libcairo2-dev pkg-config \
 	fonts-dejavu-core zbar-tools poppler-utils qrencode tmux strace python3 python3-pip ca-certificates \
-	chromium chromium-driver libreoffice-calc-nogui
+	chromium chromium-driver libreoffice-calc-nogui \
+	dpkg-dev fakeroot lintian man-db systemd
 # PyPI packages the end-to-end tests import: selenium (Tests/Browser/checkin_form.py drives
 # Chromium); cbor2 and cryptography (Tests/Soak/make_hc1.py signs the soak's HC1 codes).
 PIP_PACKAGES = selenium cbor2 cryptography
 
-.PHONY: setup build run test faults soak bench clean fuzz
+.PHONY: setup build run test faults soak bench clean fuzz deb package-test
 
 setup:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -65,8 +67,18 @@ bench: setup
 	$(SWIFT) build -c release
 	bash bench/run.sh
 
+# The Debian package (issue 18): dist/kiosk_<version>_<arch>.deb, the Swift runtime linked
+# statically, built in .build-deb so the tests' debug build is untouched. package-test builds
+# it and checks it (lintian, contents, the binary without Swift, units, man pages, size);
+# .ci/run calls it after `make test`.
+deb: setup
+	bash packaging/build-deb.sh
+
+package-test: setup
+	bash packaging/test-deb.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-deb dist
 
 # Fuzzing (issue 4): libFuzzer + ASan, built outside the package's targets by Fuzz/run.sh into
 # .build-fuzz; never part of `make test`/CI. Each target runs FUZZ_SECONDS, one after another;

@@ -31,6 +31,8 @@ let package = Package(
             providers: [.apt(["libcairo2-dev"])]
         ),
         .target(name: "CTermSize"),
+        // The version string, set by the package build (a C macro: SwiftPM passes -Xcc flags).
+        .target(name: "CKioskVersion"),
         .systemLibrary(
             // No pkgConfig: ncursesw's .pc only adds feature macros SwiftPM refuses (and warns
             // about on every build); the shim defines what the wide API needs itself.
@@ -92,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "Gate", "KioskCore", "CTermSize", "TerminalUI", "CheckinWeb", "Building", "Records", "Printing",
+                "Gate", "KioskCore", "CTermSize", "CKioskVersion", "TerminalUI", "CheckinWeb", "Building", "Records", "Printing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

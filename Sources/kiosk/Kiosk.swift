@@ -1,4 +1,5 @@
 import ArgumentParser
+import CKioskVersion
 import Foundation
 import KioskCore
 
@@ -9,6 +10,7 @@ struct Kiosk: ParsableCommand {
         commandName: "kiosk",
         abstract: "Building-entry check-in terminal: check visitors in and out, export the day's log.",
         discussion: "Exit status: 0 success, 1 operation refused or failed, 2 bad usage or configuration.",
+        version: String(cString: kiosk_version()),
         subcommands: [
             RunCommand.self, CheckinCommand.self, CheckoutCommand.self, ListCommand.self,
             ExportCommand.self, TraceCommand.self, PurgeCommand.self, AuditCommand.self,

@@ -11,7 +11,26 @@ struct BuildingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "building",
         abstract: "The building log shared by every gate (PostgreSQL): set up, status, export, audit.",
-        subcommands: [BuildingInit.self, BuildingAddGate.self, BuildingStatusCommand.self, BuildingExport.self, BuildingAudit.self])
+        subcommands: [BuildingInit.self, BuildingAddGate.self, BuildingStatusCommand.self, BuildingExport.self, BuildingAudit.self,
+            BuildingConfigured.self])
+}
+
+/// `kiosk building configured`: exit 0 when kiosk.conf names a building log, 1 when this gate
+/// stands alone. For scripts and the packaged sync timer's condition; opens no database.
+struct BuildingConfigured: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "configured", abstract: "Exit 0 when [building] database is set, 1 when this gate stands alone.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let config = try Context.loadConfig(global)
+        guard let database = config.building.database else {
+            writeOut("no building log configured ([building] database is empty)\n")
+            throw ExitCode(1)
+        }
+        writeOut(database.description + "\n")
+    }
 }
 
 /// Where a building command connects: `--database` (an administrator's role; its password
