@@ -51,7 +51,10 @@ pass "contents"
 dpkg-deb -x "$DEB" "$WORK/root"
 dpkg-deb -e "$DEB" "$WORK/control"
 for s in postinst prerm postrm; do sh -n "$WORK/control/$s" || fail "$s does not parse"; done
-grep -q "deb-systemd-invoke start kiosk-terminal" "$WORK/control/postinst" && fail "postinst starts the terminal"
+grep -q "deb-systemd-invoke start" "$WORK/control/postinst" && fail "postinst starts a unit"
+grep -q 'UNITS_ON="kiosk-terminal.service kiosk-maintenance.timer"' "$WORK/control/postinst" || fail "postinst enables other units than the terminal and the daily jobs"
+grep -q "deb-systemd-helper unmask" "$WORK/control/postinst" || fail "postinst never unmasks: a reinstall after remove would stay masked"
+grep -q 'uid" -ge 1000' "$WORK/control/postinst" || fail "postinst would take over a person's account named kiosk"
 grep -q "rm -rf /var/lib/kiosk" "$WORK/control/postrm" || fail "postrm never removes the data on purge"
 bash -n "$WORK/root/usr/share/bash-completion/completions/kiosk" || fail "bash completion does not parse"
 
@@ -83,6 +86,9 @@ for unit in kiosk-terminal.service kiosk-serve.service kiosk-maintenance.service
 done
 grep -q '^TTYPath=/dev/tty1' "$WORK/root/lib/systemd/system/kiosk-terminal.service" || fail "terminal not on tty1"
 grep -q '^Conflicts=getty@tty1.service' "$WORK/root/lib/systemd/system/kiosk-terminal.service" || fail "terminal does not replace getty@tty1"
+grep -q '^RestartPreventExitStatus=2' "$WORK/root/lib/systemd/system/kiosk-terminal.service" || fail "a bad kiosk.conf would restart the terminal for ever"
+grep -q 'network-online' "$WORK/root/lib/systemd/system/kiosk-terminal.service" && fail "the terminal waits for the network at boot"
+grep -q '^ProtectClock' "$WORK/root/lib/systemd/system/kiosk-terminal.service" && fail "ProtectClock closes the scanner and printer devices"
 for d in ProtectSystem=strict ReadWritePaths=/var/lib/kiosk NoNewPrivileges=yes PrivateTmp=yes; do
   grep -q "^$d" "$WORK/root/lib/systemd/system/kiosk-terminal.service" || fail "terminal unit lacks $d"
 done

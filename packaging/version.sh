@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 desc=$(git describe --tags --long --match 'v[0-9]*' 2>/dev/null || git describe --tags --long --match '[0-9]*' 2>/dev/null || true)
 if [ -n "$desc" ]; then
   # v1.2.0-3-gabc1234 → 1.2.0+3.gabc1234 (1.2.0 alone when on the tag)
-  echo "$desc" | sed -E 's/^v//; s/-0-g[0-9a-f]+$//; s/-([0-9]+)-(g[0-9a-f]+)$/+\1.\2/'
+  # A pre-release (v1.2.0-rc1) sorts before its release: 1.2.0~rc1 (a "-" would be read as
+  # a Debian revision and sort after it).
+  echo "$desc" | sed -E 's/^v//; s/-0-g[0-9a-f]+$//; s/-([0-9]+)-(g[0-9a-f]+)$/+\1.\2/; s/-(rc|alpha|beta)/~\1/'
 else
   echo "0.0+$(git rev-list --count HEAD).g$(git rev-parse --short=7 HEAD)"
 fi

@@ -109,14 +109,14 @@ public final class StandInPrinter: @unchecked Sendable {
         // Once only: the accept loop closes the listener after a stop, and its number may
         // belong to another test's socket by the time a second stop (deinit) comes.
         // Under the lock: a connection's thread closes its socket only after leaving the list.
-        let first: Bool = lock.withLock {
-            guard !stopped else { return false }
+        // The listener too: the accept loop closes it only after seeing `stopped`, which it
+        // reads under this lock, so its number cannot belong to another socket yet.
+        lock.withLock {
+            guard !stopped else { return }
             stopped = true
             for s in openSockets { shutdown(s, Int32(SHUT_RDWR)) }
-            return true
+            shutdown(listener, Int32(SHUT_RDWR))
         }
-        guard first else { return }
-        shutdown(listener, Int32(SHUT_RDWR))
     }
 
     private func acceptLoop() {
