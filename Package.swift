@@ -2,8 +2,8 @@
 import PackageDescription
 
 /// Module arrows point down only (see DESIGN.md):
-/// kiosk → TerminalUI, CheckinWeb → Gate → Building, Printing, Passes, Records, VenueCode → KioskCore
-/// (Building → Records; Printing → VenueCode); C libraries only
+/// kiosk → TerminalUI, CheckinWeb → Gate → Building, Notify, Printing, Passes, Records, VenueCode → KioskCore
+/// (Building → Records; Notify → Records; Printing → VenueCode); C libraries only
 /// behind the C* shims (curses only in TerminalUI).
 let package = Package(
     name: "kiosk",
@@ -42,6 +42,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libpq: the building log's client (see docs/DECISIONS.md on why not postgres-nio).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // OpenSSL: TLS for the mail relay (STARTTLS) and https webhooks (see docs/DECISIONS.md).
+        .systemLibrary(name: "CSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "Passes",
             dependencies: [
@@ -71,17 +73,22 @@ let package = Package(
         .target(name: "Printing", dependencies: ["KioskCore", "VenueCode", "CCairo"]),
         // The building log on PostgreSQL: the only module that talks to it.
         .target(name: "Building", dependencies: ["KioskCore", "Records", "CLibPQ"]),
+        // Telling hosts: the outbox's worker, SMTP and webhook clients, the approval link.
+        .target(
+            name: "Notify",
+            dependencies: ["KioskCore", "Records", "CSSL", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "Gate",
             dependencies: [
-                "KioskCore", "Records", "VenueCode", "Passes", "Building", "Printing",
+                "KioskCore", "Records", "VenueCode", "Passes", "Building", "Printing", "Notify",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // glibc's malloc.h (no library to link): the terminal's heap figures.
         .systemLibrary(name: "CMalloc"),
-        .target(name: "TerminalUI", dependencies: ["Gate", "Building", "Printing", "KioskCore", "CNcursesw", "CMalloc"]),
+        .target(name: "TerminalUI", dependencies: ["Gate", "Building", "Printing", "Notify", "KioskCore", "CNcursesw", "CMalloc"]),
         .target(
             name: "CheckinWeb",
             dependencies: [
@@ -94,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "Gate", "KioskCore", "CTermSize", "CKioskVersion", "TerminalUI", "CheckinWeb", "Building", "Records", "Printing",
+                "Gate", "KioskCore", "CTermSize", "CKioskVersion", "TerminalUI", "CheckinWeb", "Building", "Records", "Printing", "Notify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -113,6 +120,7 @@ let package = Package(
         .testTarget(name: "PassesTests", dependencies: ["Passes", "KioskCore"]),
         .testTarget(name: "VenueCodeTests", dependencies: ["VenueCode", "KioskCore"]),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "KioskCore", "TestSupport"]),
+        .testTarget(name: "NotifyTests", dependencies: ["Notify", "Records", "KioskCore", "TestSupport"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "Records", "KioskCore", "Passes", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Gate", "Records", "KioskCore"]),
         .testTarget(

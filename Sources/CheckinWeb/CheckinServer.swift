@@ -36,6 +36,8 @@ public struct CheckinServer: Sendable {
         router.get("/c/:venue") { request, context in try await showForm(request, context) }
         router.post("/c/:venue") { request, context in try await submit(request, context) }
         router.get("/c/:venue/slip/:code") { request, context in try await slipPicture(request, context) }
+        router.get("/c/:venue/host/:code") { request, context in try await showApproval(request, context) }
+        router.post("/c/:venue/host/:code") { request, context in try await answerApproval(request, context) }
         router.get("/healthz") { _, _ in Self.response("ok", type: "text/plain", status: .ok) }
         // Browsers ask for it on every page; no icon, and no 404 in the phone's console.
         router.get("/favicon.ico") { _, _ in Response(status: .noContent) }

@@ -8,6 +8,8 @@ enum WebText {
         case tooLargeTitle, tooLarge, badFormTitle, badForm, staleTitle, stale, doneTitle, showGuard, waitGuard, slipAlt, slipSave, slipLater, slipNotYet
         case admitted, seeGuardTitle, seeGuard, fixErrors, required, answerRequired, serverErrorTitle, serverError
         case optional, gateLabel
+        case approvalTitle, approvalAsk, approve, refuse, approvedDone, refusedDone, approvedHeld, alreadyDecided, answerExpired
+        case visitorLabel, arrivedLabel
     }
 
     static func text(_ key: Key, _ lang: Language, _ args: [String] = []) -> String {
@@ -59,6 +61,17 @@ enum WebText {
         case .serverError: return "Chưa ghi nhận được. Hãy thử lại hoặc gặp bảo vệ ở cổng."
         case .optional: return "không bắt buộc"
         case .gateLabel: return "Cổng {0}"
+        case .approvalTitle: return "Khách chờ anh/chị đồng ý"
+        case .approvalAsk: return "{0}: khách này đang chờ ở cổng. Anh/chị có đồng ý cho vào không?"
+        case .approve: return "Đồng ý cho vào"
+        case .refuse: return "Từ chối"
+        case .approvedDone: return "Đã đồng ý: bảo vệ cho {0} vào."
+        case .refusedDone: return "Đã từ chối: bảo vệ không cho {0} vào."
+        case .approvedHeld: return "Anh/chị đã đồng ý, nhưng khách chưa vào được ngay: {0} Bảo vệ đã được báo."
+        case .alreadyDecided: return "Lượt này đã có quyết định: {0}."
+        case .answerExpired: return "Lượt này không còn chờ trả lời."
+        case .visitorLabel: return "Khách"
+        case .arrivedLabel: return "Giờ đến"
         }
     }
 
@@ -107,6 +120,17 @@ enum WebText {
         case .serverError: return "Nothing was recorded. Try again or see the guard at the gate."
         case .optional: return "optional"
         case .gateLabel: return "Gate {0}"
+        case .approvalTitle: return "A visitor is waiting for you"
+        case .approvalAsk: return "{0}: this visitor is waiting at the gate. Do you let them in?"
+        case .approve: return "Let them in"
+        case .refuse: return "Refuse"
+        case .approvedDone: return "Approved: the guard lets {0} in."
+        case .refusedDone: return "Refused: the guard will not let {0} in."
+        case .approvedHeld: return "You approved, but the visitor cannot go in yet: {0} The guard has been told."
+        case .alreadyDecided: return "This visit has been decided: {0}."
+        case .answerExpired: return "This visit is no longer waiting for an answer."
+        case .visitorLabel: return "Visitor"
+        case .arrivedLabel: return "Arrived"
         }
     }
 }

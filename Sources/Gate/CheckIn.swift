@@ -80,6 +80,8 @@ public struct CheckInResult: Sendable {
     public var warnings: [Reason]
     /// The printer job of this visit's slip, when one was queued (`SlipPrinter.outcome(of:)`).
     public var slipJob: Int?
+    /// The host told of this visit (or asked to approve it), as the directory names them.
+    public var notifiedHost: String?
 
     public init(decision: Decision, recorded: Entry?, alreadyInside: Entry?, previousVisit: Entry?, warnings: [Reason], slipJob: Int? = nil) {
         self.decision = decision

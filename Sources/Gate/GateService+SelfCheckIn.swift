@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import Notify
 import Records
 
 /// What a visitor fills in on the phone (the self check-in form).
@@ -128,6 +129,12 @@ extension GateService {
             switch visit.status {
             // Erased on the visitor's request while waiting: nobody is left to let in.
             case .pending where visit.details.name.isEmpty: throw RuleViolation(.noSuchVisit, [code])
+            case .pending where visit.decision == "awaiting-host" && override == nil:
+                // The host has the say; the guard may only go past them with a supervisor.
+                let host = try approvalHostLabel(code: code, in: tx)
+                return CheckInResult(
+                    decision: Decision(verdict: .check, reasons: [Reason(.hostAwaitingOverride, [code, host])]),
+                    recorded: nil, alreadyInside: nil, previousVisit: nil, warnings: [])
             case .pending: break
             case .inside:
                 // The same confirmation scanned again: say since when, as for any second scan.
@@ -167,12 +174,21 @@ extension GateService {
                     note.append(("override_reason", decision.overrideReason ?? ""))
                 }
                 let entry = try tx.confirm(code: code, by: who, at: now, admitted: decision.admits, decision: decision.recordedValue, note: note)
+                // Let in by the guard: the host hears of it as of any arrival (a walk-in
+                // approved past the host by a supervisor included).
+                var notified: String?
+                if entry.status == .inside, let host = try notifiableHost(entry.details.host, in: tx) {
+                    try enqueueHostMessages(host, code: code, kind: .arrival, in: tx, at: now)
+                    notified = host.label
+                }
                 let shown = decision.verdict == .admit && decision.overriddenBy == nil
                     ? Decision(verdict: .admit, reasons: [Reason(.selfCheckInConfirmed, [entry.details.name, entry.code])])
                     : decision
-                return CheckInResult(decision: shown, recorded: entry, alreadyInside: nil, previousVisit: nil, warnings: [])
+                var result = CheckInResult(decision: shown, recorded: entry, alreadyInside: nil, previousVisit: nil, warnings: [])
+                result.notifiedHost = notified
+                return result
             }
-        })
+        }).notifyingHost(notifier)
     }
 
     /// Self check-ins waiting for the guard, oldest first.
@@ -200,4 +216,12 @@ extension GateService {
 
     /// What the visitor's confirmation QR carries: the guard scans it to confirm.
     public func confirmationPayload(_ entry: Entry) -> String { "KIN:" + entry.code }
+}
+
+extension CheckInResult {
+    /// Wakes the outbox's worker when this result queued a message.
+    func notifyingHost(_ notifier: Notifier?) -> CheckInResult {
+        if notifiedHost != nil { notifier?.wake() }
+        return self
+    }
 }

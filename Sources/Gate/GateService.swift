@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import Notify
 import Printing
 import Records
 
@@ -16,6 +17,9 @@ public struct GateService: Sendable {
     /// The slip printer's worker, started by the front end that prints (the guard terminal,
     /// one-shot check-ins); nil: slips are not printed by this process.
     public var printer: SlipPrinter?
+    /// The outbox's worker, started by the front end that runs all day (the guard terminal,
+    /// `kiosk serve`); nil: messages wait in the outbox for whichever process delivers them.
+    public var notifier: Notifier?
 
     public init(config: KioskConfig, store: Store, clock: any KioskClock, hasher: IdHasher, trust: TrustStore = TrustStore()) {
         self.config = config
@@ -109,6 +113,14 @@ public struct GateService: Sendable {
             // mode when the rules want the guard's eyes (a watch-list alert, the same phone or
             // id already inside): a phone is never let in past what the gate would flag.
             let pending = request.pending || (request.method == .selfService && decision.verdict == .check)
+            // `[notify] approval = walk-ins`: a visitor without an invitation whose host the
+            // directory knows waits for the host's yes, at the desk as on the phone. Not when
+            // the rules want the guard's eyes on a phone's submission (the guard decides), nor
+            // under a supervisor's override (the supervisor decided).
+            let host = try notifiableHost(details.host, in: tx)
+            let awaitingHost = host != nil && config.notify.approval == .walkIns && request.invitation == nil
+                && request.override == nil && decision.verdict != .deny
+                && !(request.method == .selfService && decision.verdict == .check)
 
             let storedId: String?
             switch config.records.idStorage {
@@ -127,7 +139,8 @@ public struct GateService: Sendable {
                 app: request.app,
                 passSummary: request.passSummary.map(TextFolding.clean),
                 // A self check-in waiting for the guard is kept, but the visitor is not inside yet.
-                decision: pending && decision.verdict != .deny ? "pending" : decision.recordedValue, reasons: decision.reasons.map { $0.key.rawValue },
+                decision: awaitingHost ? "awaiting-host" : pending && decision.verdict != .deny ? "pending" : decision.recordedValue,
+                reasons: decision.reasons.map { $0.key.rawValue },
                 overriddenBy: decision.overriddenBy, overrideReason: decision.overrideReason,
                 watchMatch: watchNote, guardName: TextFolding.clean(request.guardName))
             // A clock set back (a dead RTC battery, a bad NTP step) is recorded as it reads, and
@@ -146,8 +159,21 @@ public struct GateService: Sendable {
                 if let signed = inv.signed, try tx.invitation(id: inv.id) == nil { try tx.keepSignedInvitation(signed, at: now) }
                 try tx.recordInvitationUse(id: inv.id, visitCode: recorded.code, at: now)
             }
-            return CheckInResult(decision: decision, recorded: recorded, alreadyInside: nil, previousVisit: previous, warnings: warnings)
+            var shown = decision
+            var notified: String?
+            if let host, awaitingHost {
+                try enqueueHostMessages(host, code: recorded.code, kind: .approval, in: tx, at: now)
+                shown = Decision(verdict: .check, reasons: [Reason(.awaitingHost, [host.label])] + decision.reasons.filter { $0.key != .alreadyInside })
+                notified = host.label
+            } else if let host, recorded.status == .inside {
+                try enqueueHostMessages(host, code: recorded.code, kind: .arrival, in: tx, at: now)
+                notified = host.label
+            }
+            var result = CheckInResult(decision: shown, recorded: recorded, alreadyInside: nil, previousVisit: previous, warnings: warnings)
+            result.notifiedHost = notified
+            return result
         }
+        if result.notifiedHost != nil { notifier?.wake() }
         // A phone's own check-in is not at the desk: its slip is the picture on the phone,
         // and the printer prints when the guard confirms it.
         return request.method == .selfService ? result : slipAfterCheckIn(result)

@@ -183,6 +183,7 @@ public struct KioskConfig: Equatable, Sendable {
     public var building = Building()
     public var privacy = PrivacySettings()
     public var printer = PrinterSettings()
+    public var notify = NotifySettings()
     /// The file this came from, for messages.
     public var source = "(defaults)"
 
@@ -403,6 +404,40 @@ extension KioskConfig {
             case ("printer", "copies"):
                 guard let n = Int(v), (1...5).contains(n) else { throw fail("expected 1 to 5 copies, got \"\(v)\"") }
                 config.printer.copies = n
+            case ("notify", "smtp"):
+                if v.isEmpty {
+                    config.notify.smtp = nil
+                } else {
+                    switch NotifySettings.Relay.parse(v) {
+                    case .success(let r): config.notify.smtp = r
+                    case .failure(let e): throw fail(e.problem)
+                    }
+                }
+            case ("notify", "tls"):
+                guard let t = NotifySettings.TLS(rawValue: v.lowercased()) else {
+                    throw fail("expected off, opportunistic or require, got \"\(v)\"")
+                }
+                config.notify.tls = t
+            case ("notify", "login_file"):
+                config.notify.loginFile = v.isEmpty ? nil : resolve(v, base: baseDirectory)
+            case ("notify", "ca_file"):
+                config.notify.caFile = v.isEmpty ? nil : resolve(v, base: baseDirectory)
+            case ("notify", "from"):
+                guard v.isEmpty || NotifySettings.isPlausibleAddress(v) else {
+                    throw fail("expected the sender's e-mail address, such as kiosk@example.vn, got \"\(v)\"")
+                }
+                config.notify.from = v
+            case ("notify", "approval"):
+                guard let a = NotifySettings.Approval(rawValue: v.lowercased()) else {
+                    throw fail("expected off or walk-ins, got \"\(v)\"")
+                }
+                config.notify.approval = a
+            case ("notify", "retry_seconds"):
+                guard let n = Int(v), (1...3600).contains(n) else { throw fail("expected seconds from 1 to 3600, got \"\(v)\"") }
+                config.notify.retrySeconds = n
+            case ("notify", "max_refusals"):
+                guard let n = Int(v), (1...20).contains(n) else { throw fail("expected 1 to 20 attempts, got \"\(v)\"") }
+                config.notify.maxRefusals = n
             case ("records", "key_file"):
                 guard !v.isEmpty else { throw fail("give a file path") }
                 config.records.keyFile = resolve(v, base: baseDirectory)
@@ -485,6 +520,17 @@ extension KioskConfig {
                 problem: "basis = \(config.privacy.basis.rawValue) needs basis_reference naming the law, decree or contract it rests on")
         }
         if config.privacy.controller.isEmpty { config.privacy.controller = config.venue.name }
+        if config.notify.smtp != nil, config.notify.from.isEmpty {
+            let line = ini.items.first { $0.section == "notify" && $0.key == "smtp" }?.line ?? 0
+            throw ConfigError(file: path, line: line, key: "smtp", problem: "a mail relay needs from = the sender's address (such as kiosk@example.vn)")
+        }
+        if config.notify.approval == .walkIns, config.checkinWeb.publicURL == nil {
+            // The host answers on the kiosk's own web server: without its address the message
+            // could carry no link, and every walk-in would wait for a yes that cannot come.
+            let line = ini.items.first { $0.section == "notify" && $0.key == "approval" }?.line ?? 0
+            throw ConfigError(file: path, line: line, key: "approval",
+                problem: "walk-ins needs [checkin_web] public_url, where hosts open the approval link (and kiosk serve, or enabled = true, to answer it)")
+        }
         if !config.venue.gates.contains(config.venue.gate) {
             let line = ini.items.first { $0.section == "venue" && $0.key == "gate" }?.line ?? 0
             throw ConfigError(file: path, line: line, key: "gate",
@@ -493,7 +539,7 @@ extension KioskConfig {
         return config
     }
 
-    public static let knownSections = ["venue", "ui", "scanner", "checkin_web", "records", "policy", "passes", "building", "privacy", "printer"]
+    public static let knownSections = ["venue", "ui", "scanner", "checkin_web", "records", "policy", "passes", "building", "privacy", "printer", "notify"]
     static let knownKeys: [String: [String]] = [
         "venue": ["id", "name", "address", "gate", "gates", "timezone", "capacity", "checkin_url",
             "token_minutes", "poster_token"],
@@ -504,6 +550,7 @@ extension KioskConfig {
         "passes": ["trust_dir"],
         "building": ["database", "password_file", "tls", "sync_seconds"],
         "printer": ["device", "paper", "print_on", "copies"],
+        "notify": ["smtp", "tls", "login_file", "ca_file", "from", "approval", "retry_seconds", "max_refusals"],
         "privacy": ["guard_consent", "basis", "basis_reference", "consent_version", "controller", "contact"],
         "records": ["database", "export_dir", "key_file", "retention_days", "auto_checkout",
             "auto_export_at", "id_storage", "keep_address", "categories"],

@@ -42,6 +42,8 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
     case printerRefused, printerUnreachable, printerNotReading, printerClosed, printerOutOfPaper, printerCoverOpen,
         printerNotADevice, printerMissing, printerFailed, printerQueueFull, printerNone, printerOff, slipNotInside,
         slipPrinted, slipQueued, slipWritten, slipUnconfirmed
+    case awaitingHost, hostApproved, hostRefused, hostAwaitingOverride, hostAnswerExpired, hostAlreadyAnswered, hostNotified,
+        hostsImported, hostsNone, hostRemoved, hostNoSuch, hostsFileProblem, notifyNothing, notifyPass
 
     var vi: String {
         switch self {
@@ -168,6 +170,20 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .guardConsentRequired: return "Khách chưa đồng ý: đọc thông báo dữ liệu cho khách; khách đồng ý thì chọn Có ở \"Đã báo & khách đồng ý\" (phím Space; lệnh: --consent)."
         case .selfCheckInWaiting: return "Đã khai báo: đưa mã này cho bảo vệ để được vào."
         case .selfCheckInConfirmed: return "Khách tự khai báo đã được xác nhận: {0} (mã {1})."
+        case .awaitingHost: return "Chờ {0} đồng ý cho vào (đã gửi tin)."
+        case .hostApproved: return "{0} đã đồng ý: {1} vào được (mã {2})."
+        case .hostRefused: return "{0} đã từ chối: không cho {1} vào (mã {2})."
+        case .hostAwaitingOverride: return "Lượt {0} đang chờ {1} đồng ý; giám sát viên có thể cho phép (F9, Cho phép lượt vừa bị từ chối)."
+        case .hostAnswerExpired: return "Lượt {0} đã hết hạn chờ trả lời."
+        case .hostAlreadyAnswered: return "Lượt {0} đã có quyết định: {1}."
+        case .hostNotified: return "Đã báo {0}."
+        case .hostsImported: return "Danh bạ người tiếp khách: {0} thêm, {1} cập nhật, {2} không đổi ({3} người)."
+        case .hostsNone: return "Danh bạ người tiếp khách trống: dùng kiosk hosts import FILE.csv."
+        case .hostRemoved: return "Đã xóa #{0} {1} khỏi danh bạ; tin chưa gửi cho người này đã hủy."
+        case .hostNoSuch: return "Không có người tiếp khách số {0}: xem kiosk hosts list."
+        case .hostsFileProblem: return "{0}: {1}. Chưa nhập gì."
+        case .notifyNothing: return "Không có tin nào chờ gửi."
+        case .notifyPass: return "Đã gửi {0}, thử lại sau {1}, thất bại {2}, hủy {3}."
         case .selfCheckInNotPending: return "Lượt {0} không chờ xác nhận (đang {1})."
         case .visitPending: return "Lượt {0} chưa được bảo vệ xác nhận: quét mã xác nhận của khách trước."
         case .selfCheckInExpired: return "Mã {0} là khai báo lúc {1}, chưa từng được xác nhận và đã hết hạn: không cho vào bằng mã này; khách khai báo lại hoặc bảo vệ ghi nhận trực tiếp."
@@ -329,6 +345,20 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .guardConsentRequired: return "The visitor has not agreed yet: read them the data notice; once they agree, set \"Informed and agreed\" to Yes (Space; command line: --consent)."
         case .selfCheckInWaiting: return "Checked in: show this code to the guard to enter."
         case .selfCheckInConfirmed: return "Self check-in confirmed: {0} (code {1})."
+        case .awaitingHost: return "Waiting for {0} to approve (message sent)."
+        case .hostApproved: return "{0} approved: {1} may enter (code {2})."
+        case .hostRefused: return "{0} refused: {1} may not enter (code {2})."
+        case .hostAwaitingOverride: return "Visit {0} is waiting for {1} to approve; a supervisor may let them in (F9, Override the last denial)."
+        case .hostAnswerExpired: return "Visit {0} is no longer waiting for an answer."
+        case .hostAlreadyAnswered: return "Visit {0} has been decided: {1}."
+        case .hostNotified: return "{0} has been told."
+        case .hostsImported: return "Host directory: {0} added, {1} updated, {2} unchanged ({3} hosts)."
+        case .hostsNone: return "The host directory is empty: use kiosk hosts import FILE.csv."
+        case .hostRemoved: return "Removed #{0} {1} from the directory; messages not yet sent to them are cancelled."
+        case .hostNoSuch: return "There is no host number {0}: see kiosk hosts list."
+        case .hostsFileProblem: return "{0}: {1}. Nothing was imported."
+        case .notifyNothing: return "No message is waiting."
+        case .notifyPass: return "Sent {0}, to retry {1}, failed {2}, cancelled {3}."
         case .selfCheckInNotPending: return "Visit {0} is not waiting for confirmation (it is {1})."
         case .visitPending: return "Visit {0} has not been confirmed by the guard yet: scan the visitor's confirmation first."
         case .selfCheckInExpired: return "Code {0} is a self check-in from {1} that was never confirmed and has expired: do not admit on it; the visitor checks in again, or check them in yourself."
@@ -415,6 +445,9 @@ public enum L10n {
             "denied": ("từ chối", "denied"),
             "overridden": ("giám sát viên cho phép", "allowed by a supervisor"),
             "pending": ("chờ bảo vệ xác nhận", "waiting for the guard"),
+            "awaiting-host": ("chờ người tiếp khách đồng ý", "waiting for the host's approval"),
+            "refused-by-host": ("người tiếp khách từ chối", "refused by the host"),
+            "approved-by-host": ("người tiếp khách đồng ý", "approved by the host"),
         ]
         guard let n = names[raw] else { return raw }
         return language == .vi ? n.0 : n.1

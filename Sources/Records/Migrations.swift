@@ -263,6 +263,48 @@ enum Migrations {
                 CREATE INDEX slip_print_code ON slip_print(code);
                 """)
         }
+        m.registerMigration("v10-notify") { db in
+            try db.execute(sql: """
+                -- The host directory (kiosk hosts import): staff who receive visitors. Matched
+                -- to a visit's "whom" by folded name, optionally with the department.
+                CREATE TABLE host (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    name_folded TEXT NOT NULL,
+                    department TEXT NOT NULL,
+                    department_folded TEXT NOT NULL,
+                    email TEXT,
+                    phone TEXT,
+                    webhook TEXT,
+                    updated_at INTEGER NOT NULL,
+                    UNIQUE (name_folded, department_folded)
+                );
+                -- The durable outbox: a message is written in the visit's own transaction and
+                -- delivered by a worker. Not chained (delivery changes no visit). The text is
+                -- made from the visit at delivery, so a visit erased before its message went
+                -- takes the message with it; only the host's address is kept here.
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY,
+                    key TEXT NOT NULL UNIQUE,
+                    visit_code TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    host_name TEXT NOT NULL,
+                    recipient TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'waiting',
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    refusals INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER NOT NULL,
+                    claimed_until INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    done_at INTEGER
+                );
+                CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state = 'waiting';
+                CREATE INDEX outbox_visit ON outbox(visit_code);
+                """)
+        }
         return m
     }
 }

@@ -230,6 +230,8 @@ extension Store {
                 try tx.db.execute(sql: "UPDATE visit SET \(sets) WHERE code = ?", arguments: StatementArguments(values + [code.databaseValue]))
                 // The check-in holds the details; a confirmation may hold an override's reason.
                 try tx.db.execute(sql: "UPDATE event SET payload = NULL WHERE code = ? AND kind IN ('checkin', 'confirm')", arguments: [code])
+                // The messages about the visit: who was told of this person, and any still waiting.
+                try tx.db.execute(sql: "DELETE FROM outbox WHERE visit_code = ?", arguments: [code])
                 erased.append(code)
                 hashes.append(HashChain.sha256Hex(VisitRow.canonicalFixed(values)))
                 // How the visit ended, as the audit verified it just now: it replaces what the

@@ -58,6 +58,7 @@ extension Store {
                 try tx.db.execute(sql: "DELETE FROM visit WHERE code IN (\(marks))", arguments: StatementArguments(chunk))
                 try tx.db.execute(sql: "DELETE FROM invitation WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
                 try tx.db.execute(sql: "UPDATE event SET payload = NULL WHERE code IN (\(marks))", arguments: StatementArguments(chunk))
+                try tx.db.execute(sql: "DELETE FROM outbox WHERE visit_code IN (\(marks))", arguments: StatementArguments(chunk))
             }
             let payload = CanonicalJSON.object([
                 ("cutoff", .int(VisitRow.millis(cutoff))), ("retention_days", .int(Int64(retentionDays))),
@@ -66,6 +67,8 @@ extension Store {
             try tx.append(.purge, code: nil, payload: payload, at: now)
             try tx.db.execute(sql: "DELETE FROM daily_export WHERE at < ?", arguments: [VisitRow.millis(cutoff)])
             try tx.db.execute(sql: "DELETE FROM slip_print WHERE printed_at < ?", arguments: [VisitRow.millis(cutoff)])
+            // Which host was told about whom, and when, is as old as the visit it was about.
+            try tx.db.execute(sql: "DELETE FROM outbox WHERE created_at < ? AND state != 'waiting'", arguments: [VisitRow.millis(cutoff)])
             try tx.setMeta(Store.erasurePendingMeta, "1")
             return visitCodes.count
         }

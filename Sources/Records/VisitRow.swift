@@ -45,7 +45,8 @@ enum VisitRow {
     static func initialStatus(decision: String) -> Entry.Status {
         switch decision {
         case "denied": .denied
-        case "pending": .pending
+        // Waiting for the guard (a phone's submission) or for the host's yes (issue 17).
+        case "pending", "awaiting-host": .pending
         default: .inside
         }
     }

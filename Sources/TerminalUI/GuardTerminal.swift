@@ -50,6 +50,12 @@ public enum GuardTerminal {
             write("printer: \(printer.device) paper=\(config.printer.paper.rawValue) print_on=\(config.printer.printOn.rawValue) copies=\(config.printer.copies)")
         }
         defer { printer?.stop() }
+        // Hosts are told from here too (the outbox's worker): a dead relay costs the worker
+        // its timeouts, never the guard.
+        let notifier = gate.makeNotifier()
+        gate.notifier = notifier
+        notifier.start()
+        defer { notifier.stop() }
         let terminal = CursesTerminal(wakeFD: wake.readFD, unicode: config.ui.unicode)
         defer { terminal.restore() }
         let runner = ThreadRunner(gate: gate) { wake.wake() }

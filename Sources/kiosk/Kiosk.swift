@@ -16,7 +16,7 @@ struct Kiosk: ParsableCommand {
             ExportCommand.self, TraceCommand.self, PurgeCommand.self, AuditCommand.self,
             StatsCommand.self, WatchlistCommand.self, VenueQRCommand.self, VerifyCommand.self, ScanCommand.self,
             InviteCommand.self, TrustCommand.self, MaintenanceCommand.self, SetPinCommand.self, ServeCommand.self,
-            BuildingCommand.self, SyncCommand.self, PrivacyCommand.self, SlipCommand.self,
+            BuildingCommand.self, SyncCommand.self, PrivacyCommand.self, SlipCommand.self, HostsCommand.self, NotifyCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

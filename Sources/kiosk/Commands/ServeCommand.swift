@@ -50,8 +50,14 @@ struct ServeCommand: ParsableCommand {
         }
         worker?.start()
         defer { worker?.stop() }
+        // The outbox's worker: hosts are told, and asked, from here when no terminal runs.
+        var gate = context.gate
+        let notifier = gate.makeNotifier()
+        gate.notifier = notifier
+        notifier.start()
+        defer { notifier.stop() }
         let web = WebService()
-        web.start(gate: context.gate, host: host, port: port, handleSignals: true) { printError($0) }
+        web.start(gate: gate, host: host, port: port, handleSignals: true) { printError($0) }
         let c = context.gate.config.checkinWeb
         writeOut("kiosk serve: http://\(host ?? c.host):\(port ?? c.port)/c/\(context.gate.config.venue.id)\n")
         web.wait()

@@ -1,0 +1,172 @@
+import Foundation
+import KioskCore
+import Notify
+import Records
+
+/// What became of a host's answer on the approval page.
+public enum HostAnswer: Sendable, Equatable {
+    /// The visitor is inside now.
+    case approved(Entry)
+    /// The visit is refused, on record.
+    case refused(Entry)
+    /// The host said yes but the rules of the gate say no now (the building filled, the watch
+    /// list): the visit still waits, and the guard sees why.
+    case approvedButHeld(Entry, Decision)
+    /// Answered before (by this host, another link of theirs, or the guard): what was decided.
+    case alreadyDecided(Entry)
+    /// The visit's day is over: nobody waits any more.
+    case expired(Entry)
+}
+
+/// What the approval page shows before the host answers.
+public struct HostApprovalView: Sendable, Equatable {
+    public var visit: Entry
+    public var hostLabel: String
+    public var waiting: Bool
+    public var expired: Bool
+}
+
+extension GateService {
+    /// The approval links of this building: keyed with a secret derived from `key_file`.
+    public var approvalLink: ApprovalLink {
+        ApprovalLink(key: hasher.derivedKey("host-approval"), publicURL: config.checkinWeb.publicURL, venue: config.venue.id)
+    }
+
+    /// The outbox's worker for a front end that runs all day; `start()` it, and `stop()` it on
+    /// the way out.
+    public func makeNotifier() -> Notifier {
+        Notifier(store: store, config: config, clock: clock, links: approvalLink)
+    }
+
+    /// The host a visit's "whom" names, if exactly one in the directory does and the kiosk can
+    /// reach them. An ambiguous name (two people, no department) tells nobody: a message to the
+    /// wrong person is a visitor's name given to a stranger.
+    func notifiableHost(_ text: String?, in tx: StoreTransaction) throws -> HostRecord? {
+        guard let text, !text.isEmpty else { return nil }
+        let found = try tx.hosts(matching: text)
+        guard found.count == 1, let host = found.first, !channels(of: host).isEmpty else { return nil }
+        return host
+    }
+
+    func channels(of host: HostRecord) -> [(OutboxItem.Channel, String)] {
+        var list: [(OutboxItem.Channel, String)] = []
+        if let email = host.email, config.notify.emailEnabled { list.append((.email, email)) }
+        if let webhook = host.webhook { list.append((.webhook, webhook)) }
+        return list
+    }
+
+    /// Queues the host's messages in the visit's transaction.
+    func enqueueHostMessages(_ host: HostRecord, code: String, kind: OutboxItem.Kind, in tx: StoreTransaction, at now: Date) throws {
+        let end = calendar.interval(of: calendar.day(of: now)).end
+        for (channel, recipient) in channels(of: host) {
+            try tx.enqueueNotification(visitCode: code, kind: kind, channel: channel, host: host, recipient: recipient, at: now, expires: end)
+        }
+    }
+
+    /// The host named in a visit's approval message (the directory may have changed since).
+    func approvalHostLabel(code: String, in tx: StoreTransaction) throws -> String {
+        try tx.approvalHostName(visitCode: code) ?? ""
+    }
+
+    /// What the approval page shows; nil for a forged or mistyped link (the page says only
+    /// "not valid", never whether the code exists).
+    public func hostApprovalView(code raw: String, token: String?) throws -> HostApprovalView? {
+        guard let code = EntryCode.normalise(raw), approvalLink.accepts(token, code: code) else { return nil }
+        let now = clock.now()
+        return try store.read { tx -> HostApprovalView? in
+            guard let visit = try tx.visit(code: code), visit.decision == "awaiting-host", !visit.details.name.isEmpty else { return nil }
+            let expired = visit.status == .pending && calendar.day(of: visit.checkedInAt) != calendar.day(of: now)
+            return HostApprovalView(
+                visit: visit, hostLabel: try approvalHostLabel(code: code, in: tx),
+                waiting: visit.status == .pending && !expired, expired: expired || visit.status == .unconfirmed)
+        }
+    }
+
+    /// The host's yes or no, from the approval page. nil for a forged link. A yes applies
+    /// the rules of the gate again in the same transaction (the building may have filled, the
+    /// watch list changed, the visitor come in another way since the message left).
+    public func answerHost(code raw: String, token: String?, approve: Bool) throws -> HostAnswer? {
+        guard let code = EntryCode.normalise(raw), approvalLink.accepts(token, code: code) else { return nil }
+        let now = clock.now()
+        let answer = try store.write { tx -> HostAnswer? in
+            guard let visit = try tx.visit(code: code), visit.decision == "awaiting-host", !visit.details.name.isEmpty else { return nil }
+            guard visit.status == .pending else {
+                return visit.status == .unconfirmed ? .expired(visit) : .alreadyDecided(visit)
+            }
+            guard calendar.day(of: visit.checkedInAt) == calendar.day(of: now) else { return .expired(visit) }
+            let host = try approvalHostLabel(code: code, in: tx)
+            let by = "host: " + (host.isEmpty ? "?" : host)
+            guard approve else {
+                let entry = try tx.confirm(code: code, by: by, at: now, admitted: false, decision: "refused-by-host")
+                return .refused(entry)
+            }
+            let candidate = AdmissionCandidate(
+                nameFolded: TextFolding.fold(visit.details.name), idHash: visit.idHash,
+                phone: visit.details.phone.flatMap { Masking.isMasked($0) ? nil : $0 })
+            switch try admission(candidate, in: tx) {
+            case .alreadyInside(let open):
+                return .approvedButHeld(visit, Decision(verdict: .check, reasons: [Reason(.alreadyInside, [insideSince(open), open.code])]))
+            case .refused(let refusal):
+                return .approvedButHeld(visit, refusal)
+            case .decided(let decision, let watchNote):
+                var note: [(String, String)] = []
+                if let watchNote { note.append(("watch_match", watchNote)) }
+                if decision.verdict == .deny {
+                    let entry = try tx.confirm(code: code, by: by, at: now, admitted: false, decision: decision.recordedValue, note: note)
+                    return .approvedButHeld(entry, decision)
+                }
+                let entry = try tx.confirm(code: code, by: by, at: now, admitted: true, decision: decision.recordedValue, note: note)
+                return .approved(entry)
+            }
+        }
+        // No slip here: the guard terminal that shows the waiting visitor prints it when it sees
+        // the visit turn green (this may be `kiosk serve`, with no printer of its own).
+        return answer
+    }
+}
+
+// MARK: The directory and the outbox, for the command line
+
+extension GateService {
+    /// Reads and imports a host CSV: all or nothing.
+    public func importHosts(csv data: Data) throws -> (result: HostImportResult, total: Int) {
+        let hosts: [HostRecord]
+        do {
+            hosts = try HostDirectoryFile.parse(data)
+        } catch {
+            throw HostFileRefused(problem: error.description)
+        }
+        let result = try store.importHosts(hosts, at: clock.now())
+        return (result, try store.hosts().count)
+    }
+
+    public func hostDirectory() throws -> [HostRecord] { try store.hosts() }
+
+    public func removeHost(id: Int64) throws -> HostRecord {
+        guard let removed = try store.removeHost(id: id, at: clock.now()) else { throw RuleViolation(.hostNoSuch, [String(id)]) }
+        return removed
+    }
+
+    /// Hosts whose name or department contains the folded text, for suggestions as the
+    /// guard or visitor types: at most `limit`, names starting with it first.
+    public func suggestHosts(_ text: String, limit: Int = 5) throws -> [HostRecord] {
+        let folded = TextFolding.fold(text)
+        guard folded.count >= 2 else { return [] }
+        let all = try store.hosts()
+        let starts = all.filter { TextFolding.fold($0.name).hasPrefix(folded) || TextFolding.fold($0.name).contains(" " + folded) }
+        let contains = all.filter { h in !starts.contains(h) && TextFolding.fold(h.label).contains(folded) }
+        return Array((starts + contains).prefix(limit))
+    }
+
+    /// What waits, what failed and why, and what went since the start of today.
+    public func outboxStatus() throws -> [OutboxItem] {
+        try store.outbox(since: calendar.start(of: today()))
+    }
+}
+
+/// A host CSV that could not be imported, with the line.
+public struct HostFileRefused: LocalizedKioskError {
+    public var problem: String
+    public var key: MessageKey { .hostsFileProblem }
+    public var args: [String] { ["hosts", problem] }
+}

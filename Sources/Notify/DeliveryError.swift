@@ -1,0 +1,15 @@
+/// Why one attempt to deliver failed, and whether trying again can help.
+public struct DeliveryError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What an administrator reads in `kiosk notify status`: who said what.
+    public var reason: String
+    /// The receiver refused outright (SMTP 5xx, HTTP 4xx): retried a few times, then failed.
+    /// Otherwise temporary (down, timed out, SMTP 4xx, HTTP 5xx): retried until the day ends.
+    public var refused: Bool
+
+    public init(_ reason: String, refused: Bool) {
+        self.reason = reason
+        self.refused = refused
+    }
+
+    public var description: String { reason }
+}
