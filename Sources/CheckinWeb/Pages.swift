@@ -6,10 +6,12 @@ import KioskCore
 struct Pages {
     let gate: GateService
     let slipLinks: SlipLinks
+    let hostList: HostList
 
     init(gate: GateService) {
         self.gate = gate
         slipLinks = SlipLinks(key: gate.hasher.derivedKey("slip-picture"))
+        hostList = HostList(gate: gate)
     }
 
     var config: KioskConfig { gate.config }
@@ -74,7 +76,7 @@ struct Pages {
             \(field("phone", .phone, type: "tel", required: true, extra: " autocomplete=\"tel\" inputmode=\"tel\""))
             \(field("id_number", .idNumber, extra: " inputmode=\"numeric\""))
             \(field("organisation", .organisation, extra: " autocomplete=\"organization\""))
-            \(field("host", .host))
+            \(field("host", .host, extra: hostList.datalistAttribute))\(hostList.datalist)
             \(field("purpose", .purpose))
             \(questions)
             <div class="consent\(consentErr != nil ? " err" : "")"><strong>\(HTML.escape(t(.consentTitle, lang)))</strong>
@@ -132,5 +134,35 @@ struct Pages {
 
     func percent(_ s: String) -> String {
         s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~"))) ?? ""
+    }
+}
+
+/// The host directory as the self check-in form suggests it (issue 17): names and departments
+/// only, never an address or phone, in a `<datalist>` the phone's browser filters as the
+/// visitor types. Each option's label is the folded name, so `nguyen` finds `Nguyễn` in
+/// browsers that match labels too. Built at most every 30 s, not per page.
+///
+/// Why `@unchecked Sendable`: `cached` and `builtAt` are touched only under `lock`.
+final class HostList: @unchecked Sendable {
+    private let gate: GateService
+    private let lock = NSLock()
+    private var cached = ""
+    private var builtAt = Date.distantPast
+
+    init(gate: GateService) { self.gate = gate }
+
+    var datalistAttribute: String { datalist.isEmpty ? "" : " list=\"hosts\" autocomplete=\"off\"" }
+
+    var datalist: String {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard abs(now.timeIntervalSince(builtAt)) >= 30 else { return cached }
+        builtAt = now
+        let hosts = (try? gate.hostDirectory()) ?? []
+        cached = hosts.isEmpty ? "" : "<datalist id=\"hosts\">" + hosts.prefix(2000).map {
+            "<option value=\"\(HTML.escape($0.label))\" label=\"\(HTML.escape(TextFolding.fold($0.label)))\"></option>"
+        }.joined() + "</datalist>"
+        return cached
     }
 }

@@ -163,7 +163,8 @@ public struct GateService: Sendable {
             var notified: String?
             if let host, awaitingHost {
                 try enqueueHostMessages(host, code: recorded.code, kind: .approval, in: tx, at: now)
-                shown = Decision(verdict: .check, reasons: [Reason(.awaitingHost, [host.label])] + decision.reasons.filter { $0.key != .alreadyInside })
+                // What the rules flagged (a watch-list alert) stays in view; "admitted" does not.
+                shown = Decision(verdict: .check, reasons: [Reason(.awaitingHost, [host.label])] + (decision.verdict == .check ? decision.reasons : []))
                 notified = host.label
             } else if let host, recorded.status == .inside {
                 try enqueueHostMessages(host, code: recorded.code, kind: .arrival, in: tx, at: now)

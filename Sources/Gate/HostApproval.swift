@@ -68,6 +68,15 @@ extension GateService {
         try tx.approvalHostName(visitCode: code) ?? ""
     }
 
+    /// Visits waiting for their host's yes, oldest first, with the host each waits for.
+    public func awaitingHost() throws -> [(visit: Entry, host: String)] {
+        var q = VisitQuery()
+        q.pendingOnly = true
+        let list = try store.list(q).filter { $0.decision == "awaiting-host" }
+        guard !list.isEmpty else { return [] }
+        return try store.read { tx in try list.map { ($0, try approvalHostLabel(code: $0.code, in: tx)) } }
+    }
+
     /// What the approval page shows; nil for a forged or mistyped link (the page says only
     /// "not valid", never whether the code exists).
     public func hostApprovalView(code raw: String, token: String?) throws -> HostApprovalView? {

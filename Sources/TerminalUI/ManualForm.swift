@@ -71,6 +71,23 @@ public struct ManualForm: Sendable {
         texts = t
     }
 
+    /// Hosts from the directory matching what is typed in "whom" (issue 17): the first is
+    /// taken with → at the end of the field; typing on keeps free text, which still works.
+    public var hostSuggestions: [String] = []
+    /// The host field's text the suggestions were looked up for.
+    public var hostSuggestionsFor = ""
+
+    /// Takes the first suggestion when → is pressed at the end of the host field.
+    public mutating func takeHostSuggestion(_ key: Key) -> Bool {
+        guard key == .right, focus == .host, let first = hostSuggestions.first, let field = texts[.host],
+            field.cursor == field.characters.count, field.text != first
+        else { return false }
+        set(.host, first)
+        hostSuggestions = []
+        hostSuggestionsFor = first
+        return true
+    }
+
     public func text(_ f: Field) -> String { texts[f]?.text ?? "" }
 
     public mutating func set(_ f: Field, _ value: String) { texts[f]?.set(value) }

@@ -233,8 +233,15 @@ extension TerminalApp {
         let inside = stats?.insideNow ?? 0
         var col = g.put(1, 1, t(.insideNow, [String(inside), cap > 0 ? String(cap) : "∞"]), cap > 0 && inside >= cap ? .error : .normal, bold: true)
         col = g.put(1, col + 3, t(.today, [String(stats?.visits ?? 0), String(stats?.denied ?? 0)]))
-        if pendingCount > 0 {
-            let banner = t(.pendingBanner, [String(pendingCount)])
+        // Visitors waiting for their host come first: the guard has someone standing there.
+        let selfPending = pendingCount - hostWatch.waiting.count
+        if !hostWatch.waiting.isEmpty {
+            let names = hostWatch.waiting.suffix(3).map { "\($0.name) → \($0.host)" }.joined(separator: ", ") + (hostWatch.waiting.count > 3 ? " …" : "")
+            let banner = t(.hostWaitingBanner, [names])
+            let width = min(CharacterWidth.of(banner), max(0, g.columns - col - 4))
+            g.put(1, g.columns - width - 1, banner, .warning, bold: true, limit: width)
+        } else if selfPending > 0 {
+            let banner = t(.pendingBanner, [String(selfPending)])
             g.put(1, g.columns - CharacterWidth.of(banner) - 1, banner, .warning, bold: true)
         } else if isBusy {
             g.put(1, g.columns - CharacterWidth.of(t(.busy)) - 1, t(.busy), .dim)

@@ -94,6 +94,10 @@ extension TerminalApp {
             // A confirmation refused for capacity may be overridden like any scan.
             if report.details != nil || report.kind == .selfCheckIn { lastDenied = .scan(raw, name: report.holderName ?? "", why: decision.reasons.first?.text(language) ?? "") }
         }
+        if let r = outcome.checkIn { followHost(r) }
+        if report.kind == .selfCheckIn, decision.reasons.first?.key == .hostAwaitingOverride {
+            lastDenied = .scan(raw, name: report.holderName ?? "", why: decision.reasons.first?.text(language) ?? "")
+        }
         refresh()
     }
 
@@ -106,8 +110,9 @@ extension TerminalApp {
         showPanel(VerdictPanel.from(
             decision: decision, kind: .selfCheckIn, name: result.recorded?.details.name ?? name,
             recorded: result.recorded, warnings: result.warnings, lang: language))
-        if decision.verdict == .deny {
-            alertsPending += 1
+        if decision.verdict == .deny || decision.reasons.first?.key == .hostAwaitingOverride {
+            // Refused, or waiting for the host: a supervisor may let the visitor in (F9).
+            if decision.verdict == .deny { alertsPending += 1 }
             lastDenied = .scan("KIN:" + code, name: name, why: decision.reasons.first?.text(language) ?? "")
         }
         refresh()

@@ -46,6 +46,11 @@ extension TerminalApp {
             form = f
             return
         }
+        if f.takeHostSuggestion(key) {
+            form = f
+            say(t(.hostTaken, [f.text(.host)]))
+            return
+        }
         let leaving = f.focus
         switch f.handle(key) {
         case .cancel:
@@ -70,6 +75,21 @@ extension TerminalApp {
         form = f
         // Leaving the id or phone field: is this a returning visitor?
         if leaving != f.focus, leaving == .idNumber || leaving == .phone { lookUpPrevious() }
+        if f.focus == .host, f.text(.host) != f.hostSuggestionsFor { suggestHosts(f.text(.host)) }
+    }
+
+    /// Looks up the directory as the guard types "whom" (folded: `nguyen` finds `Nguyễn`).
+    func suggestHosts(_ typed: String) {
+        form?.hostSuggestionsFor = typed
+        run({ gate in try gate.suggestHosts(typed).map(\.label) }, done: { [self] result in
+            guard case .success(let labels) = result, form?.text(.host) == typed else { return }
+            form?.hostSuggestions = labels
+            if let first = labels.first, first != typed {
+                say(t(.hostSuggest, [labels.prefix(3).joined(separator: " · ")]) + " " + t(.hostSuggestTake, [first]))
+            } else if status?.text.hasPrefix(t(.hostSuggest, [""])) == true {
+                status = nil
+            }
+        })
     }
 
     /// Offers the last visit of the same id number or phone (F8 fills it in).
@@ -138,6 +158,7 @@ extension TerminalApp {
                     alertsPending += 1
                     lastDenied = .request(request, name: request.details.name, why: r.decision.reasons.first?.text(language) ?? "")
                 }
+                followHost(r)
                 refresh()
             case .failure(let e):
                 // A rule refused it (badge in use, a field too long): stay in the form.

@@ -76,6 +76,8 @@ public final class TerminalApp {
     var stats: DayStats?
     /// Self check-ins waiting for the guard (the main screen says how many).
     var pendingCount = 0
+    /// Visitors waiting for their host's yes (issue 17): shown, and followed until answered.
+    var hostWatch = HostWatch()
     var lastDenied: DeniedAttempt?
     /// Characters typed on a screen without a field (see `takeStrayTyping`), and when the last was.
     var strayTyping = ""
@@ -213,7 +215,8 @@ public final class TerminalApp {
     /// that visits recorded elsewhere, such as self check-ins, appear).
     func refresh() {
         lastRefresh = uptime()
-        run({ gate -> (DayStats, [Entry], Int) in
+        let watched = hostWatch.codes
+        run({ gate -> (DayStats, [Entry], Int, HostWatch.Look) in
             let day = gate.today()
             // A visitor owed a slip who has left (or was closed) is owed nothing any more.
             if let printer = gate.printer {
@@ -221,10 +224,12 @@ public final class TerminalApp {
                 printer.forgive(gone)
             }
             let stats = try gate.counts(day: day)
-            return (stats, try gate.list(day: day, insideOnly: false, search: nil, newest: 20), try gate.pendingSelfCheckIns().count)
+            return (stats, try gate.list(day: day, insideOnly: false, search: nil, newest: 20), try gate.pendingSelfCheckIns().count,
+                    try HostWatch.look(gate, watching: watched))
         }, done: { [self] result in
             switch result {
-            case .success(let (s, r, p)):
+            case .success(let (s, r, p, hosts)):
+                noticeHostAnswers(hosts)
                 if p > pendingCount {
                     // A visitor checked in on the phone: a beep, and the count on screen.
                     alertsPending += 1

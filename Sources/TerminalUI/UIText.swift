@@ -13,7 +13,7 @@ public enum UIKey: String, CaseIterable, Sendable {
     case checkoutTitle, checkoutPrompt, checkoutConfirm, checkoutHelp, checkoutNone, checkoutPick
     case visitsTitle, visitsSearch, visitsInsideOnly, visitsAll, visitsHelp, detailHelp, detailConfirm
     case statusInside, statusLeft, statusAutoClosed, statusDenied, statusPending, kindSelfCheckIn, pendingBanner
-    case visitsPending, detailConfirmHelp
+    case visitsPending, detailConfirmHelp, hostWaitingBanner, hostSuggest, hostSuggestTake, hostTaken
     case colIn, colOut, colCode, colName, colBadge, colStatus, colHost, colFor
     case venueTitle, venueChanges, venueBack, venueTooSmall
     case insideTitle, insideHelp, rollCallSaved
@@ -120,6 +120,10 @@ public enum UIText {
         case .detailConfirmHelp: return "Enter: xác nhận cho khách vào · Esc: quay lại"
         case .kindSelfCheckIn: return "Tự khai báo trên điện thoại"
         case .pendingBanner: return "{0} tự khai báo chờ: F4 Tab"
+        case .hostWaitingBanner: return "Chờ người tiếp khách đồng ý: {0}"
+        case .hostSuggest: return "Danh bạ: {0}"
+        case .hostSuggestTake: return "(→ chọn {0})"
+        case .hostTaken: return "Gặp: {0}"
         case .colIn: return "Vào"
         case .colOut: return "Ra"
         case .colCode: return "Mã"
@@ -297,6 +301,10 @@ public enum UIText {
         case .detailConfirmHelp: return "Enter: confirm and let in · Esc: back"
         case .kindSelfCheckIn: return "Self check-in on a phone"
         case .pendingBanner: return "{0} self {0|check-in|check-ins} waiting: F4, Tab"
+        case .hostWaitingBanner: return "Waiting for the host's yes: {0}"
+        case .hostSuggest: return "Directory: {0}"
+        case .hostSuggestTake: return "(→ takes {0})"
+        case .hostTaken: return "Visiting: {0}"
         case .colIn: return "In"
         case .colOut: return "Out"
         case .colCode: return "Code"

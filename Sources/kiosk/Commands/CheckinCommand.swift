@@ -81,6 +81,9 @@ struct CheckinCommand: ParsableCommand {
         if let recorded = result.recorded { writeOut(recorded.code + "\n") }
         for reason in result.decision.reasons { writeOut(reason.text(lang) + "\n") }
         for warning in result.warnings { writeOut(warning.text(lang) + "\n") }
+        if let host = result.notifiedHost, result.recorded?.status == .inside {
+            writeOut(L10n.text(.hostNotified, lang, [host]) + "\n")
+        }
         if let previous = result.previousVisit, result.recorded != nil {
             writeOut(L10n.text(.returningVisitor, lang, [context.calendar.localTimestamp(previous.checkedInAt), previous.code]) + "\n")
         }
@@ -177,6 +180,8 @@ struct CheckinJSON: Encodable {
     var code: String?
     var decision: String
     var verdict: String
+    /// The host told of the visit, or asked to approve it (`decision` = awaiting-host).
+    var host_notified: String?
     var checked_in_at: String?
     var reasons: [String]
     var warnings: [String]
@@ -188,6 +193,7 @@ struct CheckinJSON: Encodable {
         code = r.recorded?.code
         decision = r.recorded?.decision ?? (r.alreadyInside != nil ? "already-inside" : "refused")
         verdict = r.decision.verdict.rawValue
+        host_notified = r.notifiedHost
         checked_in_at = r.recorded.map { ISOTime.format($0.checkedInAt) }
         reasons = r.decision.reasons.map { $0.text(context.language) }
         warnings = r.warnings.map { $0.text(context.language) }

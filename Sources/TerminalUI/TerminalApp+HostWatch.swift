@@ -1,0 +1,83 @@
+import Foundation
+import Gate
+import KioskCore
+
+/// Visitors waiting for their host's yes (`[notify] approval = walk-ins`, issue 17). The
+/// terminal looks every 2 s (with its other counts) and turns a waiting visitor green or red
+/// as soon as the host answers, on whichever gate the visitor checked in.
+struct HostWatch {
+    struct Waiting: Sendable, Equatable {
+        var code: String
+        var name: String
+        var host: String
+    }
+
+    /// Waiting at the last look, oldest first.
+    var waiting: [Waiting] = []
+    var codes: [String] { waiting.map(\.code) }
+
+    /// One look: who waits now, and the visits that waited at the previous look and have
+    /// been decided since.
+    struct Look: Sendable {
+        var waiting: [Waiting]
+        var decided: [Entry]
+    }
+
+    static func look(_ gate: GateService, watching codes: [String]) throws -> Look {
+        let now = try gate.awaitingHost()
+        let still = Set(now.map { $0.visit.code })
+        var decided: [Entry] = []
+        for code in codes where !still.contains(code) {
+            if let visit = try gate.visit(code: code) { decided.append(visit) }
+        }
+        return Look(waiting: now.map { Waiting(code: $0.visit.code, name: $0.visit.details.name, host: $0.host) }, decided: decided)
+    }
+}
+
+extension TerminalApp {
+    /// A check-in that now waits for its host: followed from this moment (not from the next
+    /// look), and open to a supervisor's override (F9) as a denial is.
+    func followHost(_ r: CheckInResult) {
+        guard let e = r.recorded, e.decision == "awaiting-host", e.status == .pending else { return }
+        let waiting = HostWatch.Waiting(code: e.code, name: e.details.name, host: r.notifiedHost ?? "")
+        if !hostWatch.waiting.contains(where: { $0.code == e.code }) { hostWatch.waiting.append(waiting) }
+        lastDenied = .scan("KIN:" + e.code, name: e.details.name, why: r.decision.reasons.first?.text(language) ?? "")
+    }
+
+    /// Shows each host's answer as big as a scan's verdict, and prints the slip of a visitor
+    /// let in (the slip the desk would have printed at check-in).
+    func noticeHostAnswers(_ look: HostWatch.Look) {
+        let hostOf = Dictionary(hostWatch.waiting.map { ($0.code, $0.host) }, uniquingKeysWith: { a, _ in a })
+        let before = Set(hostWatch.codes)
+        hostWatch.waiting = look.waiting
+        if look.waiting.contains(where: { !before.contains($0.code) }) { log("host approval waiting=\(look.waiting.count)") }
+        for visit in look.decided {
+            // Decided here by a supervisor's override: that screen showed its own verdict.
+            guard visit.confirmedBy?.hasPrefix("host: ") == true else { continue }
+            let host = hostOf[visit.code] ?? String(visit.confirmedBy?.dropFirst(6) ?? "")
+            let panel: VerdictPanel
+            switch visit.status {
+            case .inside:
+                log("host approved \(visit.code)")
+                panel = VerdictPanel.from(
+                    decision: Decision(verdict: .admit, reasons: [Reason(.hostApproved, [host, visit.details.name, visit.code])]),
+                    kind: nil, name: visit.details.name, recorded: visit, warnings: [], lang: language)
+                if gate.config.printer.printsAtCheckIn, printerStatus != nil {
+                    let code = visit.code
+                    run({ gate in try gate.printSlip(code: code) }, done: { [self] result in
+                        if case .failure(let e) = result { say(describe(e), .error) }
+                    })
+                }
+            case .denied:
+                log("host refused \(visit.code)")
+                alertsPending += 1
+                panel = VerdictPanel.from(
+                    decision: Decision(verdict: .deny, reasons: [Reason(.hostRefused, [host, visit.details.name, visit.code])]),
+                    kind: nil, name: visit.details.name, recorded: visit, warnings: [], lang: language)
+            default:
+                continue
+            }
+            showPanel(panel)
+        }
+    }
+}
