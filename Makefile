@@ -7,7 +7,7 @@ CONFIG ?= kiosk.conf
 # `make deb` / `make package-test` use (dpkg-dev, fakeroot, lintian, man-db, systemd-analyze)
 # (chromium + chromium-driver: the real-browser test of the self check-in form;
 # libreoffice-calc-nogui: the soak opens the day's export in LibreOffice).
-APT_PACKAGES = libsqlite3-dev sqlite3 libpq-dev postgresql libncurses-dev libqrencode-dev libcairo2-dev pkg-config \
+APT_PACKAGES = libsqlite3-dev sqlite3 libpq-dev libssl-dev openssl postgresql libncurses-dev libqrencode-dev libcairo2-dev pkg-config \
 	fonts-dejavu-core zbar-tools poppler-utils qrencode tmux strace python3 python3-pip ca-certificates \
 	chromium chromium-driver libreoffice-calc-nogui \
 	dpkg-dev fakeroot lintian man-db systemd

@@ -134,6 +134,29 @@ extension GateService {
         if c.building.database != nil {
             recipients.append(l("Các cổng khác của tòa nhà qua sổ chung.", "The building's other gates, through the building log."))
         }
+        // Hosts told of their visitors (issue 17): what goes, and through which systems.
+        let outbox = try store.outboxSummary()
+        if c.notify.emailEnabled || !outbox.webhooks.isEmpty || !outbox.sent.isEmpty {
+            recipients.append(l("Người tiếp khách (theo danh bạ kiosk hosts) được báo khi khách đến: họ tên, đơn vị, mục đích, cổng, giờ đến; không bao giờ số giấy tờ, số điện thoại hay dữ liệu sức khỏe.",
+                "Hosts (from the kiosk hosts directory) are told when their visitor arrives: name, organisation, purpose, gate, time; never id numbers, phones or health data."))
+            if let relay = c.notify.smtp {
+                recipients.append("  " + l("Thư điện tử qua máy chủ thư", "E-mail through the mail relay") + ": " + relay.description
+                    + " (TLS " + c.notify.tls.rawValue + ")" + l(", đã gửi ", ", sent ") + String(outbox.sent[.email] ?? 0))
+            }
+            var webhookHosts: [String] = []
+            for url in outbox.webhooks {
+                let rest = url.drop { $0 != "/" }.dropFirst(2)
+                let host = (url.lowercased().hasPrefix("https") ? "https://" : "http://") + rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+                if !webhookHosts.contains(host) { webhookHosts.append(host) }
+            }
+            if !webhookHosts.isEmpty {
+                recipients.append("  " + l("Webhook (hệ thống nhắn tin nội bộ)", "Webhooks (the company's chat systems)") + ": " + webhookHosts.joined(separator: ", ")
+                    + l(", đã gửi ", ", sent ") + String(outbox.sent[.webhook] ?? 0))
+            }
+            if c.notify.approval == .walkIns {
+                recipients.append("  " + l("Khách vãng lai chờ người tiếp khách đồng ý qua liên kết tới ", "Walk-ins wait for the host's yes through a link to ") + (c.checkinWeb.publicURL ?? "-"))
+            }
+        }
         recipients.append(l("Cơ quan y tế khi có yêu cầu truy vết (kiosk trace).", "Health authorities when they ask for contact tracing (kiosk trace)."))
         out.append(ReportSection(title: l("Người nhận dữ liệu", "Who received the data"), lines: recipients))
 

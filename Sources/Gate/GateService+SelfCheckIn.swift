@@ -166,9 +166,16 @@ extension GateService {
                     recorded: nil, alreadyInside: open, previousVisit: nil, warnings: [])
             case .refused(let refusal):
                 return CheckInResult(decision: refusal, recorded: nil, alreadyInside: nil, previousVisit: nil, warnings: [])
-            case .decided(let decision, let watchNote):
+            case .decided(var decision, let watchNote):
                 var note: [(String, String)] = []
                 if let watchNote { note.append(("watch_match", watchNote)) }
+                // Past a host who has not answered: the supervisor's word is the decision,
+                // recorded as an override like one past a denial.
+                if visit.decision == "awaiting-host", let o = override, decision.admits, decision.overriddenBy == nil {
+                    decision = Decision(verdict: .admit, reasons: [Reason(.overridden, [TextFolding.clean(o.by), TextFolding.clean(o.reason)])],
+                        overriddenBy: TextFolding.clean(o.by), overrideReason: TextFolding.clean(o.reason))
+                    note.append(("host_not_answered", try approvalHostLabel(code: code, in: tx)))
+                }
                 if let by = decision.overriddenBy {
                     note.append(("overridden_by", by))
                     note.append(("override_reason", decision.overrideReason ?? ""))

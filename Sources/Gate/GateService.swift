@@ -117,7 +117,11 @@ public struct GateService: Sendable {
             // directory knows waits for the host's yes, at the desk as on the phone. Not when
             // the rules want the guard's eyes on a phone's submission (the guard decides), nor
             // under a supervisor's override (the supervisor decided).
-            let host = try notifiableHost(details.host, in: tx)
+            // A host the directory knows is recorded as the directory names them (`nguyen van
+            // an` typed → `Nguyễn Văn An (Kế toán)`): the log, exports and slips read right.
+            let known = try uniqueHost(details.host, in: tx)
+            if let known { details.host = known.label }
+            let host = known.flatMap { channels(of: $0).isEmpty ? nil : $0 }
             let awaitingHost = host != nil && config.notify.approval == .walkIns && request.invitation == nil
                 && request.override == nil && decision.verdict != .deny
                 && !(request.method == .selfService && decision.verdict == .check)

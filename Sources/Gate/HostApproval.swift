@@ -42,10 +42,15 @@ extension GateService {
     /// reach them. An ambiguous name (two people, no department) tells nobody: a message to the
     /// wrong person is a visitor's name given to a stranger.
     func notifiableHost(_ text: String?, in tx: StoreTransaction) throws -> HostRecord? {
+        guard let host = try uniqueHost(text, in: tx), !channels(of: host).isEmpty else { return nil }
+        return host
+    }
+
+    /// The one directory host `text` names; nil for none or several.
+    func uniqueHost(_ text: String?, in tx: StoreTransaction) throws -> HostRecord? {
         guard let text, !text.isEmpty else { return nil }
         let found = try tx.hosts(matching: text)
-        guard found.count == 1, let host = found.first, !channels(of: host).isEmpty else { return nil }
-        return host
+        return found.count == 1 ? found.first : nil
     }
 
     func channels(of host: HostRecord) -> [(OutboxItem.Channel, String)] {

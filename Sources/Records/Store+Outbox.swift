@@ -178,3 +178,18 @@ extension StoreTransaction {
         try String.fetchOne(db.cachedStatement(sql: "SELECT host_name FROM outbox WHERE visit_code = ? AND kind = 'approval' ORDER BY id LIMIT 1"), arguments: [visitCode])
     }
 }
+
+extension Store {
+    /// Messages delivered, by channel, and every webhook address used or on file: for the
+    /// processing record's list of recipients.
+    public func outboxSummary() throws -> (sent: [OutboxItem.Channel: Int], webhooks: [String]) {
+        try read { tx in
+            var sent: [OutboxItem.Channel: Int] = [:]
+            for row in try tx.rows("SELECT channel, count(*) FROM outbox WHERE state = 'sent' GROUP BY channel") {
+                if let c = OutboxItem.Channel(rawValue: row[0] ?? "") { sent[c] = row[1] }
+            }
+            let hooks = try String.fetchAll(tx.db, sql: "SELECT webhook FROM host WHERE webhook IS NOT NULL UNION SELECT recipient FROM outbox WHERE channel = 'webhook'")
+            return (sent, hooks)
+        }
+    }
+}

@@ -109,15 +109,19 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("guard"), help: "Who is at the gate (default: $KIOSK_GUARD or the login name).") var guardName: String?
     @Flag(help: "The visitor was read the data notice and agreed (an ID card, BHYT or PC-Covid code under [privacy] guard_consent = ask).") var consent = false
     @Flag(help: "Print JSON.") var json = false
+    @Option(name: .customLong("override-by"), help: "A supervisor letting the visitor in despite a denial or a host's pending approval (with --reason).") var overrideBy: String?
+    @Option(help: "Why the supervisor overrides.") var reason: String?
 
     func run() throws {
         var context = try Context.make(global)
+        if (overrideBy == nil) != (reason == nil) { throw Context.usage(global, .usageTogether, ["--override-by", "--reason"]) }
         let printer = context.startPrinter()
         let env = ProcessInfo.processInfo.environment
         let outcome: ScanOutcome
         do {
             outcome = try context.gate.scan(
                 readPayload(payload), guardName: guardName ?? env["KIOSK_GUARD"] ?? env["USER"] ?? "guard",
+                override: overrideBy.map { CheckInRequest.Override(by: $0, reason: reason ?? "") },
                 consent: consent ? context.gate.guardAskedConsent : nil)
         } catch {
             printer?.stop()
