@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(name: "VenueCodeTests", dependencies: ["VenueCode", "KioskCore"]),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "KioskCore", "TestSupport"]),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "Records", "KioskCore", "TestSupport"]),
-        .testTarget(name: "GateTests", dependencies: ["Gate", "Records", "KioskCore", "Passes", "TestSupport"]),
+        .testTarget(name: "GateTests", dependencies: ["Gate", "Records", "KioskCore", "Passes", "Notify", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Gate", "Records", "KioskCore"]),
         .testTarget(
             name: "CheckinWebTests",

@@ -6,6 +6,11 @@ public struct NotifySettings: Equatable, Sendable {
     public struct Relay: Equatable, Sendable, CustomStringConvertible {
         public var host: String
         public var port: Int
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
         public var description: String { "smtp://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
 
         public static func parse(_ text: String) -> Result<Relay, ConfigProblem> {
