@@ -104,7 +104,8 @@ public final class Notifier: @unchecked Sendable {
         // A read first: most passes find nothing due, and a write every two seconds would
         // cost an fsync each and keep the WAL growing all day.
         guard let due = try store.nextNotificationDue(), due <= clock.now() else { return report }
-        let items = try store.claimDueNotifications(now: clock.now())
+        let (items, expired) = try store.claimDueNotifications(now: clock.now())
+        report.failed += expired
         for item in items {
             let result = deliver(item)
             if case .failed(let reason, _, _) = result { report.lastError = reason }

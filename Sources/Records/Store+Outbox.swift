@@ -97,13 +97,15 @@ extension Store {
     /// `lease` seconds, so a second worker (the terminal and `kiosk serve` on one database)
     /// does not send it too. A worker killed mid-send leaves the claim to run out, and the
     /// message goes again with the same key: at least once, deduplicated by the receiver.
-    public func claimDueNotifications(now: Date, limit: Int = 20, lease: TimeInterval = 120) throws -> [OutboxItem] {
+    /// `expired`: messages failed just now because their visit's day ended first.
+    public func claimDueNotifications(now: Date, limit: Int = 20, lease: TimeInterval = 120) throws -> (items: [OutboxItem], expired: Int) {
         try write { tx in
             let t = VisitRow.millis(now)
             // Past its visit's day: no longer news. Failed with the reason, never sent late.
             try tx.execute(
                 "UPDATE outbox SET state = 'failed', done_at = ?, last_error = COALESCE(last_error || '; ', '') || 'not delivered before the visit''s day ended' WHERE state = 'waiting' AND expires_at <= ?",
                 [t, t])
+            let expired = tx.db.changesCount
             let items = try tx.rows(
                 "SELECT \(OutboxItem.columns) FROM outbox WHERE state = 'waiting' AND next_attempt_at <= ? AND claimed_until <= ? ORDER BY next_attempt_at, id LIMIT ?",
                 [t, t, limit]
@@ -111,7 +113,7 @@ extension Store {
             for item in items {
                 try tx.execute("UPDATE outbox SET claimed_until = ? WHERE id = ?", [t + Int64(lease * 1000), item.id])
             }
-            return items
+            return (items, expired)
         }
     }
 

@@ -545,7 +545,8 @@ import Glibc
         let c4 = try box.checkin("Đinh Thị Hà", ["--host", "Nguyễn Văn An"])
         let r4 = try Self.run(box)
         let row4 = try #require(Self.row(try Self.status(box), visit: c4, channel: "email"))
-        #expect(row4["state"] as? String == "failed", "\(row4)")
+        // Not sent, and never with this file (retried in case it is fixed today, or failed).
+        #expect(["waiting", "failed"].contains(row4["state"] as? String ?? ""), "\(row4)")
         #expect((row4["last_error"] as? String)?.contains("chmod 600") == true, "\(row4)\n\(r4)")
         #expect(smtp.messages().count == 1, "nothing more sent with a world-readable password")
     }
@@ -711,7 +712,12 @@ import Glibc
         #expect(over.status == 0, "\(over)")
         let v = try #require(try box.visit(code, date: "2026-11-29"))
         #expect(v["status"] as? String == "inside", "\(v)\n\(over)")
-        #expect(v["overridden_by"] as? String == "Trưởng ca Hùng", "\(v)")
+        #expect(v["decision"] as? String == "overridden", "\(v)")
+        #expect(v["override_by"] as? String == "Trưởng ca Hùng", "list --json names the supervisor: \(v)")
+        #expect(v["override_reason"] as? String == "Chủ nhà đang họp, đã gọi điện", "\(v)")
+        // Let in: the host now hears of the arrival.
+        let rows = try Self.status(box).filter { $0["visit"] as? String == code }
+        #expect(rows.contains { $0["kind"] as? String == "arrival" }, "\(rows)")
 
         // Every way in waits the same: a batch check-in too.
         let batch = box.dir + "/batch.jsonl"
@@ -740,7 +746,8 @@ import Glibc
             "Nguyễn Văn An,Kế toán,,,\(hook.url())",
             "Lê Thị Mai,Nhân sự,,,\(hook.url())",
         ]).status == 0)
-        try s.start()
+        // On the sandbox's day, running: the approval link is for the visit's day.
+        try s.start(columns: 140, rows: 32, env: ["KIOSK_NOW": s.box.now, "KIOSK_CLOCK_RATE": "1"])
         try s.waitFor(texts: ["F2Manual", "Scan or type"], timeout: 60)
 
         // The manual form: "nguyen" finds the host, → takes it.
@@ -784,7 +791,7 @@ import Glibc
         let screen = try s.waitFor(texts: ["Lê Thị Mai (Nhân sự) refused: Vũ Văn Khánh"], timeout: 15)
         #expect(!onScreen(screen, "Waiting for the host's yes"), "the banner goes with the last one waiting\(s.describe(screen))")
 
-        let visits = try s.list()
+        let visits = try s.box.list(date: "2026-11-29")
         #expect(visits.first { $0["name"] as? String == "Đặng Thị Hồng" }?["status"] as? String == "inside", "\(visits)")
         #expect(visits.first { $0["name"] as? String == "Vũ Văn Khánh" }?["status"] as? String == "denied", "\(visits)")
         // The log keeps no names.
