@@ -29,7 +29,7 @@ info="$(dpkg-deb --field "$DEB")"
 echo "$info" | grep -qx "Package: kiosk" || fail "Package field"
 echo "$info" | grep -qx "Version: $VERSION" || fail "Version is not $VERSION"
 depends="$(dpkg-deb --field "$DEB" Depends)"
-for lib in libc6 libsqlite3-0 libcairo2 libqrencode4 libncursesw6 libpq5 zlib1g fonts-dejavu-core adduser; do
+for lib in libc6 libsqlite3-0 libcairo2 libqrencode4 libncursesw6 libpq5 libssl3 zlib1g fonts-dejavu-core adduser; do
   echo "$depends" | grep -q "\b$lib\b" || fail "Depends lacks $lib: $depends"
 done
 echo "$depends" | grep -qi swift && fail "Depends names Swift: $depends"

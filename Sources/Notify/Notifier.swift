@@ -67,11 +67,27 @@ public final class Notifier: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// The last pass's figures (the guard terminal's title).
+    /// The last pass's figures.
     public var lastReport: PassReport {
         condition.lock()
         defer { condition.unlock() }
         return lastPass
+    }
+
+    /// Why hosts are not being reached, while messages wait because of it: the latest failed
+    /// attempt's reason, until a message goes through or nothing waits any more. The guard
+    /// terminal's title shows it (a walk-in waits for a host who was never asked otherwise).
+    public var trouble: String? {
+        condition.lock()
+        defer { condition.unlock() }
+        return currentTrouble
+    }
+    private var currentTrouble: String?
+
+    private func setTrouble(_ text: String?) {
+        condition.lock()
+        currentTrouble = text
+        condition.unlock()
     }
 
     private func loop() {
@@ -103,7 +119,11 @@ public final class Notifier: @unchecked Sendable {
         var report = PassReport()
         // A read first: most passes find nothing due, and a write every two seconds would
         // cost an fsync each and keep the WAL growing all day.
-        guard let due = try store.nextNotificationDue(), due <= clock.now() else { return report }
+        guard let due = try store.nextNotificationDue() else {
+            setTrouble(nil)
+            return report
+        }
+        guard due <= clock.now() else { return report }
         let (items, expired) = try store.claimDueNotifications(now: clock.now())
         report.failed += expired
         for item in items {
@@ -116,6 +136,7 @@ public final class Notifier: @unchecked Sendable {
             case .waiting: report.retrying += 1
             }
         }
+        if let e = report.lastError { setTrouble(e) } else if report.sent > 0 { setTrouble(nil) }
         return report
     }
 

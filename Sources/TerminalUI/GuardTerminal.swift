@@ -61,6 +61,7 @@ public enum GuardTerminal {
         let runner = ThreadRunner(gate: gate) { wake.wake() }
         let app = TerminalApp(gate: gate, runner: runner, guardName: guardName, capabilities: terminal.capabilities, log: write)
         if let printer { app.printerStatus = { printer.status } }
+        app.notifyTrouble = { notifier.trouble }
         // The building log, synced beside the loop; the title bar shows the link.
         var worker: SyncWorker?
         do {

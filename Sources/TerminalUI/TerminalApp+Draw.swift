@@ -58,7 +58,7 @@ extension TerminalApp {
         // The link and the printer sit left of the clock; the title gives way (it is on every screen).
         // The link keeps the room it always had (half the bar); the printer takes what is left.
         let link = buildingLinkText()
-        for (indicator, share) in [(link, 2), (printerText(), link == nil ? 2 : 4)] {
+        for (indicator, share) in [(link, 2), (printerText(), link == nil ? 2 : 4), (notifyText(), 4)] {
             guard let indicator else { continue }
             let text = CharacterWidth.fit(indicator.text, max(10, g.columns / share))
             let column = right - CharacterWidth.of(text) - 2
@@ -68,6 +68,13 @@ extension TerminalApp {
             right = column
         }
         g.put(0, 1, title, .title, bold: true, limit: titleLimit)
+    }
+
+    /// "Hosts: not reached" while messages to hosts wait because the relay or a webhook
+    /// fails; nothing while they go through.
+    func notifyText() -> (text: String, role: Role)? {
+        guard notifyTrouble?() != nil else { return nil }
+        return (t(.hostsUnreachable), .warning)
     }
 
     /// "Printer: out of paper" while the printer cannot print; nothing while it can (a bar

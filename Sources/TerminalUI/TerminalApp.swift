@@ -92,6 +92,8 @@ public final class TerminalApp {
     public var buildingStatus: (@Sendable () -> SyncStatus)?
     /// The slip printer's state (`SlipPrinter.status`), nil without a printer.
     public var printerStatus: (@Sendable () -> PrinterStatus)?
+    /// Why messages to hosts are not going out (nil: they are, or none wait).
+    public var notifyTrouble: (@Sendable () -> String?)?
     /// The last slip failure already said, so each is said once.
     var slipFailureSaid = 0
     /// Whether the guard was told the printer gives no status (once a session).

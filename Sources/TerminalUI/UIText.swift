@@ -13,7 +13,7 @@ public enum UIKey: String, CaseIterable, Sendable {
     case checkoutTitle, checkoutPrompt, checkoutConfirm, checkoutHelp, checkoutNone, checkoutPick
     case visitsTitle, visitsSearch, visitsInsideOnly, visitsAll, visitsHelp, detailHelp, detailConfirm
     case statusInside, statusLeft, statusAutoClosed, statusDenied, statusPending, kindSelfCheckIn, pendingBanner
-    case visitsPending, detailConfirmHelp, hostWaitingBanner, hostSuggest, hostSuggestTake, hostTaken
+    case visitsPending, detailConfirmHelp, hostWaitingBanner, hostSuggest, hostSuggestTake, hostTaken, hostsUnreachable
     case colIn, colOut, colCode, colName, colBadge, colStatus, colHost, colFor
     case venueTitle, venueChanges, venueBack, venueTooSmall
     case insideTitle, insideHelp, rollCallSaved
@@ -124,6 +124,7 @@ public enum UIText {
         case .hostSuggest: return "Danh bạ: {0}"
         case .hostSuggestTake: return "(→ chọn {0})"
         case .hostTaken: return "Gặp: {0}"
+        case .hostsUnreachable: return "Chưa báo được người tiếp khách"
         case .colIn: return "Vào"
         case .colOut: return "Ra"
         case .colCode: return "Mã"
@@ -305,6 +306,7 @@ public enum UIText {
         case .hostSuggest: return "Directory: {0}"
         case .hostSuggestTake: return "(→ takes {0})"
         case .hostTaken: return "Visiting: {0}"
+        case .hostsUnreachable: return "Hosts not reached"
         case .colIn: return "In"
         case .colOut: return "Out"
         case .colCode: return "Code"

@@ -729,6 +729,46 @@ import Glibc
         #expect(try box.audit().status == 0)
     }
 
+    @Test("a phone's walk-in under guard-confirms still waits for the guard's scan after the host's yes")
+    func phoneWalkInStillNeedsTheGuard() throws {
+        let hook = try HTTPReceiver.start()
+        defer { hook.shutdown() }
+        let port = try freePort()
+        let box = try Self.box(
+            notify: ["approval": "walk-ins"],
+            settings: ["checkin_web.public_url": "http://127.0.0.1:\(port)", "checkin_web.mode": "guard-confirms"])
+        #expect(try Self.importHosts(box, ["Nguyễn Văn An,Kế toán,,,\(hook.url())"]).status == 0)
+        let server = try startServe(box, port: port)
+        defer { Self.stop(server) }
+
+        // The visitor's own phone: the form, with the host from the directory.
+        let base = "http://127.0.0.1:\(port)/c/demo-hq"
+        let form = try Self.http(base + "?g=main")
+        let token = try #require(Self.csrf(form.body), "\(form)")
+        #expect(form.body.contains("<datalist id=\"hosts\">"), "the phone's form suggests hosts")
+        let sent = try Self.http(base, post: [
+            "csrf": token, "g": "main", "lang": "en", "name": "Trần Thị Bình", "phone": Self.phone,
+            "host": Self.an, "answer_0": "no", "answer_1": "no", "consent": "yes",
+        ])
+        #expect(sent.status == 200, "\(sent)")
+        let code = try #require(confirmationCode(sent.body), "\(sent.body)")
+        #expect(try box.visit(code, date: "2026-11-29")?["decision"] as? String == "awaiting-host")
+
+        let posts = hook.waitForRequests(count: 1, timeout: 30)
+        let link = try #require(Self.approvalURL(posts, visitor: "Trần Thị Bình"), "\(posts.map(\.body))")
+        for secret in [Self.phone, "5678"] { #expect(!posts.contains { $0.body.contains(secret) }) }
+        let page = try Self.http(link)
+        let csrf = try #require(Self.csrf(page.body), "\(page)")
+        #expect(try Self.http(link, post: ["csrf": csrf, "answer": "approve"]).status == 200)
+        // The host knows whom they expect, not who stands at the gate: with guard-confirms the
+        // guard still sees the visitor and scans the phone's code before they are inside.
+        let after = try #require(try box.visit(code, date: "2026-11-29"))
+        #expect(after["status"] as? String == "pending", "inside without the guard's scan: \(after)")
+        let scan = try box.run(["scan", "KIN:\(code)"])
+        #expect(scan.status == 0, "\(scan)")
+        #expect(try box.visit(code, date: "2026-11-29")?["status"] as? String == "inside", "\(scan)")
+    }
+
     // MARK: 8. The guard terminal
 
     @Test("the guard terminal: host suggestions, the waiting banner, green on the host's yes, red on a no")
