@@ -91,9 +91,11 @@ extension CheckinServer {
         case .refused(let e)?:
             context.logger.info("host refused \(e.code)")
             return Self.html(pages.approvalResult(e, .refusedDone, [e.details.name], lang: lang), status: .ok)
-        case .approvedButHeld(let e, let decision)?:
-            let why = decision.reasons.map { $0.text(lang) }.joined(separator: " ")
-            return Self.html(pages.approvalResult(e, .approvedHeld, [why], lang: lang), status: .ok)
+        case .approvedButHeld(let e, _)?:
+            // Why (a full house, the watch list, another visit) is the guard's to know, not
+            // whoever holds the link: a webhook's link may be in a whole team's chat.
+            context.logger.info("host approved \(e.code), held by the gate's rules")
+            return Self.html(pages.approvalResult(e, .approvedHeld, lang: lang), status: .ok)
         case .alreadyDecided(let e)?:
             return Self.html(pages.approvalResult(e, .alreadyDecided, [L10n.decision(e.finalDecision, lang)], lang: lang), status: .conflict)
         case .expired(let e)?:

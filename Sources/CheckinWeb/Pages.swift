@@ -94,6 +94,9 @@ struct Pages {
         // Only a visit let in says so; any other (waiting, or refused by the watch list) reads
         // the same: see the guard.
         let pending = entry.status != .inside
+        // With hosts approving walk-ins, every visit not let in yet reads the same (waiting
+        // for the host, for the guard, or refused by the watch list): the page never tells.
+        let waiting: WebText.Key = config.notify.approval == .walkIns ? .waitHostOrGuard : .waitGuard
         // Inline SVG (an element, not a loaded resource, so CSP default-src 'self' allows it),
         // without the XML declaration a standalone file has.
         let svg = ((try? gate.qrSVG(gate.confirmationPayload(entry), scale: 6)) ?? "")
@@ -101,7 +104,7 @@ struct Pages {
         let body = """
             <h1>\(HTML.escape(t(.doneTitle, lang)))</h1>
             <p class="venue">\(HTML.escape(config.venue.name))</p>
-            <p class="\(pending ? "wait" : "ok")">\(HTML.escape(t(pending ? .waitGuard : .admitted, lang)))</p>
+            <p class="\(pending ? "wait" : "ok")">\(HTML.escape(t(pending ? waiting : .admitted, lang)))</p>
             <p class="code" id="code">\(HTML.escape(entry.code))</p>
             <div class="qr">\(svg)</div>
             <p><strong>\(HTML.escape(Pages.shortName(entry.details.name)))</strong></p>

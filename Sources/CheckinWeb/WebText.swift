@@ -5,7 +5,7 @@ enum WebText {
     enum Key {
         case title, intro, name, phone, idNumber, organisation, host, purpose, yes, no, consentTitle, consent
         case submit, switchLanguage, expiredTitle, expired, notFoundTitle, notFound, tooManyTitle, tooMany
-        case tooLargeTitle, tooLarge, badFormTitle, badForm, staleTitle, stale, doneTitle, showGuard, waitGuard, slipAlt, slipSave, slipLater, slipNotYet
+        case tooLargeTitle, tooLarge, badFormTitle, badForm, staleTitle, stale, doneTitle, showGuard, waitGuard, waitHostOrGuard, slipAlt, slipSave, slipLater, slipNotYet
         case admitted, seeGuardTitle, seeGuard, fixErrors, required, answerRequired, serverErrorTitle, serverError
         case optional, gateLabel
         case approvalTitle, approvalAsk, approve, refuse, approvedDone, refusedDone, approvedHeld, alreadyDecided, answerExpired
@@ -51,6 +51,7 @@ enum WebText {
         case .slipNotYet: return "Phiếu có sau khi bảo vệ xác nhận cho bạn vào. Đưa mã xác nhận cho bảo vệ."
         case .showGuard: return "Đưa màn hình này cho bảo vệ."
         case .waitGuard: return "Chờ bảo vệ xác nhận: bảo vệ quét mã này."
+        case .waitHostOrGuard: return "Chờ xác nhận: người anh/chị cần gặp hoặc bảo vệ sẽ cho vào; đưa mã này ở cổng."
         case .admitted: return "Bạn đã được ghi nhận vào tòa nhà."
         case .seeGuardTitle: return "Cần gặp bảo vệ"
         case .seeGuard: return "Không thể tự khai báo lúc này. Vui lòng gặp bảo vệ ở cổng."
@@ -67,7 +68,7 @@ enum WebText {
         case .refuse: return "Từ chối"
         case .approvedDone: return "Đã đồng ý: bảo vệ cho {0} vào."
         case .refusedDone: return "Đã từ chối: bảo vệ không cho {0} vào."
-        case .approvedHeld: return "Anh/chị đã đồng ý, nhưng khách chưa vào được ngay: {0} Bảo vệ đã được báo."
+        case .approvedHeld: return "Anh/chị đã đồng ý, nhưng lúc này khách chưa vào được; bảo vệ sẽ quyết định tại cổng."
         case .alreadyDecided: return "Lượt này đã có quyết định: {0}."
         case .answerExpired: return "Lượt này không còn chờ trả lời."
         case .visitorLabel: return "Khách"
@@ -110,6 +111,7 @@ enum WebText {
         case .slipNotYet: return "Your slip is ready once the guard has let you in. Show the guard your confirmation code."
         case .showGuard: return "Show this screen to the guard."
         case .waitGuard: return "Waiting for the guard: they scan this code."
+        case .waitHostOrGuard: return "Waiting to be let in: the person you visit or the guard confirms; show this code at the gate."
         case .admitted: return "You are recorded as inside the building."
         case .seeGuardTitle: return "Please see the guard"
         case .seeGuard: return "You cannot check yourself in right now. Please see the guard at the gate."
@@ -126,7 +128,7 @@ enum WebText {
         case .refuse: return "Refuse"
         case .approvedDone: return "Approved: the guard lets {0} in."
         case .refusedDone: return "Refused: the guard will not let {0} in."
-        case .approvedHeld: return "You approved, but the visitor cannot go in yet: {0} The guard has been told."
+        case .approvedHeld: return "You approved, but the visitor cannot go in at the moment; the guard decides at the gate."
         case .alreadyDecided: return "This visit has been decided: {0}."
         case .answerExpired: return "This visit is no longer waiting for an answer."
         case .visitorLabel: return "Visitor"

@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import Notify
 import Records
 
 /// One titled part of the processing record.
@@ -145,8 +146,7 @@ extension GateService {
             }
             var webhookHosts: [String] = []
             for url in outbox.webhooks {
-                let rest = url.drop { $0 != "/" }.dropFirst(2)
-                let host = (url.lowercased().hasPrefix("https") ? "https://" : "http://") + rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+                let host = String(WebhookAddress.redacted(url).dropLast(2))
                 if !webhookHosts.contains(host) { webhookHosts.append(host) }
             }
             if !webhookHosts.isEmpty {

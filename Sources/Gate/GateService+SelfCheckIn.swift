@@ -143,9 +143,14 @@ extension GateService {
                     recorded: nil, alreadyInside: visit, previousVisit: nil, warnings: [])
             case .autoClosed, .unconfirmed:
                 throw RuleViolation(.selfCheckInExpired, [code, calendar.localTimestamp(visit.checkedInAt)])
+            case .denied where visit.finalDecision == "refused-by-host":
+                let host = try approvalHostLabel(code: code, in: tx)
+                return CheckInResult(
+                    decision: Decision(verdict: .deny, reasons: [Reason(.hostRefused, [host, visit.details.name, code])]),
+                    recorded: nil, alreadyInside: nil, previousVisit: nil, warnings: [])
             case .denied where visit.method == .selfService:
                 // Refused when submitted (the watch list): the guard is shown why, again.
-                let reasons = visit.reasons.compactMap { MessageKey(rawValue: $0) }.map { Reason($0) }
+                let reasons = visit.reasons.compactMap { MessageKey(rawValue: $0) }.filter { $0 != .admitted }.map { Reason($0) }
                 return CheckInResult(
                     decision: Decision(verdict: .deny, reasons: reasons.isEmpty ? [Reason(.watchDeny)] : reasons),
                     recorded: nil, alreadyInside: nil, previousVisit: nil, warnings: [])

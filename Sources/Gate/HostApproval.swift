@@ -129,7 +129,12 @@ extension GateService {
                     let entry = try tx.confirm(code: code, by: by, at: now, admitted: false, decision: decision.recordedValue, note: note)
                     return .approvedButHeld(entry, decision)
                 }
-                let entry = try tx.confirm(code: code, by: by, at: now, admitted: true, decision: decision.recordedValue, note: note)
+                // What the gate flagged at check-in (a fever, a pass to look at, a watch-list
+                // alert) stays on record: the host's yes lets the visitor in, it does not
+                // clear the alert.
+                let flagged = visit.reasons.contains { $0 != MessageKey.admitted.rawValue } || decision.verdict == .check
+                let recorded = flagged && decision.overriddenBy == nil ? "admitted-alert" : decision.recordedValue
+                let entry = try tx.confirm(code: code, by: by, at: now, admitted: true, decision: recorded, note: note)
                 return .approved(entry)
             }
         }

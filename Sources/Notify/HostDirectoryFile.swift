@@ -46,14 +46,18 @@ public enum HostDirectoryFile {
             guard email.isEmpty || NotifySettings.isPlausibleAddress(email) else {
                 throw Problem(line: r.line, message: "\"\(email.prefix(80))\" is not an e-mail address")
             }
+            guard email.allSatisfy(\.isASCII) else {
+                throw Problem(line: r.line, message: "\"\(email.prefix(80))\": only ASCII e-mail addresses can be delivered (write the domain in its xn-- form)")
+            }
             var normalisedPhone: String?
             if !phone.isEmpty {
                 let p = Validation.normalisePhone(phone)
                 guard Validation.isValidPhone(p) else { throw Problem(line: r.line, message: "\"\(phone.prefix(40))\" is not a phone number") }
                 normalisedPhone = p
             }
-            guard webhook.isEmpty || NotifySettings.isPlausibleWebhook(webhook) else {
-                throw Problem(line: r.line, message: "the webhook must be an http:// or https:// address, found \"\(webhook.prefix(80))\"")
+            // Shown by host only, also here: the whole address is the channel's secret.
+            guard webhook.isEmpty || (NotifySettings.isPlausibleWebhook(webhook) && WebhookAddress.isUsable(webhook)) else {
+                throw Problem(line: r.line, message: "the webhook \(WebhookAddress.redacted(webhook)) must be http(s)://HOST[:PORT]/PATH with an ASCII host, a port from 1 to 65535 and no user:password@")
             }
             let key = TextFolding.fold(name) + "\u{0}" + TextFolding.fold(department)
             if let earlier = seen[key] {

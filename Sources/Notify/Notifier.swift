@@ -84,6 +84,12 @@ public final class Notifier: @unchecked Sendable {
     }
     private var currentTrouble: String?
 
+    private var isStopping: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopping
+    }
+
     private func setTrouble(_ text: String?) {
         condition.lock()
         currentTrouble = text
@@ -124,9 +130,14 @@ public final class Notifier: @unchecked Sendable {
             return report
         }
         guard due <= clock.now() else { return report }
-        let (items, expired) = try store.claimDueNotifications(now: clock.now())
-        report.failed += expired
-        for item in items {
+        // One message claimed at a time, for longer than one delivery may take (60 s): a
+        // second worker (the terminal and kiosk serve on one database) can never take a
+        // message this one is still sending. At most 50 a pass, so stop() is heard.
+        for _ in 0..<50 {
+            let (items, expired) = try store.claimDueNotifications(now: clock.now(), limit: 1, lease: 120)
+            report.failed += expired
+            guard let item = items.first else { break }
+            if isStopping { break }
             let result = deliver(item)
             if case .failed(let reason, _, _) = result { report.lastError = reason }
             switch try store.recordDelivery(id: item.id, result, at: clock.now(), maxRefusals: config.notify.maxRefusals) {

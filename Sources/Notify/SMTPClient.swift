@@ -12,12 +12,19 @@ struct SMTPClient {
     var login: (user: String, password: String)?
     /// The name given in EHLO.
     var heloName: String
-    var timeout: Double = 15
+    /// One conversation, start to end; each wait at most 15 s of it.
+    var budget = Budget(total: 60, step: 15)
+    var label: String { "mail relay \(relay)" }
 
     func send(_ message: MailMessage) throws(DeliveryError) {
+        // The envelope is ASCII (RFC 5321 without SMTPUTF8): the directory refuses other
+        // addresses, and a configured sender is checked here once more.
+        guard message.from.allSatisfy(\.isASCII), message.to.allSatisfy(\.isASCII) else {
+            throw DeliveryError("\(label): only ASCII e-mail addresses can be sent to (\(message.to))", refused: true)
+        }
         let stream: NetStream
         do {
-            stream = try NetStream.connect(host: relay.host, port: relay.port, timeout: timeout)
+            stream = try NetStream.connect(host: relay.host, port: relay.port, timeout: try budget.next(label))
         } catch {
             throw DeliveryError("mail relay \(relay): \(error)", refused: false)
         }
@@ -39,7 +46,7 @@ struct SMTPClient {
         if tls != .off, offersTLS {
             try command(s, "STARTTLS", 220, "STARTTLS")
             do {
-                try s.startTLS(serverName: relay.host, caFile: caFile, timeout: timeout)
+                try s.startTLS(serverName: relay.host, caFile: caFile, timeout: try budget.next(label))
             } catch {
                 // A certificate problem is the administrator's to fix: retrying the same
                 // relay with the same certificate would only fail again.
@@ -73,7 +80,7 @@ struct SMTPClient {
         // Dot-stuffing (RFC 5321 4.5.2): a line starting with "." gets a second one.
         var body = message.rendered.split(separator: "\r\n", omittingEmptySubsequences: false).map { $0.hasPrefix(".") ? "." + $0 : String($0) }
         if body.last == "" { body.removeLast() }
-        try s.write(Array((body.joined(separator: "\r\n") + "\r\n.\r\n").utf8), timeout: timeout)
+        try s.write(Array((body.joined(separator: "\r\n") + "\r\n.\r\n").utf8), timeout: try budget.next(label))
         let end = try read(s)
         guard end.code == 250 else { throw failure("the message", end) }
         // The message is accepted; a relay that then drops the line has still taken it.
@@ -103,7 +110,7 @@ struct SMTPClient {
     }
 
     private func reply(_ s: NetStream, after line: String) throws -> Reply {
-        try s.write(Array((line + "\r\n").utf8), timeout: timeout)
+        try s.write(Array((line + "\r\n").utf8), timeout: try budget.next(label))
         return try read(s)
     }
 
@@ -111,7 +118,7 @@ struct SMTPClient {
     private func read(_ s: NetStream) throws -> Reply {
         var lines: [String] = []
         for _ in 0..<100 {
-            let line = try s.readLine(max: 2048, timeout: timeout)
+            let line = try s.readLine(max: 2048, timeout: try budget.next(label))
             let bytes = Array(line.utf8)
             guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)), (200...599).contains(code) else {
                 throw DeliveryError("mail relay \(relay) answered something that is not SMTP: \"\(TextFolding.clean(String(line.prefix(60))))\"", refused: true)

@@ -5,7 +5,8 @@ import KioskCore
 /// incoming webhooks (Mattermost, Rocket.Chat, Slack, Teams) answer 200 and nothing more.
 struct WebhookClient {
     var caFile: String?
-    var timeout: Double = 15
+    /// One request, start to end; each wait at most 15 s of it.
+    var budget = Budget(total: 60, step: 15)
 
     struct Address: Equatable {
         var secure: Bool
@@ -17,18 +18,19 @@ struct WebhookClient {
 
         /// nil with the reason for anything but http(s)://host[:port][/path][?query].
         static func parse(_ text: String) -> Result<Address, DeliveryError> {
-            let bad = DeliveryError("webhook \"\(text.prefix(80))\" is not an http:// or https:// address", refused: true)
+            let bad = DeliveryError("webhook \(WebhookAddress.redacted(text)) is not an http(s)://HOST[:PORT]/PATH address (ASCII host, port 1–65535, no user:password@)", refused: true)
             let lower = text.lowercased()
             let secure: Bool
             if lower.hasPrefix("https://") { secure = true } else if lower.hasPrefix("http://") { secure = false } else { return .failure(bad) }
             let rest = text.dropFirst(secure ? 8 : 7)
             let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-            var authority = rest[..<authorityEnd]
+            let authority = rest[..<authorityEnd]
             var target = String(rest[authorityEnd...])
             if let hash = target.firstIndex(of: "#") { target = String(target[..<hash]) }
             if target.isEmpty || target.hasPrefix("?") { target = "/" + target }
-            // user:password@ in the address: sent as nothing (a webhook's secret is its path).
-            if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+            // user:password@ in the address: refused (the directory refuses it too); a webhook's
+            // secret is its path.
+            if authority.contains("@") { return .failure(bad) }
             var host = Substring(""), port = secure ? 443 : 80
             if authority.hasPrefix("[") {
                 guard let close = authority.firstIndex(of: "]") else { return .failure(bad) }
@@ -58,14 +60,14 @@ struct WebhookClient {
         let label = "webhook \(address.secure ? "https" : "http")://\(address.authority)"
         let stream: NetStream
         do {
-            stream = try NetStream.connect(host: address.host, port: address.port, timeout: timeout)
+            stream = try NetStream.connect(host: address.host, port: address.port, timeout: try budget.next(label))
         } catch {
             throw DeliveryError("\(label): \(error)", refused: false)
         }
         defer { stream.close() }
         if address.secure {
             do {
-                try stream.startTLS(serverName: address.host, caFile: caFile, timeout: timeout)
+                try stream.startTLS(serverName: address.host, caFile: caFile, timeout: try budget.next(label))
             } catch {
                 throw DeliveryError("\(label): \(error)", refused: true)
             }
@@ -82,8 +84,8 @@ struct WebhookClient {
         ].joined(separator: "\r\n")
         let status: Int, statusLine: String
         do {
-            try stream.write(Array(head.utf8) + Array(body), timeout: timeout)
-            statusLine = try stream.readLine(max: 1024, timeout: timeout)
+            try stream.write(Array(head.utf8) + Array(body), timeout: try budget.next(label))
+            statusLine = try stream.readLine(max: 1024, timeout: try budget.next(label))
         } catch {
             throw DeliveryError("\(label): \(error)", refused: false)
         }
@@ -101,5 +103,24 @@ struct WebhookClient {
             // 3xx included: a webhook that moved needs its new address in the directory.
             throw DeliveryError("\(label) refused: \(TextFolding.clean(String(statusLine.prefix(80))))", refused: true)
         }
+    }
+}
+
+/// How a webhook address is shown anywhere but the wire: its scheme and host only. Whoever
+/// has the whole address can post to the channel, and a `user:password@` is a password.
+public enum WebhookAddress {
+    public static func redacted(_ url: String) -> String {
+        let lower = url.lowercased()
+        let scheme = lower.hasPrefix("https://") ? "https://" : lower.hasPrefix("http://") ? "http://" : ""
+        guard !scheme.isEmpty else { return "(not an http address)" }
+        var authority = url.dropFirst(scheme.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        return scheme + TextFolding.clean(String(authority.prefix(80))) + "/…"
+    }
+
+    /// Whether the kiosk can post to this address (what the directory accepts).
+    public static func isUsable(_ url: String) -> Bool {
+        if case .success = WebhookClient.Address.parse(url) { return true }
+        return false
     }
 }

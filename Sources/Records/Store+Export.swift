@@ -66,7 +66,9 @@ extension Store {
                        auto_closed_at, name, id_number, phone, organisation, host, purpose, address,
                        badge, temperature, symptoms, app, pass_summary, declaration,
                        COALESCE(confirmed_decision, decision), reasons,
-                       override_by, override_reason, watch_match, COALESCE(confirmed_by, guard), id_storage,
+                       COALESCE(override_by, \(Store.confirmOverrideSQL("overridden_by"))),
+                       COALESCE(override_reason, \(Store.confirmOverrideSQL("override_reason"))),
+                       watch_match, COALESCE(confirmed_by, guard), id_storage,
                        \(Store.consentSQL)
                 FROM visit WHERE checked_in_at >= ? AND checked_in_at < ? ORDER BY checked_in_at, id
                 """
@@ -290,5 +292,13 @@ struct CellWriter {
             }
             out.append(UInt8(ascii: "\""))
         }
+    }
+}
+
+extension Store {
+    /// A supervisor's override given at the confirmation, from its chained `confirm` event
+    /// (see `StoreTransaction.withConfirmOverride`).
+    static func confirmOverrideSQL(_ field: String) -> String {
+        "CASE WHEN confirmed_decision = 'overridden' THEN (SELECT json_extract(e.payload, '$.\(field)') FROM event e WHERE e.code = visit.code AND e.kind = 'confirm' ORDER BY e.seq DESC LIMIT 1) END"
     }
 }

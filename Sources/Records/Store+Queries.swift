@@ -75,7 +75,7 @@ extension Store {
             if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
             sql += query.newestFirst ? " ORDER BY checked_in_at DESC, id DESC" : " ORDER BY checked_in_at, id"
             if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
-            return try Row.fetchAll(tx.db, sql: sql, arguments: StatementArguments(args)).map(VisitRow.entry)
+            return try Row.fetchAll(tx.db, sql: sql, arguments: StatementArguments(args)).map(VisitRow.entry).map(tx.withConfirmOverride)
         }
     }
 

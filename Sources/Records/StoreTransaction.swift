@@ -34,7 +34,22 @@ public struct StoreTransaction {
 
     public func visit(code: String) throws -> Entry? {
         try row("SELECT \(VisitRow.selectList) FROM visit WHERE code = ?", [code])
-            .map(VisitRow.entry)
+            .map(VisitRow.entry).map(withConfirmOverride)
+    }
+
+    /// A supervisor's override given at the confirmation (past a full house or a host who has
+    /// not answered) is in the chained `confirm` event, not in the check-in's fixed columns:
+    /// shown from there as the visit's override, so lists and exports name who and why.
+    func withConfirmOverride(_ e: Entry) -> Entry {
+        guard e.overriddenBy == nil, e.confirmedDecision == "overridden",
+            let payload = try? String.fetchOne(
+                db.cachedStatement(sql: "SELECT payload FROM event WHERE code = ? AND kind = 'confirm' ORDER BY seq DESC LIMIT 1"), arguments: [e.code]),
+            let obj = CanonicalJSON.decode(payload) as? [String: Any]
+        else { return e }
+        var e = e
+        e.overriddenBy = obj["overridden_by"] as? String
+        e.overrideReason = obj["override_reason"] as? String
+        return e
     }
 
     /// People inside the building: this gate's visits and, with a building log, the other

@@ -59,8 +59,11 @@ extension TerminalApp {
             switch visit.status {
             case .inside:
                 log("host approved \(visit.code)")
+                // An alert from check-in (a fever, a pass to look at) is still the guard's.
+                let alerts = visit.finalDecision == "admitted-alert"
+                    ? visit.reasons.compactMap { MessageKey(rawValue: $0) }.filter { $0 != .admitted }.map { Reason($0) } : []
                 panel = VerdictPanel.from(
-                    decision: Decision(verdict: .admit, reasons: [Reason(.hostApproved, [host, visit.details.name, visit.code])]),
+                    decision: Decision(verdict: alerts.isEmpty ? .admit : .check, reasons: [Reason(.hostApproved, [host, visit.details.name, visit.code])] + alerts),
                     kind: nil, name: visit.details.name, recorded: visit, warnings: [], lang: language)
                 if gate.config.printer.printsAtCheckIn, printerStatus != nil {
                     let code = visit.code
@@ -69,10 +72,12 @@ extension TerminalApp {
                     })
                 }
             case .denied:
-                log("host refused \(visit.code)")
                 alertsPending += 1
+                // The host said no, or said yes and the rules said no (the watch list since).
+                let byHost = visit.finalDecision == "refused-by-host"
+                log(byHost ? "host refused \(visit.code)" : "host approved \(visit.code), denied by the rules")
                 panel = VerdictPanel.from(
-                    decision: Decision(verdict: .deny, reasons: [Reason(.hostRefused, [host, visit.details.name, visit.code])]),
+                    decision: Decision(verdict: .deny, reasons: [Reason(byHost ? .hostRefused : .watchDeny, byHost ? [host, visit.details.name, visit.code] : [])]),
                     kind: nil, name: visit.details.name, recorded: visit, warnings: [], lang: language)
             default:
                 continue

@@ -56,7 +56,7 @@ struct HostsCommand: ParsableCommand {
                     var id: Int64, name: String, department: String, email: String?, phone: String?, webhook: String?, updated_at: String
                 }
                 writeOut(JSONOutput.encode(hosts.map {
-                    Out(id: $0.id, name: $0.name, department: $0.department, email: $0.email, phone: $0.phone, webhook: $0.webhook,
+                    Out(id: $0.id, name: $0.name, department: $0.department, email: $0.email, phone: $0.phone, webhook: $0.webhook.map(WebhookAddress.redacted),
                         updated_at: context.calendar.localTimestamp($0.updatedAt))
                 }) + "\n")
                 return
@@ -67,7 +67,7 @@ struct HostsCommand: ParsableCommand {
                 var parts = ["#\(h.id)", h.label]
                 if let e = h.email { parts.append(e) }
                 if let p = h.phone { parts.append(p) }
-                if let w = h.webhook { parts.append("webhook " + NotifyStatusText.webhookHost(w)) }
+                if let w = h.webhook { parts.append("webhook " + WebhookAddress.redacted(w)) }
                 out += TextFolding.terminalSafe(parts.joined(separator: "  ")) + "\n"
             }
             writeOut(out)

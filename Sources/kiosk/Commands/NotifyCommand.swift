@@ -48,7 +48,7 @@ struct NotifyCommand: ParsableCommand {
                 }
                 writeOut(JSONOutput.encode(items.map {
                     Out(id: $0.id, key: $0.key, visit: $0.visitCode, kind: $0.kind.rawValue, channel: $0.channel.rawValue, host: $0.hostName,
-                        recipient: $0.channel == .webhook ? NotifyStatusText.webhookHost($0.recipient) : $0.recipient,
+                        recipient: $0.channel == .webhook ? WebhookAddress.redacted($0.recipient) : $0.recipient,
                         state: $0.state.rawValue, attempts: $0.attempts, created_at: cal.localTimestamp($0.createdAt),
                         next_attempt_at: $0.state == .waiting ? cal.localTimestamp($0.nextAttemptAt) : nil,
                         done_at: $0.doneAt.map(cal.localTimestamp), last_error: $0.lastError)
@@ -58,7 +58,7 @@ struct NotifyCommand: ParsableCommand {
             guard !items.isEmpty else { return writeOut(L10n.text(.notifyNothing, context.language) + "\n") }
             var out = ""
             for i in items {
-                let recipient = i.channel == .webhook ? NotifyStatusText.webhookHost(i.recipient) : i.recipient
+                let recipient = i.channel == .webhook ? WebhookAddress.redacted(i.recipient) : i.recipient
                 var line = "\(i.state.rawValue)  \(cal.localTime(i.createdAt))  \(i.visitCode)  \(i.kind.rawValue)  \(i.channel.rawValue) \(recipient)  \(i.hostName)  attempts=\(i.attempts)"
                 if i.state == .waiting { line += "  next=\(cal.localTime(i.nextAttemptAt))" }
                 if let e = i.lastError { line += "  — \(e)" }
@@ -66,17 +66,5 @@ struct NotifyCommand: ParsableCommand {
             }
             writeOut(out)
         }
-    }
-}
-
-/// How the outbox is shown.
-enum NotifyStatusText {
-    /// A webhook address is a secret (whoever has it can post to the channel): shown by its
-    /// scheme and host only.
-    static func webhookHost(_ url: String) -> String {
-        let lower = url.lowercased()
-        let scheme = lower.hasPrefix("https://") ? "https://" : "http://"
-        let rest = url.dropFirst(scheme.count)
-        return scheme + rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" } + "/…"
     }
 }
