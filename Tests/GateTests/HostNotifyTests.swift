@@ -395,6 +395,39 @@ import TestSupport
         #expect(try h.gate.store.outbox(visitCode: #require(direct.recorded?.code)).map(\.kind) == [.arrival])
     }
 
+    @Test("a host's yes keeps the check-in's alert; a phone waiting for the guard stays the guard's")
+    func alertsAndTheGuardsOwn() throws {
+        let h = try Self.walkIns()
+        let fever = try #require(try h.checkIn("Khách Sốt") {
+            $0.details.host = "Nguyễn Văn An"
+            $0.temperature = 38.6
+        }.recorded)
+        #expect(fever.decision == "awaiting-host")
+        guard case .approved(let e)? = try h.gate.answerHost(code: fever.code, token: Self.token(h, fever.code), approve: true) else {
+            Issue.record("not approved")
+            return
+        }
+        #expect(e.finalDecision == "admitted-alert", "the fever is still on record: \(e.finalDecision)")
+
+        var form = SelfCheckInForm(name: "Khách Điện Thoại", phone: "0912345678", host: "Nguyễn Văn An", answers: [false, false], consent: true, gate: "main")
+        form.language = .vi
+        let guardConfirms = try HostNotifyGateTests.harness(smtp: nil) { c in
+            c.notify.approval = .walkIns
+            c.notify.smtp = NotifySettings.Relay(host: "127.0.0.1", port: 9)
+            c.checkinWeb.mode = .guardConfirms
+        }
+        guard case .recorded(let pending) = try guardConfirms.gate.selfCheckIn(form) else {
+            Issue.record("not recorded")
+            return
+        }
+        #expect(pending.decision == "pending", "waits for the guard, not the host")
+        #expect(try guardConfirms.gate.store.outbox(visitCode: pending.code).isEmpty)
+        #expect(try guardConfirms.gate.answerHost(code: pending.code, token: Self.token(guardConfirms, pending.code), approve: true) == nil)
+        let confirmed = try guardConfirms.gate.confirmSelfCheckIn(code: pending.code, guardName: "Bảo vệ An")
+        #expect(confirmed.recorded?.status == .inside && confirmed.notifiedHost != nil)
+        #expect(try guardConfirms.gate.store.outbox(visitCode: pending.code).map(\.kind) == [.arrival])
+    }
+
     @Test("erasing a waiting visitor removes their messages; the purge removes old ones")
     func erasedWithTheVisit() throws {
         let h = try Self.walkIns()
