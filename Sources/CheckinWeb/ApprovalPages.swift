@@ -17,7 +17,7 @@ extension CheckinServer {
         let code = context.parameters.get("code") ?? ""
         let key = request.uri.queryParameters["k"].map(String.init)
         guard venue == gate.config.venue.id, code.count <= 16 else {
-            return Self.html(pages.message(.notFoundTitle, .notFound, lang), status: .notFound)
+            return Self.html(pages.message(.notFoundTitle, .approvalInvalid, lang), status: .notFound)
         }
         let gate = gate
         let view: HostApprovalView?
@@ -27,7 +27,7 @@ extension CheckinServer {
             context.logger.error("approval page failed: \(gate.describe(error))")
             return Self.html(pages.message(.serverErrorTitle, .serverError, lang), status: .serviceUnavailable)
         }
-        guard let view else { return Self.html(pages.message(.notFoundTitle, .notFound, lang), status: .notFound) }
+        guard let view else { return Self.html(pages.message(.notFoundTitle, .approvalInvalid, lang), status: .notFound) }
         if view.expired { return Self.html(pages.approvalResult(view.visit, .answerExpired, lang: lang), status: .gone) }
         guard view.waiting else {
             return Self.html(pages.approvalResult(view.visit, .alreadyDecided, [L10n.decision(view.visit.finalDecision, lang)], lang: lang), status: .conflict)
@@ -42,7 +42,7 @@ extension CheckinServer {
         let venue = context.parameters.get("venue") ?? ""
         let code = context.parameters.get("code") ?? ""
         guard venue == gate.config.venue.id, code.count <= 16, let normal = EntryCode.normalise(code) else {
-            return Self.html(pages.message(.notFoundTitle, .notFound, lang), status: .notFound)
+            return Self.html(pages.message(.notFoundTitle, .approvalInvalid, lang), status: .notFound)
         }
         guard await limiter.allow(Self.addressKey(context.remoteAddress), now: gate.clock.now()) else {
             return Self.html(pages.message(.tooManyTitle, .tooMany, lang), status: .tooManyRequests)
@@ -60,12 +60,12 @@ extension CheckinServer {
         let key = request.uri.queryParameters["k"].map(String.init) ?? form["k"]
         // The link first: a forged one learns nothing, not even whether its CSRF token was good.
         guard gate.approvalLink.accepts(key, code: normal) else {
-            return Self.html(pages.message(.notFoundTitle, .notFound, lang), status: .notFound)
+            return Self.html(pages.message(.notFoundTitle, .approvalInvalid, lang), status: .notFound)
         }
         switch await tokens.redeem(form["csrf"], venueToken: Self.approvalBinding(normal), now: gate.clock.now()) {
         case .fresh: break
         case .resent, .invalid:
-            return Self.html(pages.message(.staleTitle, .stale, lang), status: .forbidden)
+            return Self.html(pages.message(.staleTitle, .approvalStale, lang), status: .forbidden)
         }
         let approve: Bool
         switch form["answer"] {
@@ -84,7 +84,7 @@ extension CheckinServer {
         }
         switch answer {
         case nil:
-            return Self.html(pages.message(.notFoundTitle, .notFound, lang), status: .notFound)
+            return Self.html(pages.message(.notFoundTitle, .approvalInvalid, lang), status: .notFound)
         case .approved(let e)?:
             context.logger.info("host approved \(e.code)")
             return Self.html(pages.approvalResult(e, .approvedDone, [e.details.name], lang: lang, good: true), status: .ok)

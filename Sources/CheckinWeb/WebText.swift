@@ -9,7 +9,7 @@ enum WebText {
         case admitted, seeGuardTitle, seeGuard, fixErrors, required, answerRequired, serverErrorTitle, serverError
         case optional, gateLabel
         case approvalTitle, approvalAsk, approve, refuse, approvedDone, refusedDone, approvedHeld, alreadyDecided, answerExpired
-        case visitorLabel, arrivedLabel
+        case visitorLabel, arrivedLabel, approvalInvalid, approvalStale
     }
 
     static func text(_ key: Key, _ lang: Language, _ args: [String] = []) -> String {
@@ -72,6 +72,8 @@ enum WebText {
         case .alreadyDecided: return "Lượt này đã có quyết định: {0}."
         case .answerExpired: return "Lượt này không còn chờ trả lời."
         case .visitorLabel: return "Khách"
+        case .approvalInvalid: return "Liên kết này không hợp lệ hoặc không còn dùng được. Nếu cần, hãy gọi bảo vệ ở cổng."
+        case .approvalStale: return "Trang này đã được dùng. Mở lại liên kết trong tin nhắn để xem lượt này."
         case .arrivedLabel: return "Giờ đến"
         }
     }
@@ -132,6 +134,8 @@ enum WebText {
         case .alreadyDecided: return "This visit has been decided: {0}."
         case .answerExpired: return "This visit is no longer waiting for an answer."
         case .visitorLabel: return "Visitor"
+        case .approvalInvalid: return "This link is not valid, or no longer. Call the guard at the gate if you need to."
+        case .approvalStale: return "This page was used already. Open the link in your message again to see this visit."
         case .arrivedLabel: return "Arrived"
         }
     }

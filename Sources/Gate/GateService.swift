@@ -240,6 +240,9 @@ public struct GateService: Sendable {
                 try refuseExitBeforeEntry(visit, now)
                 return .checkedOut(try tx.checkOut(code: code, at: now))
             case .denied: throw RuleViolation(.visitWasDenied, [code])
+            // A walk-in who gave up waiting for the host: closed as never let in, so the
+            // guard's banner and the host's link stop waiting for them.
+            case .pending where visit.decision == "awaiting-host": return .checkedOut(try tx.withdraw(code: code, at: now))
             case .pending: throw RuleViolation(.visitPending, [code])
             case .unconfirmed: throw RuleViolation(.selfCheckInExpired, [code, calendar.localTimestamp(visit.checkedInAt)])
             case .left, .autoClosed: return .alreadyClosed(visit)
@@ -356,7 +359,7 @@ extension GateService {
     public func message(for result: CheckOutResult) -> String {
         switch result {
         case .checkedOut(let e):
-            return L10n.text(.checkedOut, language, [e.details.name, e.code, e.checkedOutAt.map(calendar.localTime) ?? "?"])
+            return L10n.text(.checkedOut, language, [e.details.name, e.code, (e.checkedOutAt ?? e.autoClosedAt).map(calendar.localTime) ?? "?"])
         case .alreadyClosed(let e):
             return L10n.text(.alreadyCheckedOut, language, [e.code, (e.checkedOutAt ?? e.autoClosedAt).map(calendar.localTimestamp) ?? "?"])
         }

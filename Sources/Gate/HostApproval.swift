@@ -74,12 +74,15 @@ extension GateService {
     }
 
     /// Visits waiting for their host's yes, oldest first, with the host each waits for.
-    public func awaitingHost() throws -> [(visit: Entry, host: String)] {
+    public func awaitingHost() throws -> [(visit: Entry, host: String, heldAfterYes: Bool)] {
         var q = VisitQuery()
         q.pendingOnly = true
         let list = try store.list(q).filter { $0.decision == "awaiting-host" }
         guard !list.isEmpty else { return [] }
-        return try store.read { tx in try list.map { ($0, try approvalHostLabel(code: $0.code, in: tx)) } }
+        return try store.read { tx in
+            let held = try tx.heldApprovals(codes: list.map(\.code))
+            return try list.map { ($0, try approvalHostLabel(code: $0.code, in: tx), held.contains($0.code)) }
+        }
     }
 
     /// What the approval page shows; nil for a forged or mistyped link (the page says only
@@ -88,7 +91,9 @@ extension GateService {
         guard let code = EntryCode.normalise(raw), approvalLink.accepts(token, code: code) else { return nil }
         let now = clock.now()
         return try store.read { tx -> HostApprovalView? in
-            guard let visit = try tx.visit(code: code), visit.decision == "awaiting-host", !visit.details.name.isEmpty else { return nil }
+            guard let visit = try tx.visit(code: code), visit.decision == "awaiting-host", !visit.details.name.isEmpty,
+                try tx.approvalStands(visitCode: code)
+            else { return nil }
             let expired = visit.status == .pending && calendar.day(of: visit.checkedInAt) != calendar.day(of: now)
             return HostApprovalView(
                 visit: visit, hostLabel: try approvalHostLabel(code: code, in: tx),
@@ -103,7 +108,10 @@ extension GateService {
         guard let code = EntryCode.normalise(raw), approvalLink.accepts(token, code: code) else { return nil }
         let now = clock.now()
         let answer = try store.write { tx -> HostAnswer? in
-            guard let visit = try tx.visit(code: code), visit.decision == "awaiting-host", !visit.details.name.isEmpty else { return nil }
+            // A host removed from the directory since answers for nobody.
+            guard let visit = try tx.visit(code: code), visit.decision == "awaiting-host", !visit.details.name.isEmpty,
+                try tx.approvalStands(visitCode: code)
+            else { return nil }
             guard visit.status == .pending else {
                 return visit.status == .unconfirmed ? .expired(visit) : .alreadyDecided(visit)
             }
@@ -119,8 +127,11 @@ extension GateService {
                 phone: visit.details.phone.flatMap { Masking.isMasked($0) ? nil : $0 })
             switch try admission(candidate, in: tx) {
             case .alreadyInside(let open):
+                try tx.noteHeldApproval(code: code, at: now)
                 return .approvedButHeld(visit, Decision(verdict: .check, reasons: [Reason(.alreadyInside, [insideSince(open), open.code])]))
             case .refused(let refusal):
+                // Kept, so the guard's screen says the host agreed and a supervisor decides.
+                try tx.noteHeldApproval(code: code, at: now)
                 return .approvedButHeld(visit, refusal)
             case .decided(let decision, let watchNote):
                 var note: [(String, String)] = []
@@ -168,13 +179,29 @@ extension GateService {
 
     /// Hosts whose name or department contains the folded text, for suggestions as the
     /// guard or visitor types: at most `limit`, names starting with it first.
-    public func suggestHosts(_ text: String, limit: Int = 5) throws -> [HostRecord] {
-        let folded = TextFolding.fold(text)
+    public func suggestHosts(_ text: String, limit: Int = 8) throws -> [HostRecord] {
+        let folded = TextFolding.fold(text).split(separator: " ").joined(separator: " ")
         guard folded.count >= 2 else { return [] }
-        let all = try store.hosts()
-        let starts = all.filter { TextFolding.fold($0.name).hasPrefix(folded) || TextFolding.fold($0.name).contains(" " + folded) }
-        let contains = all.filter { h in !starts.contains(h) && TextFolding.fold(h.label).contains(folded) }
-        return Array((starts + contains).prefix(limit))
+        /// Vietnamese people are called by the last word of their name (`anh Đức`): a match
+        /// there comes first, then a word that starts with it, then anywhere in name and
+        /// department (`an ke toan`).
+        func rank(_ h: HostRecord) -> Int? {
+            let name = TextFolding.fold(h.name), words = name.split(separator: " ")
+            if name == folded { return 0 }
+            if words.last.map(String.init) == folded { return 1 }
+            if name.hasPrefix(folded) { return 2 }
+            if words.contains(where: { $0.hasPrefix(folded) }) { return 3 }
+            let all = TextFolding.fold(h.name + " " + h.department).replacingOccurrences(of: "(", with: "").replacingOccurrences(of: ")", with: "")
+            if all.contains(folded) { return 4 }
+            return nil
+        }
+        let ranked = try store.hosts().compactMap { h in rank(h).map { (h, $0) } }
+        return Array(ranked.sorted { ($0.1, TextFolding.fold($0.0.label)) < ($1.1, TextFolding.fold($1.0.label)) }.map(\.0).prefix(limit))
+    }
+
+    /// How many hosts have exactly this (folded) name: more than one tells nobody.
+    public func hostsNamed(_ text: String) throws -> Int {
+        try store.read { tx in try tx.hosts(matching: text).count }
     }
 
     /// What waits, what failed and why, and what went since the start of today.

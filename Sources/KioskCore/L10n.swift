@@ -42,7 +42,7 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
     case printerRefused, printerUnreachable, printerNotReading, printerClosed, printerOutOfPaper, printerCoverOpen,
         printerNotADevice, printerMissing, printerFailed, printerQueueFull, printerNone, printerOff, slipNotInside,
         slipPrinted, slipQueued, slipWritten, slipUnconfirmed
-    case awaitingHost, hostApproved, hostRefused, hostAwaitingOverride, hostAnswerExpired, hostAlreadyAnswered, hostNotified,
+    case awaitingHost, hostApproved, hostApprovedHeld, hostRefused, hostAwaitingOverride, hostAnswerExpired, hostAlreadyAnswered, hostNotified,
         hostsImported, hostsNone, hostRemoved, hostNoSuch, hostsFileProblem, notifyNothing, notifyPass
 
     var vi: String {
@@ -170,7 +170,8 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .guardConsentRequired: return "Khách chưa đồng ý: đọc thông báo dữ liệu cho khách; khách đồng ý thì chọn Có ở \"Đã báo & khách đồng ý\" (phím Space; lệnh: --consent)."
         case .selfCheckInWaiting: return "Đã khai báo: đưa mã này cho bảo vệ để được vào."
         case .selfCheckInConfirmed: return "Khách tự khai báo đã được xác nhận: {0} (mã {1})."
-        case .awaitingHost: return "Chờ {0} đồng ý cho vào (đã gửi tin)."
+        case .awaitingHost: return "Chờ {0} đồng ý cho vào (đang báo người này)."
+        case .hostApprovedHeld: return "{0} đã đồng ý cho {1} (mã {2}), nhưng quy định của cổng chưa cho vào (đủ người?): giám sát viên quyết định (F9)."
         case .hostApproved: return "{0} đã đồng ý: {1} vào được (mã {2})."
         case .hostRefused: return "{0} đã từ chối: không cho {1} vào (mã {2})."
         case .hostAwaitingOverride: return "Lượt {0} đang chờ {1} đồng ý; giám sát viên có thể cho phép (F9, Cho phép lượt vừa bị từ chối)."
@@ -345,7 +346,8 @@ public enum MessageKey: String, Codable, Sendable, CaseIterable {
         case .guardConsentRequired: return "The visitor has not agreed yet: read them the data notice; once they agree, set \"Informed and agreed\" to Yes (Space; command line: --consent)."
         case .selfCheckInWaiting: return "Checked in: show this code to the guard to enter."
         case .selfCheckInConfirmed: return "Self check-in confirmed: {0} (code {1})."
-        case .awaitingHost: return "Waiting for {0} to approve (message sent)."
+        case .awaitingHost: return "Waiting for {0} to approve (they are being told)."
+        case .hostApprovedHeld: return "{0} approved {1} (code {2}), but the gate's rules hold them (building full?): a supervisor decides (F9)."
         case .hostApproved: return "{0} approved: {1} may enter (code {2})."
         case .hostRefused: return "{0} refused: {1} may not enter (code {2})."
         case .hostAwaitingOverride: return "Visit {0} is waiting for {1} to approve; a supervisor may let them in (F9, Override the last denial)."

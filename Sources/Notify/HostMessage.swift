@@ -68,7 +68,7 @@ public struct HostMessage: Equatable, Sendable {
 
     private func linkLine(_ vi: Bool) -> String? {
         guard let approvalURL else { return nil }
-        return (vi ? "Đồng ý hoặc từ chối: " : "Approve or refuse: ") + approvalURL
+        return (vi ? "Đồng ý hoặc từ chối: " + approvalURL : "Approve or refuse: " + approvalURL + "&lang=en")
     }
 
     public var plainText: String {
@@ -97,7 +97,7 @@ public struct HostMessage: Equatable, Sendable {
             for (label, value) in facts(vi) { out += "<tr><th align=\"left\">\(esc(label))</th><td>\(esc(value))</td></tr>" }
             out += "</table>"
             if let approvalURL {
-                out += "<p><a href=\"\(esc(approvalURL))\">\(esc(vi ? "Đồng ý hoặc từ chối" : "Approve or refuse"))</a></p>"
+                out += "<p><a href=\"\(esc(approvalURL + (vi ? "" : "&lang=en")))\">\(esc(vi ? "Đồng ý hoặc từ chối" : "Approve or refuse"))</a></p>"
             }
             out += "</div><hr>"
         }

@@ -303,6 +303,14 @@ enum Migrations {
                 );
                 CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state = 'waiting';
                 CREATE INDEX outbox_visit ON outbox(visit_code);
+                -- A host's yes that the gate's rules held (a full house, another open visit):
+                -- the visit still waits, now for the guard and a supervisor, who are told the
+                -- host agreed. Not chained: the decision that follows is.
+                CREATE TABLE host_answer (
+                    code TEXT PRIMARY KEY,
+                    answer TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
                 """)
         }
         return m

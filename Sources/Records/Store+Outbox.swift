@@ -195,3 +195,23 @@ extension Store {
         }
     }
 }
+
+extension StoreTransaction {
+    /// Notes that the host said yes to a visit the rules hold.
+    public func noteHeldApproval(code: String, at now: Date) throws {
+        try execute("INSERT INTO host_answer (code, answer, at) VALUES (?, 'approved', ?) ON CONFLICT(code) DO UPDATE SET at = excluded.at", [code, VisitRow.millis(now)])
+    }
+
+    /// Visits whose host said yes while the rules held them.
+    public func heldApprovals(codes: [String]) throws -> Set<String> {
+        guard !codes.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: codes.count).joined(separator: ",")
+        return Set(try String.fetchAll(db, sql: "SELECT code FROM host_answer WHERE code IN (\(marks))", arguments: StatementArguments(codes)))
+    }
+
+    /// Whether the host's approval request for this visit still stands (not cancelled by the
+    /// host's removal from the directory).
+    public func approvalStands(visitCode: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM outbox WHERE visit_code = ? AND kind = 'approval' AND state != 'cancelled')"), arguments: [visitCode]) ?? false
+    }
+}

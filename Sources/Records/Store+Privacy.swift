@@ -232,6 +232,7 @@ extension Store {
                 try tx.db.execute(sql: "UPDATE event SET payload = NULL WHERE code = ? AND kind IN ('checkin', 'confirm')", arguments: [code])
                 // The messages about the visit: who was told of this person, and any still waiting.
                 try tx.db.execute(sql: "DELETE FROM outbox WHERE visit_code = ?", arguments: [code])
+                try tx.db.execute(sql: "DELETE FROM host_answer WHERE code = ?", arguments: [code])
                 erased.append(code)
                 hashes.append(HashChain.sha256Hex(VisitRow.canonicalFixed(values)))
                 // How the visit ended, as the audit verified it just now: it replaces what the

@@ -59,6 +59,7 @@ extension Store {
                 try tx.db.execute(sql: "DELETE FROM invitation WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
                 try tx.db.execute(sql: "UPDATE event SET payload = NULL WHERE code IN (\(marks))", arguments: StatementArguments(chunk))
                 try tx.db.execute(sql: "DELETE FROM outbox WHERE visit_code IN (\(marks))", arguments: StatementArguments(chunk))
+                try tx.db.execute(sql: "DELETE FROM host_answer WHERE code IN (\(marks))", arguments: StatementArguments(chunk))
             }
             let payload = CanonicalJSON.object([
                 ("cutoff", .int(VisitRow.millis(cutoff))), ("retention_days", .int(Int64(retentionDays))),

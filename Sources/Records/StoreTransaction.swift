@@ -198,6 +198,22 @@ public struct StoreTransaction {
         return e
     }
 
+    /// Closes a visit that was never let in (a walk-in who left before their host answered)
+    /// as `unconfirmed`, with the event an automatic close writes, marked `withdrawn`.
+    public func withdraw(code: String, at now: Date) throws -> Entry {
+        let millis = VisitRow.millis(now)
+        try execute("UPDATE visit SET status = 'unconfirmed', auto_closed_at = ? WHERE code = ? AND status = 'pending'", [millis, code])
+        try append(
+            .autoClose, code: code,
+            payload: CanonicalJSON.object([
+                ("status", .string(Entry.Status.unconfirmed.rawValue)), ("auto_closed_at", .int(millis)),
+                ("never_confirmed", .bool(true)), ("withdrawn", .bool(true)),
+            ]),
+            at: now)
+        guard let e = try visit(code: code) else { throw RuleViolation(.noSuchVisit, [code]) }
+        return e
+    }
+
     /// Closes visits still open at their automatic check-out time. `closeTime` gives, for
     /// each open visit's check-in, when it should be closed (nil: not yet).
     public func autoClose(now: Date, closeTime: (Date) -> Date?) throws -> [Entry] {

@@ -243,10 +243,12 @@ extension TerminalApp {
         // Visitors waiting for their host come first: the guard has someone standing there.
         let selfPending = pendingCount - hostWatch.waiting.count
         if !hostWatch.waiting.isEmpty {
-            let names = hostWatch.waiting.suffix(3).map { "\($0.name) → \($0.host)" }.joined(separator: ", ") + (hostWatch.waiting.count > 3 ? " …" : "")
-            let banner = t(.hostWaitingBanner, [names])
+            // The count first, then the newest names: what fits on a narrow screen is the part
+            // that matters (how many wait), and the names follow as room allows.
+            let names = hostWatch.waiting.reversed().map { "\($0.name) → \(Self.shortHost($0.host))" }.joined(separator: ", ")
+            let banner = t(.hostWaitingBanner, [String(hostWatch.waiting.count), names])
             let width = min(CharacterWidth.of(banner), max(0, g.columns - col - 4))
-            g.put(1, g.columns - width - 1, banner, .warning, bold: true, limit: width)
+            g.put(1, g.columns - width - 1, CharacterWidth.fit(banner, width), .warning, bold: true, limit: width)
         } else if selfPending > 0 {
             let banner = t(.pendingBanner, [String(selfPending)])
             g.put(1, g.columns - CharacterWidth.of(banner) - 1, banner, .warning, bold: true)
@@ -503,7 +505,8 @@ extension TerminalApp {
         }
         drawStatus(&g, row: g.rows - 3)
         let insideHelp = printerStatus != nil && gate.config.printer.printsOnRequest ? t(.detailHelpPrint) : t(.detailHelp)
-        g.put(g.rows - 2, 1, e.status == .pending ? t(.detailConfirmHelp) : e.isInside ? insideHelp : t(.helpBack), .dim)
+        let pendingHelp = e.decision == "awaiting-host" ? t(.detailHostHelp) : t(.detailConfirmHelp)
+        g.put(g.rows - 2, 1, e.status == .pending ? pendingHelp : e.isInside ? insideHelp : t(.helpBack), .dim)
         drawKeyBar(&g)
     }
 
@@ -632,5 +635,13 @@ extension TerminalApp {
         drawStatus(&g, row: g.rows - 3)
         g.put(g.rows - 2, 1, t(.supHelp), .dim)
         drawKeyBar(&g)
+    }
+}
+
+extension TerminalApp {
+    /// `Nguyễn Văn An (Kế toán)` → `Nguyễn Văn An`: the banner has no room for departments.
+    static func shortHost(_ label: String) -> String {
+        guard label.hasSuffix(")"), let open = label.lastIndex(of: "(") else { return label }
+        return String(label[..<open]).trimmingCharacters(in: .whitespaces)
     }
 }

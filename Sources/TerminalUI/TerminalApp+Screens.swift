@@ -81,11 +81,14 @@ extension TerminalApp {
     /// Looks up the directory as the guard types "whom" (folded: `nguyen` finds `Nguyễn`).
     func suggestHosts(_ typed: String) {
         form?.hostSuggestionsFor = typed
-        run({ gate in try gate.suggestHosts(typed).map(\.label) }, done: { [self] result in
-            guard case .success(let labels) = result, form?.text(.host) == typed else { return }
+        run({ gate in (try gate.suggestHosts(typed).map(\.label), try gate.hostsNamed(typed)) }, done: { [self] result in
+            guard case .success(let (labels, sameName)) = result, form?.text(.host) == typed else { return }
             form?.hostSuggestions = labels
-            if let first = labels.first, first != typed {
-                say(t(.hostSuggest, [labels.prefix(3).joined(separator: " · ")]) + " " + t(.hostSuggestTake, [first]))
+            if sameName > 1 {
+                // A name two people share tells nobody: say so while the guard can still choose.
+                say(t(.hostSuggestTake, [String(sameName)]) + " " + labels.prefix(3).joined(separator: " · "), .warning)
+            } else if let first = labels.first, first != typed {
+                say(t(.hostSuggest, [labels.prefix(4).joined(separator: " · ") + (labels.count > 4 ? " …" : "")]))
             } else if status?.text.hasPrefix(t(.hostSuggest, [""])) == true {
                 status = nil
             }
@@ -311,6 +314,20 @@ extension TerminalApp {
         case .escape:
             visits.confirmCheckout = false
             pop()
+        case .delete where entry.status == .pending && entry.decision == "awaiting-host":
+            // The walk-in left without waiting for the host's answer.
+            run({ gate in try gate.checkOut(code: entry.code) }, done: { [self] result in
+                switch result {
+                case .success(let r):
+                    log("host approval withdrawn \(entry.code)")
+                    hostWatch.waiting.removeAll { $0.code == entry.code }
+                    if case .scan(let raw, _, _)? = lastDenied, raw == "KIN:" + entry.code { lastDenied = nil }
+                    say(gate.message(for: r))
+                    refresh()
+                    reloadVisits()
+                case .failure(let e): say(describe(e), .error)
+                }
+            })
         case .enter where entry.status == .pending:
             // The guard lets in a visitor who checked in on the phone.
             let who = guardName

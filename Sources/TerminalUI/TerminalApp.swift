@@ -264,6 +264,8 @@ public final class TerminalApp {
         }
         if t - lastMaintenance >= 60, !isBusy { maintain() }
         if t - lastRefresh >= 2, !isBusy { refresh() }
+        // Host answers kept while the guard was elsewhere appear once back on the main screen.
+        showHostAnswers()
         let seconds = Double(gate.config.ui.verdictSeconds)
         if seconds > 0, let at = verdict?.shownAt, verdict?.faded == false, t - at >= seconds { fadeVerdict() }
     }

@@ -13,7 +13,7 @@ public enum UIKey: String, CaseIterable, Sendable {
     case checkoutTitle, checkoutPrompt, checkoutConfirm, checkoutHelp, checkoutNone, checkoutPick
     case visitsTitle, visitsSearch, visitsInsideOnly, visitsAll, visitsHelp, detailHelp, detailConfirm
     case statusInside, statusLeft, statusAutoClosed, statusDenied, statusPending, kindSelfCheckIn, pendingBanner
-    case visitsPending, detailConfirmHelp, hostWaitingBanner, hostSuggest, hostSuggestTake, hostTaken, hostsUnreachable
+    case visitsPending, detailConfirmHelp, hostWaitingBanner, hostSuggest, hostSuggestTake, hostTaken, hostsUnreachable, detailHostHelp
     case colIn, colOut, colCode, colName, colBadge, colStatus, colHost, colFor
     case venueTitle, venueChanges, venueBack, venueTooSmall
     case insideTitle, insideHelp, rollCallSaved
@@ -120,11 +120,12 @@ public enum UIText {
         case .detailConfirmHelp: return "Enter: xác nhận cho khách vào · Esc: quay lại"
         case .kindSelfCheckIn: return "Tự khai báo trên điện thoại"
         case .pendingBanner: return "{0} tự khai báo chờ: F4 Tab"
-        case .hostWaitingBanner: return "Chờ người tiếp khách đồng ý: {0}"
-        case .hostSuggest: return "Danh bạ: {0}"
-        case .hostSuggestTake: return "(→ chọn {0})"
+        case .hostWaitingBanner: return "{0} chờ người tiếp khách: {1}"
+        case .hostSuggest: return "Danh bạ (→ chọn người đầu): {0}"
+        case .hostSuggestTake: return "Có {0} người tên này: thêm bộ phận, hoặc chọn bằng →."
         case .hostTaken: return "Gặp: {0}"
         case .hostsUnreachable: return "Chưa báo được người tiếp khách"
+        case .detailHostHelp: return "Chờ người tiếp khách · F9: giám sát viên cho vào · Del: khách đã bỏ về · Esc"
         case .colIn: return "Vào"
         case .colOut: return "Ra"
         case .colCode: return "Mã"
@@ -302,11 +303,12 @@ public enum UIText {
         case .detailConfirmHelp: return "Enter: confirm and let in · Esc: back"
         case .kindSelfCheckIn: return "Self check-in on a phone"
         case .pendingBanner: return "{0} self {0|check-in|check-ins} waiting: F4, Tab"
-        case .hostWaitingBanner: return "Waiting for the host's yes: {0}"
-        case .hostSuggest: return "Directory: {0}"
-        case .hostSuggestTake: return "(→ takes {0})"
+        case .hostWaitingBanner: return "{0} waiting for their host: {1}"
+        case .hostSuggest: return "Directory (→ takes the first): {0}"
+        case .hostSuggestTake: return "{0} people have this name: add the department, or pick one with →."
         case .hostTaken: return "Visiting: {0}"
         case .hostsUnreachable: return "Hosts not reached"
+        case .detailHostHelp: return "Waiting for the host · F9: a supervisor lets in · Del: the visitor left · Esc"
         case .colIn: return "In"
         case .colOut: return "Out"
         case .colCode: return "Code"
