@@ -113,17 +113,17 @@ public struct GateService: Sendable {
             // mode when the rules want the guard's eyes (a watch-list alert, the same phone or
             // id already inside): a phone is never let in past what the gate would flag.
             let pending = request.pending || (request.method == .selfService && decision.verdict == .check)
+            // A host the directory knows is recorded as the directory names them (`nguyen van
+            // an` typed → `Nguyễn Văn An (Kế toán)`): the log, exports and slips read right.
+            let known = try uniqueHost(details.host, in: tx)
+            if let known { details.host = known.label }
+            let host = known.flatMap { channels(of: $0).isEmpty ? nil : $0 }
             // `[notify] approval = walk-ins`: a visitor without an invitation whose host the
             // directory knows waits for the host's yes, at the desk and on a phone that would
             // otherwise be let in at once (auto-admit). Not a phone's submission waiting for
             // the guard (guard-confirms, or the rules want the guard's eyes): the guard decides
             // those, and the host hears of the arrival when the guard confirms. Not under a
             // supervisor's override either (the supervisor decided).
-            // A host the directory knows is recorded as the directory names them (`nguyen van
-            // an` typed → `Nguyễn Văn An (Kế toán)`): the log, exports and slips read right.
-            let known = try uniqueHost(details.host, in: tx)
-            if let known { details.host = known.label }
-            let host = known.flatMap { channels(of: $0).isEmpty ? nil : $0 }
             let awaitingHost = host != nil && config.notify.approval == .walkIns && request.invitation == nil
                 && request.override == nil && decision.verdict != .deny && !pending
 
