@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Gate
 import KioskCore
+import Records
 
 extension AppStatus: ExpressibleByArgument {}
 
@@ -132,7 +133,7 @@ struct CheckinCommand: ParsableCommand {
             let said = (object["consent"] as? NSNumber).map(\.boolValue)
             if said ?? consent { request.consent = context.gate.guardAskedConsent }
             do {
-                let result = try context.gate.checkIn(request)
+                let result = try Self.patiently { try context.gate.checkIn(request) }
                 if let recorded = result.recorded {
                     writeOut(json ? JSONOutput.encode(CheckinJSON(result, context)) + "\n" : recorded.code + "\n")
                 } else {
@@ -146,6 +147,22 @@ struct CheckinCommand: ParsableCommand {
             }
         }
         if failed > 0 { throw ExitCode(1) }
+    }
+
+    /// A batch is nobody's queue at the desk: a line that finds the log locked for longer than
+    /// the busy timeout (another process writing flat out; SQLite's lock is not fair) waits and
+    /// tries again, for about a minute, before it is reported. Nothing was written by a
+    /// transaction that could not begin, so trying again cannot record a visit twice.
+    static func patiently<T>(_ work: () throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try work()
+            } catch StoreError.locked(_) where attempt < 12 {
+                attempt += 1
+                Thread.sleep(forTimeInterval: Double.random(in: 0.01...0.2))
+            }
+        }
     }
 }
 
