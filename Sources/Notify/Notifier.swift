@@ -139,7 +139,7 @@ public final class Notifier: @unchecked Sendable {
             guard let item = items.first else { break }
             if isStopping { break }
             let result = deliver(item)
-            if case .failed(let reason, _, _) = result { report.lastError = reason }
+            if case .failed(let reason, _, _, _) = result { report.lastError = reason }
             switch try store.recordDelivery(id: item.id, result, at: clock.now(), maxRefusals: config.notify.maxRefusals) {
             case .sent: report.sent += 1
             case .cancelled: report.cancelled += 1
@@ -156,7 +156,7 @@ public final class Notifier: @unchecked Sendable {
         do {
             visit = try store.read { tx in try tx.visit(code: item.visitCode) }
         } catch {
-            return .failed(reason: "the log could not be read: \(error)", refused: false, retryAt: retryAt(item))
+            return .failed(reason: "the log could not be read: \(error)", refused: false, final: false, retryAt: retryAt(item))
         }
         guard let visit, !visit.details.name.isEmpty else {
             return .cancelled(reason: "the visit was erased before the message went out")
@@ -169,7 +169,7 @@ public final class Notifier: @unchecked Sendable {
             switch item.channel {
             case .email:
                 guard let relay = config.notify.smtp, config.notify.emailEnabled else {
-                    return .failed(reason: "no mail relay: set [notify] smtp and from", refused: true, retryAt: retryAt(item))
+                    return .failed(reason: "no mail relay: set [notify] smtp and from", refused: true, final: true, retryAt: retryAt(item))
                 }
                 let mail = MailMessage(
                     from: config.notify.from, fromName: config.venue.name, to: item.recipient, toName: item.hostName,
@@ -181,9 +181,9 @@ public final class Notifier: @unchecked Sendable {
             }
             return .sent
         } catch let e as DeliveryError {
-            return .failed(reason: e.reason, refused: e.refused, retryAt: retryAt(item))
+            return .failed(reason: e.reason, refused: e.refused, final: e.configuration, retryAt: retryAt(item))
         } catch {
-            return .failed(reason: "\(error)", refused: false, retryAt: retryAt(item))
+            return .failed(reason: "\(error)", refused: false, final: false, retryAt: retryAt(item))
         }
     }
 
@@ -200,9 +200,9 @@ public final class Notifier: @unchecked Sendable {
     func login() throws(DeliveryError) -> (user: String, password: String)? {
         guard let path = config.notify.loginFile else { return nil }
         var st = stat()
-        guard stat(path, &st) == 0 else { throw DeliveryError("login_file \(path) cannot be read: \(String(cString: strerror(errno)))", refused: true) }
+        guard stat(path, &st) == 0 else { throw DeliveryError("login_file \(path) cannot be read: \(String(cString: strerror(errno)))", refused: true, configuration: true) }
         guard st.st_mode & 0o077 == 0 else {
-            throw DeliveryError("login_file \(path) is readable by others; chmod 600 it", refused: true)
+            throw DeliveryError("login_file \(path) is readable by others; chmod 600 it", refused: true, configuration: true)
         }
         guard st.st_size <= 4096, let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw DeliveryError("login_file \(path) cannot be read as UTF-8 text", refused: true)

@@ -55,12 +55,12 @@ struct SMTPClient {
             secure = true
             features = try ehlo(s)
         } else if tls == .require {
-            throw DeliveryError("mail relay \(relay) does not offer STARTTLS and [notify] tls = require: the message is not sent in clear", refused: true)
+            throw DeliveryError("mail relay \(relay) does not offer STARTTLS and [notify] tls = require: the message is not sent in clear", refused: true, configuration: true)
         }
         if let login {
             // A password never crosses the LAN in clear unless the administrator said tls = off.
             guard secure || tls == .off else {
-                throw DeliveryError("mail relay \(relay) offers no STARTTLS; the login is not sent in clear (set tls = off to allow it)", refused: true)
+                throw DeliveryError("mail relay \(relay) offers no STARTTLS; the login is not sent in clear (set tls = off to allow it)", refused: true, configuration: true)
             }
             let auth = features.first { $0.uppercased().hasPrefix("AUTH") }?.uppercased() ?? ""
             if auth.contains("PLAIN") || !auth.contains("LOGIN") {

@@ -67,8 +67,9 @@ public struct OutboxItem: Equatable, Sendable {
 public enum DeliveryResult: Equatable, Sendable {
     case sent
     /// Try again at `retryAt` (down, timed out, 4xx SMTP); `refused`: the receiver said no
-    /// outright (5xx SMTP, 4xx HTTP), which counts toward giving up.
-    case failed(reason: String, refused: Bool, retryAt: Date)
+    /// outright (5xx SMTP, 4xx HTTP), which counts toward giving up; `final`: nothing but the
+    /// administrator can fix it (the kiosk's own configuration): failed at once.
+    case failed(reason: String, refused: Bool, final: Bool, retryAt: Date)
     /// Nothing to send any more (the visit was erased or purged).
     case cancelled(reason: String)
 }
@@ -130,7 +131,11 @@ extension Store {
             case .cancelled(let reason):
                 try tx.execute(
                     "UPDATE outbox SET state = 'cancelled', done_at = ?, claimed_until = 0, last_error = ? WHERE id = ? AND state = 'waiting'", [t, reason, id])
-            case .failed(let reason, let refused, let retryAt):
+            case .failed(let reason, _, true, _):
+                try tx.execute(
+                    "UPDATE outbox SET state = 'failed', attempts = attempts + 1, refusals = refusals + 1, done_at = ?, claimed_until = 0, last_error = ? WHERE id = ? AND state = 'waiting'",
+                    [t, String(reason.prefix(500)), id])
+            case .failed(let reason, let refused, false, let retryAt):
                 try tx.execute(
                     """
                     UPDATE outbox SET attempts = attempts + 1, refusals = refusals + ?, last_error = ?, claimed_until = 0,

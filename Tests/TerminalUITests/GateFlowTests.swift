@@ -386,7 +386,7 @@ import Testing
         s.key(.function(4))
         s.key(.tab)
         s.key(.tab)
-        #expect(s.contains("[tự khai báo chờ xác nhận]"))
+        #expect(s.contains("[chờ xác nhận]"))
         #expect(s.contains("Đỗ Minh Quân"))
         s.key(.enter)
         #expect(s.contains("chờ xác nhận"))
