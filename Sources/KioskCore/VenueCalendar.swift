@@ -120,7 +120,58 @@ public struct TimeOfDay: Hashable, Sendable, CustomStringConvertible {
 
 /// ISO 8601 in UTC, the form timestamps take in JSON output and in the hash chain.
 public enum ISOTime {
+    /// `2026-11-29T01:41:05Z`, to the second as Foundation's formatter rounds it.
+    /// Written out by arithmetic for the years 1900–9999: making an `ISO8601DateFormatter`
+    /// loaded ICU's calendar and locale data on every call, three quarters of a check-in's CPU
+    /// (issue 19's profile). Anything else still goes through Foundation, whose calendar is
+    /// Julian before 1582 (the arithmetic's is not).
     public static func format(_ date: Date) -> String {
+        let t = date.timeIntervalSince1970
+        guard t.isFinite, t >= -2_208_988_800, t < 253_402_300_700 else { return foundationFormat(date) }
+        // As ICU does: milliseconds since 1970 from the date's own reference, rounded, then
+        // whole seconds down (so .9996 s is the next second, exactly as Foundation says it).
+        let millis = ((date.timeIntervalSinceReferenceDate + 978_307_200) * 1000).rounded()
+        let seconds = Int64((millis / 1000).rounded(.down))
+        var days = seconds / 86_400
+        var rest = seconds % 86_400
+        if rest < 0 { rest += 86_400; days -= 1 }
+        let (y, m, d) = civil(daysSince1970: days)
+        var out = [UInt8]()
+        out.reserveCapacity(20)
+        func put(_ value: Int, _ width: Int) {
+            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+            var v = value
+            for i in stride(from: width - 1, through: 0, by: -1) {
+                digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            }
+            out += digits
+        }
+        put(y, 4); out.append(UInt8(ascii: "-")); put(m, 2); out.append(UInt8(ascii: "-")); put(d, 2)
+        out.append(UInt8(ascii: "T"))
+        put(Int(rest / 3600), 2); out.append(UInt8(ascii: ":")); put(Int(rest / 60 % 60), 2)
+        out.append(UInt8(ascii: ":")); put(Int(rest % 60), 2); out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The proleptic Gregorian date of a day count from 1970-01-01 (Howard Hinnant's
+    /// `civil_from_days`).
+    static func civil(daysSince1970 z0: Int64) -> (year: Int, month: Int, day: Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return (Int(y), Int(m), Int(d))
+    }
+
+    /// Foundation's own formatting, for the dates the arithmetic does not cover (and for the
+    /// test that holds the two equal).
+    public static func foundationFormat(_ date: Date) -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
         return f.string(from: date)

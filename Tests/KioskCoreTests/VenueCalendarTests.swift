@@ -57,3 +57,32 @@ import Testing
         #expect(ISOTime.parse("2026-12-02T18:00:00") != nil)
     }
 }
+
+/// `ISOTime.format` is written out by arithmetic (issue 19): it must say exactly what
+/// Foundation's `ISO8601DateFormatter` says, for every kind of instant.
+@Suite struct ISOTimeFormatTests {
+    @Test func agreesWithFoundationOnRandomInstants() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            // Whole seconds plus a fraction near the next second half the time: the rounding.
+            let t = Bool.random(using: &rng)
+                ? Double.random(in: -2_208_988_800..<253_402_300_799, using: &rng)
+                : Double(Int.random(in: -2_208_988_800..<253_402_300_000, using: &rng)) + Double.random(in: 0.998...1.0005, using: &rng)
+            let date = Date(timeIntervalSince1970: t)
+            #expect(ISOTime.format(date) == ISOTime.foundationFormat(date), "t = \(t)")
+        }
+    }
+
+    @Test func agreesAtTheEdges() {
+        let edges: [Double] = [
+            0, -0.5, -1, 0.999, 86_399.999, 86_400, 951_782_400 /* 2000-02-29 */, 4_107_542_399 /* 2100-02-28 end */,
+            -2_208_988_800, -2_208_988_801, 253_402_300_799, 253_402_300_800, -62_135_596_800, 1e12, -1e12,
+        ]
+        for t in edges {
+            let date = Date(timeIntervalSince1970: t)
+            #expect(ISOTime.format(date) == ISOTime.foundationFormat(date), "t = \(t)")
+        }
+        #expect(ISOTime.format(Date(timeIntervalSince1970: 1_796_000_000.75)) == "2026-11-30T00:53:20Z")
+        #expect(ISOTime.format(Date(timeIntervalSince1970: 1_796_000_000.9996)) == "2026-11-30T00:53:21Z")
+    }
+}
