@@ -94,6 +94,9 @@ extension StoreTransaction {
     public func hosts(matching text: String) throws -> [HostRecord] {
         let folded = TextFolding.fold(text)
         guard !folded.isEmpty else { return [] }
+        // Most check-ins name no host of the directory (or there is none): asked first
+        // without building GRDB rows (issue 19).
+        guard try Int64.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM host LIMIT 1")) != nil else { return [] }
         let byName = try rows("SELECT \(HostRecord.columns) FROM host WHERE name_folded = ? ORDER BY id", [folded]).map(HostRecord.init(row:))
         if !byName.isEmpty { return byName }
         // `name (department)` and `name - department`, as the suggestions show them.

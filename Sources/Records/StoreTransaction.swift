@@ -67,48 +67,57 @@ public struct StoreTransaction {
     /// a building log) at another gate as far as the replica knows: its `gate` says which.
     public func insideVisit(idHash: String?, phone: String?) throws -> Entry? {
         for table in ["visit", "replica_visit"] {
-            if let idHash {
-                if let e = try row("SELECT \(VisitRow.selectList) FROM \(table) WHERE id_hash = ? AND status = 'inside' LIMIT 1", [idHash]).map(VisitRow.entry)
-                {
-                    return e
-                }
-            }
-            if let phone {
-                if let e = try row("SELECT \(VisitRow.selectList) FROM \(table) WHERE phone = ? AND status = 'inside' LIMIT 1", [phone]).map(VisitRow.entry) {
-                    return e
-                }
-            }
+            if let idHash, let e = try firstVisit(in: table, where: "id_hash = ? AND status = 'inside'", [idHash]) { return e }
+            if let phone, let e = try firstVisit(in: table, where: "phone = ? AND status = 'inside'", [phone]) { return e }
         }
         return nil
     }
 
     public func insideVisit(badge: String) throws -> Entry? {
-        try row("SELECT \(VisitRow.selectList) FROM visit WHERE badge = ? AND status = 'inside' LIMIT 1", [badge]).map(VisitRow.entry)
+        try firstVisit(in: "visit", where: "badge = ? AND status = 'inside'", [badge])
     }
 
     /// The latest visit that held a badge, open or not: a badge handed back twice is
     /// answered with the visit it closed.
     public func latestVisit(badge: String) throws -> Entry? {
-        try row("SELECT \(VisitRow.selectList) FROM visit WHERE badge = ? AND status != 'denied' ORDER BY checked_in_at DESC, id DESC LIMIT 1", [badge]).map(VisitRow.entry)
+        try firstVisit(in: "visit", where: "badge = ? AND status != 'denied'", [badge], order: "ORDER BY checked_in_at DESC, id DESC")
     }
 
     /// The most recent earlier visit of the same person, for "returning visitor".
     public func lastVisit(idHash: String?, phone: String?) throws -> Entry? {
         var candidates: [Entry] = []
-        if let idHash {
-            candidates += try rows("SELECT \(VisitRow.selectList) FROM visit WHERE id_hash = ? AND status != 'denied' ORDER BY checked_in_at DESC LIMIT 1", [idHash]).map(VisitRow.entry)
+        if let idHash, let e = try firstVisit(in: "visit", where: "id_hash = ? AND status != 'denied'", [idHash], order: "ORDER BY checked_in_at DESC") {
+            candidates.append(e)
         }
-        if let phone {
-            candidates += try rows("SELECT \(VisitRow.selectList) FROM visit WHERE phone = ? AND status != 'denied' ORDER BY checked_in_at DESC LIMIT 1", [phone]).map(VisitRow.entry)
+        if let phone, let e = try firstVisit(in: "visit", where: "phone = ? AND status != 'denied'", [phone], order: "ORDER BY checked_in_at DESC") {
+            candidates.append(e)
         }
         return candidates.max { $0.checkedInAt < $1.checkedInAt }
+    }
+
+    /// The first visit of `table` (visit or replica_visit) matching `condition`, looked up
+    /// by its rowid first: GRDB builds a column-name dictionary for every `Row` fetch, even
+    /// one that finds nothing, and most of a check-in's lookups find nothing (issue 19).
+    private func firstVisit(in table: String, where condition: String, _ arguments: StatementArguments, order: String = "") throws -> Entry? {
+        guard let rowid = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT rowid FROM \(table) WHERE \(condition) \(order) LIMIT 1"), arguments: arguments)
+        else { return nil }
+        return try row("SELECT \(VisitRow.selectList) FROM \(table) WHERE rowid = ?", [rowid]).map(VisitRow.entry)
     }
 
     /// Matches on this gate's watch list and (with a building log) every other gate's: a
     /// list entered once is known at every gate. Another gate's entries carry its name
     /// (`gate`, shown as `#lobby:3`).
     public func watchMatches(nameFolded: String, idHash: String?, phone: String?) throws -> [WatchEntry] {
-        try WatchEntry.fetch(db, sql: """
+        // Almost every visitor matches nothing: asked first without building GRDB rows.
+        let any = try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT 1 WHERE EXISTS (SELECT 1 FROM watch WHERE (name_folded IS NOT NULL AND name_folded = ?1)
+                   OR (id_hash IS NOT NULL AND id_hash = ?2) OR (phone IS NOT NULL AND phone = ?3))
+               OR EXISTS (SELECT 1 FROM replica_watch WHERE (name_folded IS NOT NULL AND name_folded = ?1)
+                   OR (id_hash IS NOT NULL AND id_hash = ?2) OR (phone IS NOT NULL AND phone = ?3))
+            """), arguments: [nameFolded, idHash, phone])
+        guard any != nil else { return [] }
+        return try WatchEntry.fetch(db, sql: """
             SELECT id, name_folded, id_hash, phone, action, note, created_at FROM watch
             WHERE (name_folded IS NOT NULL AND name_folded = ?)
                OR (id_hash IS NOT NULL AND id_hash = ?)

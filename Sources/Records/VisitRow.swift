@@ -74,11 +74,17 @@ enum VisitRow {
     static func canonicalFixed(_ values: [DatabaseValue]) -> String {
         var pairs: [(String, CanonicalJSON.Value)] = []
         pairs.reserveCapacity(fixedColumns.count)
-        for (name, value) in zip(fixedColumns, values) {
-            pairs.append((name, CanonicalJSON.Value(value)))
+        for i in canonicalOrder where i < values.count {
+            pairs.append((fixedColumns[i], CanonicalJSON.Value(values[i])))
         }
-        return CanonicalJSON.object(pairs)
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        CanonicalJSON.appendObject(pairs, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
+
+    /// The fixed columns' positions in the canonical (sorted) key order, sorted once.
+    private static let canonicalOrder: [Int] = fixedColumns.indices.sorted { fixedColumns[$0] < fixedColumns[$1] }
 
     /// The fixed columns of a row read with `selectList`, in order.
     static func fixedValues(row: Row) -> [DatabaseValue] {

@@ -29,3 +29,36 @@ import Testing
         #expect(Masking.isMasked("******1234"))
     }
 }
+
+/// `fold`'s table path (issue 19) must say exactly what the full Foundation path says.
+@Suite struct FoldQuicklyTests {
+    @Test func agreesWithTheFullPathOnEveryLatinLetter() {
+        for v in Array(0x00...0x7F) + Array(0xC0...0x24F) + Array(0x1E00...0x1EFF) {
+            guard let scalar = Unicode.Scalar(UInt32(v)) else { continue }
+            let text = "A" + String(Character(scalar)) + "b"
+            if let quick = TextFolding.foldQuickly(text) {
+                #expect(quick == TextFolding.foldFully(text), "U+\(String(v, radix: 16))")
+            }
+        }
+    }
+
+    @Test func agreesWithTheFullPathOnRandomMixes() {
+        let pieces: [String] = [
+            "Nguyễn", "Văn", "ĐẶNG", "thị", "Hồng", " ", "  ", "\t", "\n", "\r\n", "A", "z", "1", "-", "'", "\"",
+            "Ǆ", "ǅ", "ß", "Æ", "æ", "Ø", "İ", "ı", "ẞ", "Ŀ", "ŉ", "Ĳ", "ǰ", "ᾈ", "ﬁ", "e\u{301}", "\u{301}",
+            "\u{A0}", "Ａ", "中", "😀", "Ơ", "ư", "Ữ", "ỹ", "Ỹ", "ş", "ǖ",
+        ]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            #expect(TextFolding.fold(text) == TextFolding.foldFully(text), "\(Array(text.unicodeScalars))")
+        }
+    }
+
+    @Test func takesTheTableForVietnameseNames() {
+        #expect(TextFolding.foldQuickly("  Nguyễn   Thị Ánh  Tuyết ") == "nguyen thi anh tuyet")
+        #expect(TextFolding.foldQuickly("ĐỖ ĐỨC") == "do duc")
+        #expect(TextFolding.foldQuickly("e\u{301}") == nil)
+        #expect(TextFolding.foldQuickly("中") == nil)
+    }
+}
