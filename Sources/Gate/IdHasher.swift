@@ -8,8 +8,14 @@ import Records
 /// a plain hash of a 12-digit number is reversed by trying them all.
 public struct IdHasher: Sendable {
     let key: SymmetricKey
+    /// HMAC with the key already absorbed, copied for each hash (issue 19: preparing the key
+    /// on every check-in was a tenth of its CPU).
+    private let keyed: HMAC<SHA256>
 
-    public init(key: [UInt8]) { self.key = SymmetricKey(data: key) }
+    public init(key: [UInt8]) {
+        self.key = SymmetricKey(data: key)
+        keyed = HMAC<SHA256>(key: self.key)
+    }
 
     /// Loads the key file, creating a new random key (0600 in a 0700 folder) on first use —
     /// only when nothing is at the path. A key file that exists but cannot be read (a restore
@@ -53,13 +59,23 @@ public struct IdHasher: Sendable {
     /// An id number as the hash sees it: ASCII letters and digits only, upper case, so
     /// `001 099 012 345`, `001.099.012.345` and `001099012345` are one person.
     public static func normalise(_ idNumber: String) -> String {
-        String(String.UnicodeScalarView(idNumber.unicodeScalars.filter { $0.isASCII && CharacterSet.alphanumerics.contains($0) })).uppercased()
+        var out: [UInt8] = []
+        out.reserveCapacity(idNumber.utf8.count)
+        for b in idNumber.utf8 {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"): out.append(b)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): out.append(b - 0x20)
+            default: continue
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public func hash(_ idNumber: String) -> String {
         let normal = IdHasher.normalise(idNumber)
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(normal.utf8), using: key)
-        return HashChain.hex(mac)
+        var h = keyed
+        h.update(data: Array(normal.utf8))
+        return HashChain.hex(h.finalize())
     }
 }
 

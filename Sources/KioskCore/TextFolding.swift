@@ -186,32 +186,40 @@ extension String.UnicodeScalarView {
 }
 
 /// What `TextFolding.foldFully` makes of each precomposed Latin letter (U+00C0–U+024F,
-/// U+1E00–U+1EFF) that folds to plain ASCII letters, made once from `foldFully` itself so the
-/// two can never disagree. Letters that fold to anything else are left out (nil: full path).
+/// U+1E00–U+1EFF) that folds to plain ASCII letters, and of the general punctuation that
+/// folds to itself, made once from `foldFully` itself so the two can never disagree. Anything
+/// else is left out (nil: the full path).
 struct LatinFoldTable: Sendable {
     static let shared = LatinFoldTable()
 
     private let latin: [[UInt8]?]
     private let extended: [[UInt8]?]
+    private let punctuation: [[UInt8]?]
 
     private init() {
-        func build(_ range: ClosedRange<UInt32>) -> [[UInt8]?] {
+        /// Letters that fold to ASCII letters; punctuation (dashes in `Name – Department`,
+        /// quotes) that folds to itself and is not a space.
+        func build(_ range: ClosedRange<UInt32>, keepsItself: Bool) -> [[UInt8]?] {
             range.map { v -> [UInt8]? in
-                guard let scalar = Unicode.Scalar(v) else { return nil }
-                let folded = TextFolding.foldFully(String(Character(scalar)))
+                guard let scalar = Unicode.Scalar(v), !scalar.properties.isWhitespace else { return nil }
+                let original = String(Character(scalar))
+                let folded = TextFolding.foldFully(original)
                 let bytes = Array(folded.utf8)
+                if keepsItself { return folded == original && !scalar.properties.isAlphabetic ? bytes : nil }
                 guard !bytes.isEmpty, bytes.allSatisfy({ (0x61...0x7A).contains($0) }) else { return nil }
                 return bytes
             }
         }
-        latin = build(0xC0...0x24F)
-        extended = build(0x1E00...0x1EFF)
+        latin = build(0xC0...0x24F, keepsItself: false)
+        extended = build(0x1E00...0x1EFF, keepsItself: false)
+        punctuation = build(0x2010...0x205E, keepsItself: true)
     }
 
     func folded(_ v: UInt32) -> [UInt8]? {
         switch v {
         case 0xC0...0x24F: latin[Int(v - 0xC0)]
         case 0x1E00...0x1EFF: extended[Int(v - 0x1E00)]
+        case 0x2010...0x205E: punctuation[Int(v - 0x2010)]
         default: nil
         }
     }

@@ -33,7 +33,7 @@ import Testing
 /// `fold`'s table path (issue 19) must say exactly what the full Foundation path says.
 @Suite struct FoldQuicklyTests {
     @Test func agreesWithTheFullPathOnEveryLatinLetter() {
-        for v in Array(0x00...0x7F) + Array(0xC0...0x24F) + Array(0x1E00...0x1EFF) {
+        for v in Array(0x00...0x7F) + Array(0xC0...0x24F) + Array(0x1E00...0x1EFF) + Array(0x2000...0x206F) {
             guard let scalar = Unicode.Scalar(UInt32(v)) else { continue }
             let text = "A" + String(Character(scalar)) + "b"
             if let quick = TextFolding.foldQuickly(text) {
@@ -46,7 +46,7 @@ import Testing
         let pieces: [String] = [
             "Nguyễn", "Văn", "ĐẶNG", "thị", "Hồng", " ", "  ", "\t", "\n", "\r\n", "A", "z", "1", "-", "'", "\"",
             "Ǆ", "ǅ", "ß", "Æ", "æ", "Ø", "İ", "ı", "ẞ", "Ŀ", "ŉ", "Ĳ", "ǰ", "ᾈ", "ﬁ", "e\u{301}", "\u{301}",
-            "\u{A0}", "Ａ", "中", "😀", "Ơ", "ư", "Ữ", "ỹ", "Ỹ", "ş", "ǖ",
+            "\u{A0}", "Ａ", "中", "😀", "Ơ", "ư", "Ữ", "ỹ", "Ỹ", "ş", "ǖ", " – ", "—", "‘", "’", "…", "\u{2028}", "\u{202F}", "\u{205F}", "⁸", "‰",
         ]
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<5_000 {
@@ -58,6 +58,7 @@ import Testing
     @Test func takesTheTableForVietnameseNames() {
         #expect(TextFolding.foldQuickly("  Nguyễn   Thị Ánh  Tuyết ") == "nguyen thi anh tuyet")
         #expect(TextFolding.foldQuickly("ĐỖ ĐỨC") == "do duc")
+        #expect(TextFolding.foldQuickly("Lê Văn Hải – Kế toán") == "le van hai – ke toan")
         #expect(TextFolding.foldQuickly("e\u{301}") == nil)
         #expect(TextFolding.foldQuickly("中") == nil)
     }
