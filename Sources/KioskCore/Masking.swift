@@ -16,6 +16,7 @@ public enum Masking {
 
     /// Whether a value already carries a mask (as PC-Covid QR codes and masked storage do).
     public static func isMasked(_ value: String) -> Bool {
-        value.contains("*")
+        // By bytes: `String.contains(String)` goes through Foundation (issue 19's profile).
+        value.utf8.contains(UInt8(ascii: "*"))
     }
 }

@@ -160,7 +160,6 @@ public struct StoreTransaction {
             }
         }
         let fixed = VisitRow.fixedValues(e)
-        let placeholders = Array(repeating: "?", count: VisitRow.allColumns.count).joined(separator: ", ")
         var values = fixed
         values.append(e.status.rawValue.databaseValue)
         // Exit times and a confirmation come later, each with its own event.
@@ -168,7 +167,8 @@ public struct StoreTransaction {
         e.confirmedAt = nil
         e.confirmedBy = nil
         e.confirmedDecision = nil
-        try execute("INSERT INTO visit (\(VisitRow.selectList)) VALUES (\(placeholders))", StatementArguments(values))
+        // Mapped here, not by GRDB's key-path init (a key path instantiated per check-in).
+        try execute(VisitRow.insertSQL, StatementArguments(values.map { $0 as (any DatabaseValueConvertible)? }))
         try append(.checkin, code: e.code, payload: VisitRow.canonicalFixed(fixed), at: now)
         return e
     }

@@ -29,6 +29,8 @@ enum VisitRow {
 
     static let allColumns = fixedColumns + ["status", "checked_out_at", "auto_closed_at", "confirmed_at", "confirmed_by", "confirmed_decision"]
     static let selectList = allColumns.joined(separator: ", ")
+    /// The check-in's INSERT, made once rather than interpolated on every check-in.
+    static let insertSQL = "INSERT INTO visit (\(selectList)) VALUES (\(Array(repeating: "?", count: allColumns.count).joined(separator: ", ")))"
 
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
     static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
