@@ -35,9 +35,11 @@ struct WebBench {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         // The bench config with its own fresh log, the form served, no rate limit in the way.
         var text = try String(contentsOfFile: config, encoding: .utf8)
-        for (key, value) in [("database", "\(dir)/kiosk.sqlite"), ("export_dir", "\(dir)/exports"), ("rate_limit", "10000"),
-                             ("enabled", "false"), ("log_file", "\(dir)/kiosk.log")] {
-            text = text.replacingOccurrences(of: "(?m)^\(key)[ \\t]*=.*$", with: "\(key) = \(value)", options: .regularExpression)
+        for (section, key, value) in [
+            ("records", "database", "\(dir)/kiosk.sqlite"), ("records", "export_dir", "\(dir)/exports"),
+            ("checkin_web", "rate_limit", "10000"), ("checkin_web", "enabled", "false"), ("ui", "log_file", "\(dir)/kiosk.log"),
+        ] {
+            text = ConfigEdit.set(text, section: section, key: key, value: value)
         }
         let webConfig = dir + "/kiosk.conf"
         try text.write(toFile: webConfig, atomically: true, encoding: .utf8)
