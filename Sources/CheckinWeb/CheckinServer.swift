@@ -79,7 +79,7 @@ public struct CheckinServer: Sendable {
         }
         // Bound to the venue token just checked: the POST cannot swap it for another.
         let csrf = await tokens.issue(now: gate.clock.now(), venueToken: token)
-        return Self.html(pages.form(venue: venue, token: token, gateName: gateName, csrf: csrf, lang: lang), status: .ok)
+        return Self.html(pages.emptyForm(venue: venue, token: token, gateName: gateName, csrf: csrf, lang: lang), status: .ok)
     }
 
     /// The visitor's slip as a PNG, for the link on the confirmation page (see `SlipLinks`).

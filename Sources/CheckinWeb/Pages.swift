@@ -7,6 +7,7 @@ struct Pages {
     let gate: GateService
     let slipLinks: SlipLinks
     let hostList: HostList
+    let formCache = FormPageCache()
 
     init(gate: GateService) {
         self.gate = gate
@@ -35,6 +36,13 @@ struct Pages {
     struct FormState {
         var values: [String: String] = [:]
         var errors: [String: String] = [:]
+    }
+
+    /// The empty form (a phone's GET), from the cache when this language, gate, code and
+    /// host list have been built before.
+    func emptyForm(venue: String, token: String?, gateName: String, csrf: String, lang: Language) -> String {
+        let key = FormPageCache.Key(lang: lang, gateName: gateName, token: token, hosts: hostList.generation)
+        return formCache.page(key, csrf: csrf) { form(venue: venue, token: token, gateName: gateName, csrf: $0, lang: lang) }
     }
 
     func form(venue: String, token: String?, gateName: String, csrf: String, lang: Language, state: FormState = FormState()) -> String {
@@ -99,8 +107,7 @@ struct Pages {
         let waiting: WebText.Key = config.notify.approval == .walkIns ? .waitHostOrGuard : .waitGuard
         // Inline SVG (an element, not a loaded resource, so CSP default-src 'self' allows it),
         // without the XML declaration a standalone file has.
-        let svg = ((try? gate.qrSVG(gate.confirmationPayload(entry), scale: 6)) ?? "")
-            .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("<?xml") }.joined(separator: "\n")
+        let svg = (try? gate.qrSVG(gate.confirmationPayload(entry), scale: 6, declaration: false)) ?? ""
         let body = """
             <h1>\(HTML.escape(t(.doneTitle, lang)))</h1>
             <p class="venue">\(HTML.escape(config.venue.name))</p>
@@ -151,6 +158,7 @@ final class HostList: @unchecked Sendable {
     private let lock = NSLock()
     private var cached = ""
     private var builtAt = Date.distantPast
+    private var changes = 0
 
     init(gate: GateService) { self.gate = gate }
 
@@ -163,9 +171,17 @@ final class HostList: @unchecked Sendable {
         guard abs(now.timeIntervalSince(builtAt)) >= 30 else { return cached }
         builtAt = now
         let hosts = (try? gate.hostDirectory()) ?? []
-        cached = hosts.isEmpty ? "" : "<datalist id=\"hosts\">" + hosts.prefix(2000).map {
+        let fresh = hosts.isEmpty ? "" : "<datalist id=\"hosts\">" + hosts.prefix(2000).map {
             "<option value=\"\(HTML.escape($0.label))\" label=\"\(HTML.escape(TextFolding.fold($0.label)))\"></option>"
         }.joined() + "</datalist>"
+        if fresh != cached { changes += 1 }
+        cached = fresh
         return cached
+    }
+
+    /// Changes each time the list does: the cached form pages are keyed by it.
+    var generation: Int {
+        _ = datalist
+        return lock.withLock { changes }
     }
 }

@@ -135,7 +135,7 @@ extension GateService {
 
 extension GateService {
     /// A QR code as SVG markup (the self check-in confirmation, drawn inline in the page).
-    public func qrSVG(_ payload: String, scale: Int = 8) throws -> String {
-        SVGQR.render(try QRMatrix.encode(payload), scale: scale)
+    public func qrSVG(_ payload: String, scale: Int = 8, declaration: Bool = true) throws -> String {
+        SVGQR.render(try QRMatrix.encode(payload), scale: scale, declaration: declaration)
     }
 }

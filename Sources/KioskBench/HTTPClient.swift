@@ -27,8 +27,9 @@ final class HTTPConnection {
 
     deinit { close(fd) }
 
-    /// One request and its whole response.
-    func send(_ method: String, _ path: String, body: String? = nil) throws -> (status: Int, body: String) {
+    /// One request and its whole response, parsed on bytes: the clients share the machine
+    /// with the server, and String parsing of every page was CPU taken from the server.
+    func send(_ method: String, _ path: String, body: String? = nil) throws -> (status: Int, body: [UInt8]) {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: kiosk-bench\r\n"
         let bytes = Array((body ?? "").utf8)
         if body != nil { head += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(bytes.count)\r\n" }
@@ -40,23 +41,32 @@ final class HTTPConnection {
             sent += n
         }
         // Headers, then Content-Length bytes of body.
-        var found = find([13, 10, 13, 10])
+        var found = Bytes.find([13, 10, 13, 10], in: buffer)
         while found == nil {
             try fill()
-            found = find([13, 10, 13, 10])
+            found = Bytes.find([13, 10, 13, 10], in: buffer)
         }
         guard let headerEnd = found else { throw BenchFailure("no response headers") }
-        let headerText = String(decoding: buffer[0..<headerEnd], as: UTF8.self)
+        let headers = Array(buffer[0..<headerEnd])
         var length = 0
-        for line in headerText.split(separator: "\r\n") where line.lowercased().hasPrefix("content-length:") {
-            length = Int(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? 0
+        if let at = Bytes.find(Array("\r\ncontent-length:".utf8), in: headers, ignoringCase: true) {
+            var i = at + 17
+            while i < headers.count, headers[i] == 0x20 { i += 1 }
+            while i < headers.count, (0x30...0x39).contains(headers[i]) {
+                length = length * 10 + Int(headers[i] - 0x30)
+                i += 1
+            }
         }
         let start = headerEnd + 4
         while buffer.count < start + length { try fill() }
-        let status = Int(headerText.split(separator: " ").dropFirst().first ?? "") ?? 0
-        let text = String(decoding: buffer[start..<(start + length)], as: UTF8.self)
+        // `HTTP/1.1 200 OK`: the three digits after the first space.
+        var status = 0
+        if let space = headers.firstIndex(of: 0x20), space + 3 < headers.count {
+            for b in headers[(space + 1)...(space + 3)] where (0x30...0x39).contains(b) { status = status * 10 + Int(b - 0x30) }
+        }
+        let responseBody = Array(buffer[start..<(start + length)])
         buffer.removeFirst(start + length)
-        return (status, text)
+        return (status, responseBody)
     }
 
     private func fill() throws {
@@ -65,12 +75,29 @@ final class HTTPConnection {
         guard n > 0 else { throw BenchFailure("the server closed the connection") }
         buffer += chunk[0..<n]
     }
+}
 
-    private func find(_ needle: [UInt8]) -> Int? {
-        guard buffer.count >= needle.count else { return nil }
-        for i in 0...(buffer.count - needle.count) where buffer[i] == needle[0] && Array(buffer[i..<(i + needle.count)]) == needle {
-            return i
+/// Byte searches for the bench's HTTP client.
+enum Bytes {
+    /// The first position of `needle` in `haystack` (ASCII case folded when asked).
+    static func find(_ needle: [UInt8], in haystack: [UInt8], ignoringCase: Bool = false) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
+        func lower(_ b: UInt8) -> UInt8 { ignoringCase && (0x41...0x5A).contains(b) ? b + 0x20 : b }
+        return haystack.withUnsafeBufferPointer { h in
+            outer: for i in 0...(h.count - needle.count) {
+                for j in 0..<needle.count where lower(h[i + j]) != needle[j] { continue outer }
+                return i
+            }
+            return nil
         }
-        return nil
+    }
+
+    /// The text between `prefix` and the next `end` byte, if `prefix` is there.
+    static func value(after prefix: String, until end: UInt8, in haystack: [UInt8]) -> String? {
+        let p = Array(prefix.utf8)
+        guard let at = find(p, in: haystack) else { return nil }
+        let start = at + p.count
+        guard let stop = haystack[start...].firstIndex(of: end) else { return nil }
+        return String(decoding: haystack[start..<stop], as: UTF8.self)
     }
 }

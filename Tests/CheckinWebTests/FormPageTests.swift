@@ -1,4 +1,4 @@
-import CheckinWeb
+@testable import CheckinWeb
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -131,5 +131,43 @@ import Testing
             #expect(String(buffer: r.body) == "ok")
             #expect(r.headers[.cacheControl] == "no-store")
         }
+    }
+}
+
+/// The empty form is cached per language, gate and venue code with the token put in at send
+/// time (issue 19): every phone must still get its own working token, and a cached page must
+/// be the page that would have been built.
+@Suite struct FormPageCacheTests {
+    @Test func everyPhoneGetsItsOwnTokenInTheSamePage() async throws {
+        let web = try Web()
+        try await web.app().test(.router) { client in
+            let visitor = Visitor(client: client)
+            let first = String(buffer: try await visitor.form(query: "g=main").body)
+            let second = String(buffer: try await visitor.form(query: "g=main").body)
+            let a = try #require(Page.csrf(first)), b = try #require(Page.csrf(second))
+            #expect(a != b)
+            #expect(first.replacingOccurrences(of: a, with: "T") == second.replacingOccurrences(of: b, with: "T"))
+            #expect(!first.contains(FormPageCache.marker))
+            let english = String(buffer: try await visitor.form(query: "g=main&lang=en").body)
+            #expect(english.contains("Full name") && !english.contains(FormPageCache.marker))
+            let north = String(buffer: try await visitor.form(query: "g=north").body)
+            #expect(north.contains("name=\"g\" value=\"north\"") && !north.contains("name=\"g\" value=\"main\""))
+        }
+    }
+
+    @Test func aCachedPageIsThePageThatWouldBeBuilt() {
+        let cache = FormPageCache()
+        let key = FormPageCache.Key(lang: .vi, gateName: "main", token: nil, hosts: 0)
+        func build(_ csrf: String) -> String { "<p>x</p><input name=\"csrf\" value=\"\(HTML.escape(csrf))\"><p>y</p>" }
+        #expect(cache.page(key, csrf: "abc", build: build) == build("abc"))
+        #expect(cache.page(key, csrf: "a<\"b", build: { _ in "never called" }) == build("a<\"b"))
+    }
+
+    @Test func aPageWithTheMarkerElsewhereIsNotCached() {
+        let cache = FormPageCache()
+        let key = FormPageCache.Key(lang: .vi, gateName: "main", token: nil, hosts: 0)
+        func build(_ csrf: String) -> String { "<h1>\(FormPageCache.marker)</h1><input name=\"csrf\" value=\"\(csrf)\">" }
+        #expect(cache.page(key, csrf: "one", build: build) == build("one"))
+        #expect(cache.page(key, csrf: "two", build: build) == build("two"))
     }
 }
