@@ -3,9 +3,10 @@ import KioskCore
 import Passes
 
 /// HC1 verifications per second on one core, in process, over the official test files that
-/// verify (signature and validity), beside the Python reference verifier built on the PyPI
-/// packages base45, cbor2 and cryptography over the same files. Also the latency of one
-/// verification. Goals (issue 4): ≥ 10× the Python rate, one verification under 0.5 ms.
+/// verify (signature and validity), beside the same vectors' signature checks alone (the
+/// real limit, issue 19) and the Python reference verifier built on the PyPI packages
+/// base45, cbor2 and cryptography. Also the latency of one verification. Goals: ≥ 0.8× the
+/// signature-only rate, one verification under 0.5 ms.
 struct HC1Bench {
     let fixtures: String
     let reference: String
@@ -13,13 +14,13 @@ struct HC1Bench {
     let seconds: Int
     let workDir: String
 
-    static let goalRatio = 10.0
     static let goalLatency = 0.0005
 
     struct Vector {
         var prefix: String
         var verifier: HC1Verifier
         var clock: Date
+        var signer: SignerCertificate
     }
 
     func vectors() throws -> [Vector] {
@@ -40,39 +41,53 @@ struct HC1Bench {
             let verifier = HC1Verifier(trust: TrustStore([cert]))
             let r = verifier.verify(prefix, at: clock)
             guard r.checks["signature"] == .pass, r.checks["validity"] == .pass else { continue }
-            out.append(Vector(prefix: prefix, verifier: verifier, clock: clock))
+            out.append(Vector(prefix: prefix, verifier: verifier, clock: clock, signer: cert))
         }
         guard !out.isEmpty else { throw BenchFailure("no verifiable HC1 vectors in \(fixtures)") }
         return out
     }
 
+    /// Issue 19: the full verification against its real limit, the signature checks alone.
+    static let goalSignatureRatio = 0.8
+
+    /// Verifications per second of `body` over all vectors for `seconds`, one core.
+    private func rate(_ count: Int, latencies: inout [Double], _ body: (Int) throws -> Void) rethrows -> Double {
+        var done = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        let end = start + .seconds(seconds)
+        while clock.now < end {
+            for i in 0..<count {
+                let t0 = clock.now
+                try body(i)
+                let t = clock.now - t0
+                if latencies.count < 20_000 {
+                    latencies.append(Double(t.components.seconds) + Double(t.components.attoseconds) / 1e18)
+                }
+                done += 1
+            }
+        }
+        let elapsed = clock.now - start
+        return Double(done) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
     func run() throws -> SuiteResult {
         let vs = try vectors()
+        let limit = try HC1SignatureLimit(vs)
         Progress.note("HC1: \(vs.count) vectors, \(seconds) s per run")
-        var rates: [Double] = []
-        var latencies: [Double] = []
-        for _ in 0..<3 {
-            var count = 0
-            let clock = ContinuousClock()
-            let end = clock.now + .seconds(seconds)
-            let start = clock.now
-            while clock.now < end {
-                for v in vs {
-                    let t0 = clock.now
-                    let r = v.verifier.verify(v.prefix, at: v.clock)
-                    let t = clock.now - t0
-                    guard r.checks["signature"] == .pass else { throw BenchFailure("a vector stopped verifying") }
-                    if latencies.count < 20_000 {
-                        latencies.append(Double(t.components.seconds) + Double(t.components.attoseconds) / 1e18)
-                    }
-                    count += 1
-                }
-            }
-            let elapsed = clock.now - start
-            rates.append(Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
-        }
-        var pyRates: [Double] = []
+        var rates: [Double] = [], signatureRates: [Double] = [], pyRates: [Double] = []
+        var latencies: [Double] = [], signatureLatencies: [Double] = []
+        // Alternating, so a slow minute of the machine falls on all three.
         for r in 0..<3 {
+            rates.append(try rate(vs.count, latencies: &latencies) { i in
+                let v = vs[i]
+                guard v.verifier.verify(v.prefix, at: v.clock).checks["signature"] == .pass else {
+                    throw BenchFailure("a vector stopped verifying")
+                }
+            })
+            signatureRates.append(try rate(limit.checks.count, latencies: &signatureLatencies) { i in
+                guard limit.checks[i].verify() else { throw BenchFailure("a prepared signature stopped verifying") }
+            })
             let out = try Spawn.output(
                 Command(program: python, arguments: [reference, fixtures, String(seconds)]), scratch: workDir + "/hc1-python-\(r)")
             let fields = out.split(separator: " ")
@@ -80,16 +95,26 @@ struct HC1Bench {
             pyRates.append(rate)
         }
         let group = "HC1 verification (\(vs.count) official vectors)"
-        let subject = Figure(id: "hc1.kiosk", group: group, label: "kiosk HC1Verifier, one core", role: .subject, unit: .perSecond, samples: Samples(rates))
-        let baseline = Figure(id: "hc1.python", group: group, label: "Python base45+cbor2+cryptography", role: .baseline, unit: .perSecond, samples: Samples(pyRates))
+        let subject = Figure(id: "hc1.kiosk", group: group, label: "kiosk HC1Verifier, one core (everything)", role: .subject, unit: .perSecond, samples: Samples(rates))
+        let baseline = Figure(
+            id: "hc1.signature", group: group, label: "signature checks alone (BoringSSL, prepared)", role: .baseline, unit: .perSecond,
+            samples: Samples(signatureRates))
+        let python = Figure(id: "hc1.python", group: group, label: "Python base45+cbor2+cryptography", role: .reference, unit: .perSecond, samples: Samples(pyRates))
         let single = Figure(id: "hc1.latency", group: group, label: "one verification (median of calls)", role: .reference, unit: .seconds, samples: Samples([Samples(latencies).median]))
         let ratio = subject.samples.median / baseline.samples.median
+        let pyRatio = subject.samples.median / python.samples.median
         let p50 = Samples(latencies).median
         return SuiteResult(
-            figures: [subject, baseline, single],
+            figures: [subject, baseline, python, single],
             goals: [
-                Goal(id: "hc1.rate", text: "HC1 verifications ≥ 10× the Python reference", measured: String(format: "%.1f×", ratio), value: ratio, met: ratio >= Self.goalRatio),
+                Goal(
+                    id: "hc1-signature", text: "HC1 verifications ≥ \(Format.ratio(Self.goalSignatureRatio)) the signature-only rate",
+                    measured: Format.ratio(ratio), value: ratio, met: ratio >= Self.goalSignatureRatio),
                 Goal(id: "hc1.latency", text: "one HC1 verification < 0.5 ms", measured: String(format: "%.3f ms", p50 * 1000), value: p50, met: p50 < Self.goalLatency),
+            ],
+            notes: [
+                "HC1: one verification p50 \(Format.duration(p50)), its signature check alone p50 \(Format.duration(Samples(signatureLatencies).median)); "
+                    + "\(Format.ratio(pyRatio)) the Python reference (the old 10× goal, the wrong yardstick: both sides spend their time in native signature checks)"
             ])
     }
 }

@@ -41,7 +41,7 @@ public struct HealthCertificate: Sendable, Equatable {
             type = kind
             for f in fields {
                 guard let v = first[text: f] else { continue }
-                if Self.integerFields.contains(f) {
+                if f == "dn" || f == "sd" {  // integerFields, compared without hashing (issue 19)
                     // The schema says integer: `1.0` or `"1"` is not a dose number.
                     if let n = v.int { facts[f] = String(n) }
                 } else if let s = v.string { facts[f] = s } else if let n = v.int { facts[f] = String(n) } else if let d = v.number { facts[f] = String(d) }

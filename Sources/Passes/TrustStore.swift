@@ -95,6 +95,7 @@ public struct SignerCertificate: Sendable {
         }
         self.der = der
         kid = Array(SHA256.hash(data: der).prefix(8))
+        allowed = Self.allowedTypes(extendedKeyUsages)
         p256Key = try? P256.Signing.PublicKey(derRepresentation: publicKeyInfo)
         rsaKey = p256Key == nil ? try? _RSA.Signing.PublicKey(derRepresentation: publicKeyInfo) : nil
     }
@@ -135,7 +136,9 @@ public struct SignerCertificate: Sendable {
 
     /// Certificate types this DSC may sign (nil: any), from the DGC extended key usages;
     /// the mistaken `1.3.6.1.4.1.0.1847…` variant some issuers used counts too.
-    public var allowedTypes: Set<CertificateType>? {
+    public var allowedTypes: Set<CertificateType>? { allowed }
+
+    static func allowedTypes(_ extendedKeyUsages: [String]) -> Set<CertificateType>? {
         var types = Set<CertificateType>()
         for oid in extendedKeyUsages {
             for prefix in ["1.3.6.1.4.1.1847.2021.1.", "1.3.6.1.4.1.0.1847.2021.1."] where oid.hasPrefix(prefix) {
@@ -151,6 +154,8 @@ public struct SignerCertificate: Sendable {
         return types.isEmpty ? nil : types
     }
 
+    /// Worked out once, like the keys: every verification asks.
+    private let allowed: Set<CertificateType>?
     /// Parsed once: a gate verifies many codes against few signers.
     let p256Key: P256.Signing.PublicKey?
     let rsaKey: _RSA.Signing.PublicKey?
