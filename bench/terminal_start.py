@@ -7,7 +7,11 @@ scans through the terminal like a keyboard-wedge scanner, reads the peak residen
 (VmHWM), then stops it with SIGTERM. The baseline is the sqlite3 shell answering the same
 first-screen question (today's count and who is inside) on the same file.
 
-Prints one JSON object: {"ready_s": [...], "hwm_kb": [...], "sqlite_s": [...], "sqlite_kb": [...]}.
+Also reads the proportional memory (Pss, /proc/PID/smaps_rollup) at the end: shared library
+pages counted by the share of the processes that map them.
+
+Prints one JSON object: {"ready_s": [...], "hwm_kb": [...], "anon_kb": [...], "pss_kb": [...],
+"sqlite_s": [...], "sqlite_kb": [...]}.
 """
 import fcntl, json, os, pty, select, signal, struct, sys, termios, time
 
@@ -15,12 +19,13 @@ def main():
     kiosk, config, log_path, sqlite3, database, runs, codes_path = sys.argv[1:8]
     runs = int(runs)
     codes = [l.rstrip("\n") for l in open(codes_path, encoding="utf-8") if l.strip()]
-    out = {"ready_s": [], "hwm_kb": [], "anon_kb": [], "sqlite_s": [], "sqlite_kb": []}
+    out = {"ready_s": [], "hwm_kb": [], "anon_kb": [], "pss_kb": [], "sqlite_s": [], "sqlite_kb": []}
     for _ in range(runs):
-        ready, hwm, anon = one_start(kiosk, config, log_path, codes)
+        ready, hwm, anon, pss = one_start(kiosk, config, log_path, codes)
         out["ready_s"].append(ready)
         out["hwm_kb"].append(hwm)
         out["anon_kb"].append(anon)
+        out["pss_kb"].append(pss)
         s, kb = sqlite_baseline(sqlite3, database)
         out["sqlite_s"].append(s)
         out["sqlite_kb"].append(kb)
@@ -80,11 +85,16 @@ def one_start(kiosk, config, log_path, codes):
                 hwm = int(line.split()[1])
             if line.startswith("RssAnon:"):
                 anon = int(line.split()[1])
+    pss = 0
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                pss = int(line.split()[1])
     os.kill(pid, signal.SIGTERM)
     drain(fd, 0.5)
     os.waitpid(pid, 0)
     os.close(fd)
-    return ready, hwm, anon
+    return ready, hwm, anon, pss
 
 def sqlite_baseline(sqlite3, database):
     sql = ("SELECT count(*) FROM visit WHERE status = 'inside';"

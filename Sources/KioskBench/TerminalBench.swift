@@ -154,7 +154,7 @@ struct TerminalStartBench {
                 environment: ["KIOSK_NOW": now], stderr: workDir + "/terminal-start.err"),
             scratch: workDir + "/terminal-start.json")
         guard let json = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: [Double]],
-            let ready = json["ready_s"], let hwm = json["hwm_kb"], let anon = json["anon_kb"], let sq = json["sqlite_s"], let sqkb = json["sqlite_kb"],
+            let ready = json["ready_s"], let hwm = json["hwm_kb"], let anon = json["anon_kb"], let pss = json["pss_kb"], let sq = json["sqlite_s"], let sqkb = json["sqlite_kb"],
             ready.count > 1
         else { throw BenchFailure("terminal_start.py printed no figures: \(out.prefix(200))") }
         // The first run warms the page cache; the rest are reported.
@@ -166,6 +166,7 @@ struct TerminalStartBench {
                 Figure(id: "terminal.ready", group: startGroup, label: "kiosk: start → first complete screen", role: .subject, unit: .seconds, samples: readyS),
                 Figure(id: "terminal.sqlite3", group: startGroup, label: "sqlite3: open, count inside, last 20", role: .baseline, unit: .seconds, samples: Samples(Array(sq.dropFirst()))),
                 Figure(id: "terminal.memory", group: memGroup, label: "kiosk peak resident memory (VmHWM)", role: .subject, unit: .bytes, samples: memory),
+                Figure(id: "terminal.pss", group: memGroup, label: "kiosk proportional memory at the end (Pss)", role: .reference, unit: .bytes, samples: Samples(pss.dropFirst().map { $0 * 1024 })),
                 Figure(id: "terminal.private-memory", group: memGroup, label: "kiosk own memory at the end (RssAnon, no shared libraries)", role: .reference, unit: .bytes, samples: Samples(anon.dropFirst().map { $0 * 1024 })),
                 Figure(id: "terminal.sqlite3-memory", group: memGroup, label: "sqlite3 peak memory, same queries", role: .baseline, unit: .bytes, samples: Samples(sqkb.dropFirst().map { $0 * 1024 })),
             ],
