@@ -22,6 +22,9 @@ struct RunCommand: ParsableCommand {
         let who = guardName ?? env["KIOSK_GUARD"] ?? env["USER"] ?? "guard"
         if !plain, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
             let gate = context.gate
+            // Start-up has run (configuration, the log opened and migrated): give back the
+            // code pages it mapped around what it ran (CodePages).
+            CodePages.release()
             let status = GuardTerminal.run(gate: gate, guardName: who) { log in
                 // In-process: one Gate, one database pool; see docs/DECISIONS.md.
                 guard gate.config.checkinWeb.enabled else { return nil }
