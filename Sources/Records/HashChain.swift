@@ -70,9 +70,9 @@ public enum HashChain {
 
     @discardableResult
     static func append(_ db: Database, seal: ChainSeal, kind: Kind, code: String?, payload: String, atMillis: Int64) throws -> String {
-        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1"))
-        let seq: Int64 = (head?[0] as Int64? ?? 0) + 1
-        let prev: String = head?[1] ?? genesis
+        let head = try newest(db)
+        let seq: Int64 = (head?.seq ?? 0) + 1
+        let prev: String = head?.hash ?? genesis
         let payloadHash = sha256Hex(payload)
         let hash = seal.link(seq: seq, at: atMillis, kind: kind.rawValue, code: code, payloadHash: payloadHash, prev: prev)
         try db.cachedStatement(sql: "INSERT INTO event (seq, at, kind, code, payload, payload_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -81,8 +81,19 @@ public enum HashChain {
     }
 
     static func head(_ db: Database) throws -> (seq: Int64, hash: String) {
-        let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1")
-        return (row?[0] ?? 0, row?[1] ?? genesis)
+        let newest = try newest(db)
+        return (newest?.seq ?? 0, newest?.hash ?? genesis)
+    }
+
+    /// The newest event's number and hash, nil for an empty chain. Read as one text value:
+    /// every check-in asks twice, and a GRDB `Row` builds a column dictionary each time.
+    static func newest(_ db: Database) throws -> (seq: Int64, hash: String)? {
+        guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT seq || ' ' || hash FROM event ORDER BY seq DESC LIMIT 1")) else {
+            return nil
+        }
+        let parts = text.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, let seq = Int64(parts[0]) else { return nil }
+        return (seq, String(parts[1]))
     }
 }
 

@@ -206,8 +206,7 @@ public final class Store: Sendable {
     }
 
     static func newestEvent(_ db: Database) throws -> (seq: Int64, hash: String)? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1")) else { return nil }
-        return (row[0], row[1])
+        try HashChain.newest(db)
     }
 
     /// True when the database file at the opened path is gone or is another file now.

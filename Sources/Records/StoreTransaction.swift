@@ -66,11 +66,22 @@ public struct StoreTransaction {
     /// An open visit of the same person: same id hash, or same phone; at this gate, or (with
     /// a building log) at another gate as far as the replica knows: its `gate` says which.
     public func insideVisit(idHash: String?, phone: String?) throws -> Entry? {
-        for table in ["visit", "replica_visit"] {
-            if let idHash, let e = try firstVisit(in: table, where: "id_hash = ? AND status = 'inside'", [idHash]) { return e }
-            if let phone, let e = try firstVisit(in: table, where: "phone = ? AND status = 'inside'", [phone]) { return e }
-        }
-        return nil
+        guard idHash != nil || phone != nil else { return nil }
+        // One statement for the four lookups (this gate by id, by phone, then the replica's),
+        // in that order of preference; each arm uses its index. A NULL key matches nothing.
+        let found = try String.fetchOne(db.cachedStatement(sql: """
+            SELECT t || ' ' || r FROM (
+                SELECT 0 AS o, 'visit' AS t, rowid AS r FROM visit WHERE id_hash = ?1 AND status = 'inside'
+                UNION ALL SELECT 1, 'visit', rowid FROM visit WHERE phone = ?2 AND status = 'inside'
+                UNION ALL SELECT 2, 'replica_visit', rowid FROM replica_visit WHERE id_hash = ?1 AND status = 'inside'
+                UNION ALL SELECT 3, 'replica_visit', rowid FROM replica_visit WHERE phone = ?2 AND status = 'inside'
+            ) ORDER BY o LIMIT 1
+            """), arguments: [idHash, phone])
+        guard let found else { return nil }
+        let parts = found.split(separator: " ")
+        guard parts.count == 2, let rowid = Int64(parts[1]) else { return nil }
+        let table = parts[0] == "visit" ? "visit" : "replica_visit"
+        return try row("SELECT \(VisitRow.selectList) FROM \(table) WHERE rowid = ?", [rowid]).map(VisitRow.entry)
     }
 
     public func insideVisit(badge: String) throws -> Entry? {
@@ -85,14 +96,20 @@ public struct StoreTransaction {
 
     /// The most recent earlier visit of the same person, for "returning visitor".
     public func lastVisit(idHash: String?, phone: String?) throws -> Entry? {
-        var candidates: [Entry] = []
-        if let idHash, let e = try firstVisit(in: "visit", where: "id_hash = ? AND status != 'denied'", [idHash], order: "ORDER BY checked_in_at DESC") {
-            candidates.append(e)
-        }
-        if let phone, let e = try firstVisit(in: "visit", where: "phone = ? AND status != 'denied'", [phone], order: "ORDER BY checked_in_at DESC") {
-            candidates.append(e)
-        }
-        return candidates.max { $0.checkedInAt < $1.checkedInAt }
+        guard idHash != nil || phone != nil else { return nil }
+        // The latest of "latest by id" and "latest by phone", in one statement (each arm by
+        // its index); on a tie the id's visit, as before.
+        guard let rowid = try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT r FROM (
+                SELECT * FROM (SELECT 0 AS o, rowid AS r, checked_in_at AS c FROM visit
+                    WHERE id_hash = ?1 AND status != 'denied' ORDER BY checked_in_at DESC LIMIT 1)
+                UNION ALL
+                SELECT * FROM (SELECT 1, rowid, checked_in_at FROM visit
+                    WHERE phone = ?2 AND status != 'denied' ORDER BY checked_in_at DESC LIMIT 1)
+            ) ORDER BY c DESC, o LIMIT 1
+            """), arguments: [idHash, phone])
+        else { return nil }
+        return try row("SELECT \(VisitRow.selectList) FROM visit WHERE rowid = ?", [rowid]).map(VisitRow.entry)
     }
 
     /// The first visit of `table` (visit or replica_visit) matching `condition`, looked up
