@@ -81,8 +81,12 @@ struct BuildingBench {
             let syncs = try zip(names, stores).map { name, store in
                 GateSync(link: try building.link(name), store: store, gate: name, keyCheck: BuildingBench.key.check, batch: 2000, now: { Date() })
             }
-            // The same rows as CSV for the baseline.
-            let csv = workDir + "/copy-\(gates).csv"
+            // The same rows as CSV for the baseline, where psql can read it: run as root, the
+            // bench runs psql as the postgres user, who cannot enter the 0700 work folder.
+            let csvDir = NSTemporaryDirectory() + "kiosk-bench-copy-\(getpid())"
+            try FileManager.default.createDirectory(atPath: csvDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            defer { try? FileManager.default.removeItem(atPath: csvDir) }
+            let csv = csvDir + "/copy-\(gates).csv"
             var text = ""
             for (name, store) in zip(names, stores) {
                 for e in try store.ownEvents(gate: name, after: 0, limit: Int.max) {
@@ -91,6 +95,7 @@ struct BuildingBench {
                 }
             }
             try text.write(toFile: csv, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: csv)
             var ours: [Double] = []
             var copy: [Double] = []
             for _ in 0..<runs {

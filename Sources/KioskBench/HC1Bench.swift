@@ -77,8 +77,9 @@ struct HC1Bench {
         Progress.note("HC1: \(vs.count) vectors, \(seconds) s per run")
         var rates: [Double] = [], signatureRates: [Double] = [], pyRates: [Double] = []
         var latencies: [Double] = [], signatureLatencies: [Double] = []
-        // Alternating, so a slow minute of the machine falls on all three.
-        for r in 0..<3 {
+        // Alternating, so a slow minute of the machine falls on all three; five rounds, and the
+        // goal judged on each round's own ratio (full ÷ the signature run right after it).
+        for r in 0..<5 {
             rates.append(try rate(vs.count, latencies: &latencies) { i in
                 let v = vs[i]
                 guard v.verifier.verify(v.prefix, at: v.clock).checks["signature"] == .pass else {
@@ -101,7 +102,7 @@ struct HC1Bench {
             samples: Samples(signatureRates))
         let python = Figure(id: "hc1.python", group: group, label: "Python base45+cbor2+cryptography", role: .reference, unit: .perSecond, samples: Samples(pyRates))
         let single = Figure(id: "hc1.latency", group: group, label: "one verification (median of calls)", role: .reference, unit: .seconds, samples: Samples([Samples(latencies).median]))
-        let ratio = subject.samples.median / baseline.samples.median
+        let ratio = Samples(zip(rates, signatureRates).map { $0 / $1 }).median
         let pyRatio = subject.samples.median / python.samples.median
         let p50 = Samples(latencies).median
         return SuiteResult(
@@ -109,7 +110,7 @@ struct HC1Bench {
             goals: [
                 Goal(
                     id: "hc1-signature", text: "HC1 verifications ≥ \(Format.ratio(Self.goalSignatureRatio)) the signature-only rate",
-                    measured: Format.ratio(ratio), value: ratio, met: ratio >= Self.goalSignatureRatio),
+                    measured: Format.ratio(ratio) + " (median of 5 paired runs)", value: ratio, met: ratio >= Self.goalSignatureRatio),
                 Goal(id: "hc1.latency", text: "one HC1 verification < 0.5 ms", measured: String(format: "%.3f ms", p50 * 1000), value: p50, met: p50 < Self.goalLatency),
             ],
             notes: [

@@ -64,7 +64,7 @@ struct WebBench {
         _ = try load(port: port, count: clients * 5, static: true)
         _ = try load(port: port, count: clients * 5, static: false)
         var staticRates: [Double] = [], formRates: [Double] = [], formLatencies: [Double] = [], staticLatencies: [Double] = []
-        for _ in 0..<3 {
+        for _ in 0..<5 {
             let s = try load(port: port, count: submissions, static: true)
             staticRates.append(s.rate)
             staticLatencies += s.latencies
@@ -102,9 +102,9 @@ struct WebBench {
         let phoneBase = phoneSerial.take(count)
         let tally = Tally()
         let started = DispatchTime.now().uptimeNanoseconds
-        Workers.run(clients) { _ in
+        Workers.run(clients) { client in
             do {
-                let c = try HTTPConnection(port: port)
+                let c = try HTTPConnection(port: port, source: "127.0.0.\(2 + client % 250)")
                 while true {
                     let i: Int = tally.lock.withLock {
                         tally.next += 1

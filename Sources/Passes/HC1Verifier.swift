@@ -12,7 +12,9 @@ public enum CheckStatus: String, Sendable, Codable {
 public struct HC1Result: Sendable {
     public static let stepNames = ["prefix", "base45", "zlib", "cose", "signature", "validity", "key-usage"]
 
-    public var checks: [String: CheckStatus] = Dictionary(uniqueKeysWithValues: stepNames.map { ($0, .skipped) })
+    public var checks: [String: CheckStatus] = initialChecks
+    /// Every step skipped, built once: each verification starts from a copy (issue 19).
+    static let initialChecks = Dictionary(uniqueKeysWithValues: stepNames.map { ($0, CheckStatus.skipped) })
     /// Why steps failed, in order, in plain English for logs and the JSON contract.
     public var problems: [String] = []
     public var issuer: String?
