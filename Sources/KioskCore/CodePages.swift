@@ -11,6 +11,8 @@ import Glibc
 /// minor fault. This is what the kernel may do to clean file pages at any time under memory
 /// pressure, so nothing the process can do changes.
 public enum CodePages {
+    /// Call it while no other thread is loading a library (at start-up): a library mapped
+    /// between reading smaps and the advice would lose its fresh relocations.
     /// Releases every read-only file mapping that holds no copied-on-write page. Mappings
     /// with one (the relocated, then write-protected `.data.rel.ro`) are left whole: dropping
     /// them would bring the file's unrelocated bytes back. Best effort.
@@ -27,8 +29,8 @@ public enum CodePages {
         var length: Int
     }
 
-    /// From /proc/self/smaps: file mappings without write permission and with no anonymous
-    /// (copied) page.
+    /// From /proc/self/smaps: file mappings without write permission and with no copied
+    /// page, in memory (`Anonymous`) or swapped out (`Swap`).
     static func readOnlyFileMappings() -> [Mapping] {
         guard let file = fopen("/proc/self/smaps", "r") else { return [] }
         defer { fclose(file) }
@@ -49,7 +51,11 @@ public enum CodePages {
                     range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16), end > start
                 else { continue }
                 current = Mapping(start: start, length: Int(end - start))
-            } else if first == "Anonymous:", let mapping = current {
+            } else if first == "Anonymous:", current != nil {
+                if fields.count < 2 || fields[1] != "0" { current = nil }
+            } else if first == "Swap:", let mapping = current {
+                // A copied page swapped out is not counted under Anonymous: dropping it would
+                // bring back the file's unrelocated bytes.
                 if fields.count >= 2, fields[1] == "0" { out.append(mapping) }
                 current = nil
             }

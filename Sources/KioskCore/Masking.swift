@@ -16,7 +16,8 @@ public enum Masking {
 
     /// Whether a value already carries a mask (as PC-Covid QR codes and masked storage do).
     public static func isMasked(_ value: String) -> Bool {
-        // By bytes: `String.contains(String)` goes through Foundation (issue 19's profile).
-        value.utf8.contains(UInt8(ascii: "*"))
+        // A byte test first (`String.contains(String)` went through Foundation, issue 19's
+        // profile); then by characters, so `*` with a combining mark is not a mask, as before.
+        value.utf8.contains(UInt8(ascii: "*")) && value.contains(Character("*"))
     }
 }

@@ -17,7 +17,7 @@ public enum Validation {
     }
 
     public static func idKind(_ raw: String) -> IdKind {
-        let id = String(raw.unicodeScalars.filter { $0 != " " }.map(Character.init))
+        let id = String(raw.filter { $0 != " " })
         let digits = id.allSatisfy { $0.isASCII && $0.isNumber }
         if digits && id.count == 12 { return .cccd }
         if digits && id.count == 9 { return .cmnd }

@@ -128,9 +128,9 @@ public enum ISOTime {
     public static func format(_ date: Date) -> String {
         let t = date.timeIntervalSince1970
         guard t.isFinite, t >= -2_208_988_800, t < 253_402_300_700 else { return foundationFormat(date) }
-        // As ICU does: milliseconds since 1970 from the date's own reference, rounded, then
+        // As ICU does: milliseconds since 1970 from the date's own reference, rounded half up, then
         // whole seconds down (so .9996 s is the next second, exactly as Foundation says it).
-        let millis = ((date.timeIntervalSinceReferenceDate + 978_307_200) * 1000).rounded()
+        let millis = ((date.timeIntervalSinceReferenceDate + 978_307_200) * 1000 + 0.5).rounded(.down)
         let seconds = Int64((millis / 1000).rounded(.down))
         var days = seconds / 86_400
         var rest = seconds % 86_400

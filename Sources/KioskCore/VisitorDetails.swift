@@ -32,7 +32,7 @@ public struct VisitorDetails: Equatable, Codable, Sendable {
         }
         return VisitorDetails(
             name: TextFolding.clean(name),
-            idNumber: opt(idNumber).map { String($0.unicodeScalars.filter { $0 != " " }.map(Character.init)).uppercased() },
+            idNumber: opt(idNumber).map { String($0.filter { $0 != " " }).uppercased() },
             phone: opt(phone).map(Validation.normalisePhone),
             organisation: opt(organisation),
             host: opt(host),

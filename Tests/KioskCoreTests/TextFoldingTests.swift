@@ -63,3 +63,16 @@ import Testing
         #expect(TextFolding.foldQuickly("中") == nil)
     }
 }
+
+/// The byte shortcuts of issue 19 keep the old character semantics (the review's findings).
+@Suite struct CharacterSemanticsTests {
+    @Test func aStarWithACombiningMarkIsNoMask() {
+        #expect(!Masking.isMasked("079203001234*\u{301}"))
+        #expect(Masking.isMasked("0792****1234"))
+        #expect(!Masking.isMasked("079203001234"))
+    }
+
+    @Test func spacesLeaveAnIdNumber() {
+        #expect(VisitorDetails(name: "An", idNumber: "079 203 001 234").cleaned().idNumber == "079203001234")
+    }
+}
